@@ -1,0 +1,63 @@
+/**
+ * @file cli.h  The octasip command-line tool: shared declarations
+ *
+ * Each subcommand lives in its own cli_<area>.c and has the signature of
+ * cli_cmd_h.  argv[0] is the subcommand name; the global -d DIR has been
+ * removed from argv and resolved into ctx->profile.  A handler prints one
+ * line on stderr (cli_err()) and returns non-zero on failure.
+ *
+ * Copyright (C) 2026 OctaSIP developers.  BSD-3-Clause.
+ */
+#ifndef OCTASIP_CLI_H
+#define OCTASIP_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct cli_ctx {
+	char profile[4096];        /* resolved profile directory        */
+	bool profile_explicit;     /* given with -d                     */
+	char datadir[4096];        /* config templates (config/)        */
+	char builddir_mods[4096];  /* OctaSIP .so files, if build tree  */
+	bool from_build_tree;      /* octasip runs from its build tree  */
+};
+
+typedef int (cli_cmd_h)(int argc, char **argv, struct cli_ctx *ctx);
+
+int cli_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int cli_usage_err(const char *cmd, const char *usage);
+int cli_profile_require(const struct cli_ctx *ctx);
+
+/* cli_profile.c */
+int cli_init(int argc, char **argv, struct cli_ctx *ctx);
+int cli_run(int argc, char **argv, struct cli_ctx *ctx);
+int cli_profile_seed(const struct cli_ctx *ctx, bool quiet);
+int cli_modules_prepare(const struct cli_ctx *ctx, char *moddir,
+			size_t sz);
+int cli_baresip_path(char *buf, size_t sz);
+int cli_config_managed(const struct cli_ctx *ctx, const char *moddir,
+		       bool tone);
+
+/* cli_demo.c */
+int cli_demo(int argc, char **argv, struct cli_ctx *ctx);
+
+/* Per-area subcommands, one file each */
+int cli_account(int argc, char **argv, struct cli_ctx *ctx);
+int cli_vault(int argc, char **argv, struct cli_ctx *ctx);
+int cli_calllog(int argc, char **argv, struct cli_ctx *ctx);
+int cli_perm(int argc, char **argv, struct cli_ctx *ctx);
+int cli_crash(int argc, char **argv, struct cli_ctx *ctx);
+int cli_stats(int argc, char **argv, struct cli_ctx *ctx);
+int cli_data(int argc, char **argv, struct cli_ctx *ctx);
+
+/*
+ * Called by "octasip init" after the profile files are seeded, so each
+ * area can create its own state (vault key source, permissions file,
+ * crash directory, ...).  Each prints at most a line or two.
+ */
+int cli_credstore_profile_init(const struct cli_ctx *ctx);
+int cli_calllog_profile_init(const struct cli_ctx *ctx);
+int cli_policy_profile_init(const struct cli_ctx *ctx);
+int cli_crash_profile_init(const struct cli_ctx *ctx);
+
+#endif

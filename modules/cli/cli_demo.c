@@ -1,0 +1,343 @@
+/**
+ * @file cli_demo.c  octasip demo: two local instances call each other
+ *
+ * Makes two throw-away profiles (alice, bob) under a temporary directory,
+ * starts one baresip for each on loopback with free ports and a 440 Hz
+ * tone as microphone, lets alice call bob, bob answer, waits until RTP
+ * arrives, hangs up and prints what happened and alice's call log.
+ *
+ * Options: --keep (leave the profiles and logs for inspection),
+ *          --seconds N (talk time, default 2).
+ *
+ * Copyright (C) 2026 OctaSIP developers.  BSD-3-Clause.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include "cli.h"
+#include "cfgedit.h"
+#include "ctrl.h"
+#include "fileio.h"
+#include "profile.h"
+
+
+struct peer {
+	const char *name;
+	struct cli_ctx ctx;
+	uint16_t sip_port;
+	uint16_t ctrl_port;
+	pid_t pid;
+	struct ctrl ctrl;
+};
+
+
+static int edit_file(const char *dir, const char *name,
+		     int (*fn)(struct peer *, const char *, char **),
+		     struct peer *p)
+{
+	char path[4200];
+	uint8_t *buf;
+	size_t len;
+	char *out = NULL;
+	int err;
+
+	(void)fio_path(path, sizeof(path), dir, name);
+	err = fio_read_all(path, &buf, &len, 1 << 20);
+	if (err)
+		return err;
+
+	err = fn(p, (const char *)buf, &out);
+	free(buf);
+	if (err)
+		return err;
+
+	err = fio_write_atomic(path, out, strlen(out), 0600);
+	free(out);
+
+	return err;
+}
+
+
+static int edit_config(struct peer *p, const char *in, char **outp)
+{
+	char val[64], *a = NULL, *b = NULL;
+	int err;
+
+	err = cfg_remove(in, "module", "stdio.so", &a);
+	if (err)
+		return err;
+
+	(void)snprintf(val, sizeof(val), "127.0.0.1:%u", p->sip_port);
+	err = cfg_set(a, "sip_listen", val, &b);
+	free(a);
+	if (err)
+		return err;
+
+	(void)snprintf(val, sizeof(val), "127.0.0.1:%u", p->ctrl_port);
+	err = cfg_set(b, "ctrl_tcp_listen", val, outp);
+	free(b);
+
+	return err;
+}
+
+
+static int edit_accounts(struct peer *p, const char *in, char **outp)
+{
+	char line[256];
+
+	(void)in;
+	(void)snprintf(line, sizeof(line),
+		       "<sip:%s@127.0.0.1:%u>;regint=0\n", p->name,
+		       p->sip_port);
+
+	*outp = strdup(line);
+
+	return *outp ? 0 : ENOMEM;
+}
+
+
+static int setup(struct peer *p, const char *root, const struct cli_ctx *c)
+{
+	char moddir[4200], perms[4200];
+	static const char permtext[] = "microphone allow\n";
+	int err;
+
+	p->ctx = *c;
+	(void)snprintf(p->ctx.profile, sizeof(p->ctx.profile), "%s/%s",
+		       root, p->name);
+	p->ctx.profile_explicit = true;
+
+	if (ctrl_free_port(&p->sip_port) || ctrl_free_port(&p->ctrl_port))
+		return cli_err("no free loopback port for the demo");
+
+	err = cli_profile_seed(&p->ctx, true);
+	if (err)
+		return err;
+
+	/* the demo speaks with a tone: allow the microphone here */
+	(void)fio_path(perms, sizeof(perms), p->ctx.profile,
+		       PROFILE_PERMISSIONS);
+	err = fio_write_atomic(perms, permtext, sizeof(permtext) - 1, 0600);
+	if (err)
+		return cli_err("cannot write %s: %s", perms, strerror(err));
+
+	err = cli_modules_prepare(&p->ctx, moddir, sizeof(moddir));
+	if (!err)
+		err = cli_config_managed(&p->ctx, moddir, true);
+	if (err)
+		return err;
+
+	err = edit_file(p->ctx.profile, PROFILE_CONFIG, edit_config, p);
+	if (!err)
+		err = edit_file(p->ctx.profile, PROFILE_ACCOUNTS,
+				edit_accounts, p);
+	if (err)
+		return cli_err("cannot prepare demo profile %s: %s",
+			       p->ctx.profile, strerror(err));
+
+	return 0;
+}
+
+
+static int start(struct peer *p, const char *baresip)
+{
+	char log[4200];
+	int fd;
+
+	(void)fio_path(log, sizeof(log), p->ctx.profile, "baresip.log");
+
+	p->pid = fork();
+	if (p->pid < 0)
+		return cli_err("fork: %s", strerror(errno));
+
+	if (p->pid == 0) {
+		fd = open("/dev/null", O_RDONLY);
+		if (fd >= 0)
+			(void)dup2(fd, 0);
+		fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		if (fd >= 0) {
+			(void)dup2(fd, 1);
+			(void)dup2(fd, 2);
+		}
+		execl(baresip, baresip, "-f", p->ctx.profile, "-t", "120",
+		      (char *)NULL);
+		_exit(127);
+	}
+
+	if (ctrl_connect(&p->ctrl, p->ctrl_port, 10000)) {
+		return cli_err("%s's baresip did not open its control socket"
+			       " (see %s)", p->name, log);
+	}
+
+	return 0;
+}
+
+
+static int stop(struct peer *p)
+{
+	int status = 0, i;
+
+	if (p->pid <= 0)
+		return 0;
+
+	if (p->ctrl.fd >= 0)
+		(void)ctrl_send(&p->ctrl, "quit", NULL);
+
+	for (i = 0; i < 100; ++i) {
+		if (waitpid(p->pid, &status, WNOHANG) == p->pid) {
+			p->pid = 0;
+			ctrl_close(&p->ctrl);
+			return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+		}
+		(void)poll(NULL, 0, 50);
+	}
+
+	(void)kill(p->pid, SIGKILL);
+	(void)waitpid(p->pid, &status, 0);
+	p->pid = 0;
+	ctrl_close(&p->ctrl);
+
+	return 1;
+}
+
+
+static int rm_entry(const char *path, const struct stat *st, int flag,
+		    struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+
+	return remove(path);
+}
+
+
+static int step(struct peer *p, const char *needle, int timeout_ms,
+		const char *what)
+{
+	char msg[8192];
+	int err;
+
+	err = ctrl_wait(&p->ctrl, needle, timeout_ms, msg, sizeof(msg));
+	if (err) {
+		return cli_err("demo: %s did not see %s within %d ms (%s)",
+			       p->name, what, timeout_ms, strerror(err));
+	}
+
+	(void)printf("  %-5s %s\n", p->name, what);
+	(void)fflush(stdout);
+
+	return 0;
+}
+
+
+int cli_demo(int argc, char **argv, struct cli_ctx *ctx)
+{
+	struct peer a, b;
+	char baresip[4096], root[] = "/tmp/octasip-demo-XXXXXX";
+	char uri[128], dbpath[4200];
+	bool keep = false;
+	int secs = 2, i, err;
+
+	memset(&a, 0, sizeof(a));
+	memset(&b, 0, sizeof(b));
+	a.name = "alice";
+	b.name = "bob";
+	a.ctrl.fd = b.ctrl.fd = -1;
+
+	for (i = 1; i < argc; ++i) {
+		if (!strcmp(argv[i], "--keep"))
+			keep = true;
+		else if (!strcmp(argv[i], "--seconds") && i + 1 < argc)
+			secs = atoi(argv[++i]);
+		else
+			return cli_usage_err("demo", "[--keep] [--seconds N]");
+	}
+	if (secs < 0 || secs > 60)
+		return cli_err("--seconds must be 0..60");
+
+	err = cli_baresip_path(baresip, sizeof(baresip));
+	if (err)
+		return err;
+
+	if (!mkdtemp(root))
+		return cli_err("cannot create a temporary directory: %s",
+			       strerror(errno));
+
+	(void)printf("OctaSIP demo: alice calls bob on loopback (%s)\n",
+		     root);
+
+	err = setup(&a, root, ctx);
+	if (!err)
+		err = setup(&b, root, ctx);
+	if (!err)
+		err = start(&a, baresip);
+	if (!err)
+		err = start(&b, baresip);
+	if (err)
+		goto out;
+
+	(void)snprintf(uri, sizeof(uri), "sip:bob@127.0.0.1:%u",
+		       b.sip_port);
+	(void)printf("  alice dials %s\n", uri);
+	(void)fflush(stdout);
+
+	err = ctrl_send(&a.ctrl, "dial", uri);
+	if (!err)
+		err = step(&b, "\"CALL_INCOMING\"", 10000, "rings");
+	if (!err)
+		err = ctrl_send(&b.ctrl, "accept", NULL);
+	if (!err)
+		err = step(&a, "\"CALL_ESTABLISHED\"", 10000,
+			   "call answered");
+	if (!err)
+		err = step(&b, "\"CALL_RTPESTAB\"", 10000,
+			   "hears alice (RTP audio flowing)");
+	if (err)
+		goto out;
+
+	(void)poll(NULL, 0, secs * 1000);
+
+	err = ctrl_send(&a.ctrl, "hangup", NULL);
+	if (!err)
+		err = step(&a, "\"CALL_CLOSED\"", 10000, "hung up");
+	if (!err)
+		err = step(&b, "\"CALL_CLOSED\"", 10000, "call closed");
+	if (err)
+		goto out;
+
+	(void)printf("result: call answered and completed\n");
+
+ out:
+	if (stop(&a) && !err)
+		err = cli_err("alice's baresip did not exit cleanly");
+	if (stop(&b) && !err)
+		err = cli_err("bob's baresip did not exit cleanly");
+
+	(void)fio_path(dbpath, sizeof(dbpath), a.ctx.profile,
+		       PROFILE_CALLLOG);
+	if (!err && fio_exists(dbpath)) {
+		char *lv[] = {"calllog", "list", NULL};
+
+		(void)printf("\nalice's call log:\n");
+		(void)fflush(stdout);
+		err = cli_calllog(2, lv, &a.ctx);
+	}
+
+	if (keep || err)
+		(void)printf("demo profiles and logs kept in %s\n", root);
+	else
+		(void)nftw(root, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+
+	return err;
+}

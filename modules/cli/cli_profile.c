@@ -1,0 +1,490 @@
+/**
+ * @file cli_profile.c  octasip init and octasip run
+ *
+ * init seeds the profile from the templates and records what it wrote in
+ * .octasip-seed (file name and a hash).  A later init updates a file only
+ * if it still holds exactly what was seeded; a file the user changed is
+ * never touched.  run rewrites only the "octasip managed" block of the
+ * config (module_path and the audio device), then execs baresip.
+ *
+ * Copyright (C) 2026 OctaSIP developers.  BSD-3-Clause.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+#include "cli.h"
+#include "cfgedit.h"
+#include "fileio.h"
+#include "profile.h"
+#include "octasip_version.h"
+
+
+#define SEED_FILE ".octasip-seed"
+#define MANAGED_BEGIN "# >>> octasip managed"
+#define MANAGED_END "# <<< octasip managed"
+
+
+static const char *const seeded[] = {"config", "accounts", "contacts"};
+
+
+static uint64_t fnv1a(const uint8_t *p, size_t n)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	while (n--) {
+		h ^= *p++;
+		h *= 1099511628211ULL;
+	}
+
+	return h;
+}
+
+
+/* The hash init recorded for name, or 0 */
+static uint64_t seed_hash(const char *profile, const char *name)
+{
+	char path[4200], line[512];
+	uint64_t h = 0;
+	FILE *f;
+
+	if (fio_path(path, sizeof(path), profile, SEED_FILE))
+		return 0;
+
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+
+	while (fgets(line, sizeof(line), f)) {
+		char fname[128];
+		uint64_t v;
+
+		if (sscanf(line, "%127s %" SCNx64, fname, &v) == 2 &&
+		    !strcmp(fname, name))
+			h = v;
+	}
+
+	(void)fclose(f);
+
+	return h;
+}
+
+
+static int template_read(const struct cli_ctx *ctx, const char *name,
+			 uint8_t **bufp, size_t *lenp)
+{
+	char path[4200];
+	int err;
+
+	if (fio_path(path, sizeof(path), ctx->datadir,
+		     strcmp(name, "config") ? name : "config.in"))
+		return ENAMETOOLONG;
+
+	err = fio_read_all(path, bufp, lenp, 1 << 20);
+	if (err)
+		(void)cli_err("cannot read template %s: %s", path,
+			      strerror(err));
+
+	return err;
+}
+
+
+int cli_profile_seed(const struct cli_ctx *ctx, bool quiet)
+{
+	char path[4200], record[1024];
+	size_t rlen = 0, i;
+	int err;
+
+	/* the default location may lack ~/.config; an explicit -d may not */
+	if (!ctx->profile_explicit) {
+		err = fio_mkdir_parents(ctx->profile);
+		if (err)
+			return cli_err("cannot create the parents of %s: %s",
+				       ctx->profile, strerror(err));
+	}
+
+	err = fio_mkdir_private(ctx->profile);
+	if (err == ENOENT) {
+		return cli_err("cannot create profile %s: parent directory"
+			       " does not exist", ctx->profile);
+	}
+	if (err) {
+		return cli_err("cannot create profile %s: %s", ctx->profile,
+			       strerror(err));
+	}
+
+	if (access(ctx->profile, W_OK) != 0) {
+		return cli_err("profile %s is not writable: %s",
+			       ctx->profile, strerror(errno));
+	}
+
+	for (i = 0; i < sizeof(seeded) / sizeof(seeded[0]); ++i) {
+
+		uint8_t *tpl = NULL, *cur = NULL;
+		size_t tlen, clen;
+		uint64_t th, old;
+		int n;
+
+		err = template_read(ctx, seeded[i], &tpl, &tlen);
+		if (err)
+			return 1;
+
+		th = fnv1a(tpl, tlen);
+		(void)fio_path(path, sizeof(path), ctx->profile, seeded[i]);
+		old = seed_hash(ctx->profile, seeded[i]);
+
+		if (fio_read_all(path, &cur, &clen, 1 << 24) == 0) {
+
+			uint64_t ch = fnv1a(cur, clen);
+
+			free(cur);
+
+			if (ch != th && ch != old) {
+				if (!quiet)
+					(void)printf("kept %s (changed by"
+						     " you)\n", path);
+				th = old;
+				goto record;
+			}
+			if (ch == th)
+				goto record;
+		}
+
+		err = fio_write_atomic(path, tpl, tlen, 0600);
+		if (err) {
+			free(tpl);
+			return cli_err("cannot write %s: %s", path,
+				       strerror(err));
+		}
+		if (!quiet)
+			(void)printf("wrote %s\n", path);
+
+	record:
+		free(tpl);
+		n = snprintf(record + rlen, sizeof(record) - rlen,
+			     "%s %016" PRIx64 "\n", seeded[i], th);
+		if (n > 0 && (size_t)n < sizeof(record) - rlen)
+			rlen += (size_t)n;
+	}
+
+	(void)fio_path(path, sizeof(path), ctx->profile, SEED_FILE);
+	err = fio_write_atomic(path, record, rlen, 0600);
+	if (err)
+		return cli_err("cannot write %s: %s", path, strerror(err));
+
+	return 0;
+}
+
+
+int cli_init(int argc, char **argv, struct cli_ctx *ctx)
+{
+	int err;
+
+	if (argc > 1)
+		return cli_usage_err("init", "[-d DIR]");
+
+	err = cli_profile_seed(ctx, false);
+	if (err)
+		return err;
+
+	err = cli_credstore_profile_init(ctx);
+	if (!err)
+		err = cli_policy_profile_init(ctx);
+	if (!err)
+		err = cli_calllog_profile_init(ctx);
+	if (!err)
+		err = cli_crash_profile_init(ctx);
+	if (err)
+		return err;
+
+	(void)printf("profile ready: %s\n", ctx->profile);
+
+	return 0;
+}
+
+
+int cli_baresip_path(char *buf, size_t sz)
+{
+	const char *env = getenv("OCTASIP_BARESIP");
+	const char *p = (env && *env) ? env : OCTASIP_BARESIP;
+
+	if (access(p, X_OK) != 0) {
+		return cli_err("baresip is not installed (%s not found);"
+			       " install it with: apt-get install"
+			       " baresip-core", p);
+	}
+
+	(void)snprintf(buf, sz, "%s", p);
+
+	return 0;
+}
+
+
+static int link_dir(const char *dir, const char *farm)
+{
+	struct dirent *de;
+	DIR *d;
+
+	d = opendir(dir);
+	if (!d)
+		return errno;
+
+	while ((de = readdir(d))) {
+
+		char src[4200], dst[4200];
+		size_t n = strlen(de->d_name);
+
+		if (n < 4 || strcmp(de->d_name + n - 3, ".so"))
+			continue;
+
+		if (fio_path(src, sizeof(src), dir, de->d_name) ||
+		    fio_path(dst, sizeof(dst), farm, de->d_name))
+			continue;
+
+		(void)unlink(dst);
+		if (symlink(src, dst) != 0) {
+			int err = errno;
+			(void)closedir(d);
+			return err;
+		}
+	}
+
+	(void)closedir(d);
+
+	return 0;
+}
+
+
+/*
+ * baresip has one module_path.  Installed OctaSIP modules sit in the
+ * core's own directory; from a build tree we make a directory of links
+ * to the stock modules and to the freshly built ones.
+ */
+int cli_modules_prepare(const struct cli_ctx *ctx, char *moddir, size_t sz)
+{
+	int err;
+
+	if (!ctx->from_build_tree) {
+		(void)snprintf(moddir, sz, "%s", OCTASIP_MODULE_DIR);
+		return 0;
+	}
+
+	if (fio_path(moddir, sz, ctx->profile, ".modules"))
+		return cli_err("profile path too long");
+
+	err = fio_mkdir_private(moddir);
+	if (!err)
+		err = link_dir(OCTASIP_MODULE_DIR, moddir);
+	if (!err)
+		err = link_dir(ctx->builddir_mods, moddir);
+	if (err) {
+		return cli_err("cannot prepare module directory %s: %s",
+			       moddir, strerror(err));
+	}
+
+	return 0;
+}
+
+
+/* A PulseAudio server answers if its native socket accepts a connection */
+static bool pulse_reachable(void)
+{
+	struct sockaddr_un sun;
+	const char *rt = getenv("XDG_RUNTIME_DIR");
+	const char *srv = getenv("PULSE_SERVER");
+	bool ok;
+	int fd;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+
+	if (srv && !strncmp(srv, "unix:", 5))
+		(void)snprintf(sun.sun_path, sizeof(sun.sun_path), "%s",
+			       srv + 5);
+	else if (rt)
+		(void)snprintf(sun.sun_path, sizeof(sun.sun_path),
+			       "%s/pulse/native", rt);
+	else
+		return false;
+
+	if (access(OCTASIP_MODULE_DIR "/alsa.so", R_OK) != 0)
+		return false;
+
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return false;
+
+	ok = connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == 0;
+	(void)close(fd);
+
+	return ok;
+}
+
+
+int cli_config_managed(const struct cli_ctx *ctx, const char *moddir,
+		       bool tone)
+{
+	char path[4200], block[8192];
+	uint8_t *buf = NULL;
+	size_t len;
+	char *out = NULL;
+	int err;
+
+	if (tone || !pulse_reachable()) {
+		(void)snprintf(block, sizeof(block),
+			       "module_path\t\t%s\n"
+			       "module\t\t\tausine.so\n"
+			       "audio_source\t\tausine,440\n"
+			       "audio_alert\t\tausine,440\n", moddir);
+	}
+	else {
+		(void)snprintf(block, sizeof(block),
+			       "module_path\t\t%s\n"
+			       "module\t\t\talsa.so\n"
+			       "audio_player\t\talsa,default\n"
+			       "audio_source\t\talsa,default\n"
+			       "audio_alert\t\talsa,default\n", moddir);
+	}
+
+	(void)fio_path(path, sizeof(path), ctx->profile, PROFILE_CONFIG);
+
+	err = fio_read_all(path, &buf, &len, 1 << 20);
+	if (err)
+		return cli_err("cannot read %s: %s", path, strerror(err));
+
+	err = cfg_replace_block((const char *)buf, MANAGED_BEGIN,
+				MANAGED_END, block, &out);
+	free(buf);
+	if (err == ENOENT) {
+		(void)fprintf(stderr, "octasip: no managed block in %s;"
+			      " using your module_path and audio lines as"
+			      " they are\n", path);
+		return 0;
+	}
+	if (err)
+		return cli_err("cannot update %s: %s", path, strerror(err));
+
+	err = fio_write_atomic(path, out, strlen(out), 0600);
+	free(out);
+	if (err)
+		return cli_err("cannot write %s: %s", path, strerror(err));
+
+	return 0;
+}
+
+
+/* One clear line if a loopback TCP port from the config is taken */
+static int port_check(const struct cli_ctx *ctx, const char *key)
+{
+	char path[4200], val[256];
+	struct sockaddr_in sin;
+	char *colon;
+	int fd, ok;
+
+	(void)fio_path(path, sizeof(path), ctx->profile, PROFILE_CONFIG);
+	if (cfg_file_get(path, key, val, sizeof(val)))
+		return 0;
+
+	colon = strrchr(val, ':');
+	if (!colon)
+		return 0;
+	*colon = '\0';
+
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons((uint16_t)atoi(colon + 1));
+	if (inet_pton(AF_INET, val, &sin.sin_addr) != 1)
+		return 0;
+
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return 0;
+
+	ok = bind(fd, (struct sockaddr *)&sin, sizeof(sin)) == 0;
+	(void)close(fd);
+
+	if (!ok) {
+		return cli_err("port %s:%s (%s in %s) is already in use;"
+			       " stop the other program or change %s",
+			       val, colon + 1, key, path, key);
+	}
+
+	return 0;
+}
+
+
+int cli_run(int argc, char **argv, struct cli_ctx *ctx)
+{
+	char baresip[4096], moddir[4200];
+	char **bargv;
+	bool tone = false;
+	int i, n = 0, err;
+
+	for (i = 1; i < argc; ++i) {
+		if (!strcmp(argv[i], "--"))
+			break;
+		if (!strcmp(argv[i], "--tone"))
+			tone = true;
+		else
+			return cli_usage_err("run",
+					     "[--tone] [-- BARESIP-ARGS]");
+	}
+
+	err = cli_baresip_path(baresip, sizeof(baresip));
+	if (err)
+		return err;
+
+	if (!fio_exists(ctx->profile)) {
+		err = cli_init(1, argv, ctx);
+		if (err)
+			return err;
+	}
+	else {
+		err = cli_profile_require(ctx);
+		if (err)
+			return err;
+	}
+
+	err = cli_modules_prepare(ctx, moddir, sizeof(moddir));
+	if (err)
+		return err;
+
+	err = cli_config_managed(ctx, moddir, tone);
+	if (err)
+		return err;
+
+	err = port_check(ctx, "ctrl_tcp_listen");
+	if (!err)
+		err = port_check(ctx, "cons_listen");
+	if (err)
+		return err;
+
+	bargv = calloc((size_t)argc + 4, sizeof(*bargv));
+	if (!bargv)
+		return cli_err("out of memory");
+
+	bargv[n++] = baresip;
+	bargv[n++] = "-f";
+	bargv[n++] = ctx->profile;
+	for (++i; i < argc; ++i)
+		bargv[n++] = argv[i];
+	bargv[n] = NULL;
+
+	(void)fflush(stdout);
+	execv(baresip, bargv);
+
+	err = errno;
+	free(bargv);
+
+	return cli_err("cannot start %s: %s", baresip, strerror(err));
+}

@@ -1,0 +1,56 @@
+/**
+ * @file perm.h  The permissions file: reading it (shared by all modules)
+ *
+ * Format (INTERFACE.md): one "name state" per line, '#' starts a comment.
+ * Names: microphone contacts storage phone_state recording.
+ * States: allow deny once ask.  A missing name is "ask"; "ask" is treated
+ * as deny.  The policy module (modules/octasip_policy) owns changes,
+ * "once" bookkeeping and the audit log; every other module only reads.
+ *
+ * perm_load() parses a file strictly: on a malformed line it returns
+ * EBADMSG, names the line in errbuf, and fills in safe defaults (deny for
+ * every permission) so a caller can go on safely.
+ *
+ * Copyright (C) 2026 OctaSIP developers.  BSD-3-Clause.
+ */
+#ifndef OCTASIP_PERM_H
+#define OCTASIP_PERM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum perm {
+	PERM_MICROPHONE = 0,
+	PERM_CONTACTS,
+	PERM_STORAGE,
+	PERM_PHONE_STATE,
+	PERM_RECORDING,
+	PERM_COUNT,
+};
+
+enum perm_state {
+	PERM_ASK = 0,     /* not decided yet: treated as deny */
+	PERM_ALLOW,
+	PERM_DENY,
+	PERM_ONCE,        /* allowed for the next call only */
+};
+
+struct perm_set {
+	enum perm_state state[PERM_COUNT];
+};
+
+const char *perm_name(enum perm p);
+const char *perm_state_name(enum perm_state s);
+int perm_from_name(const char *name, enum perm *p);
+int perm_state_from_name(const char *name, enum perm_state *s);
+
+void perm_set_defaults(struct perm_set *ps);
+int perm_parse(const char *text, struct perm_set *ps, char *errbuf,
+	       size_t errsz);
+int perm_load(const char *path, struct perm_set *ps, char *errbuf,
+	      size_t errsz);
+
+/* allow and once permit; deny and ask do not */
+bool perm_permits(const struct perm_set *ps, enum perm p);
+
+#endif

@@ -1,0 +1,371 @@
+"""OctaSIP end-to-end test harness: real baresip processes on loopback.
+
+Every instance gets a fresh profile made by `octasip init`, free ports, a
+tone source instead of a sound card, and is driven over ctrl_tcp (netstring
+JSON).  Waits are on events with deadlines, never on sleeps.  Processes are
+always killed and profiles deleted, also when a test fails (addCleanup /
+atexit).
+
+Environment (set by ctest): OCTASIP_BIN (the octasip tool), OCTASIP_SRC.
+"""
+
+import atexit
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import tempfile
+import time
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SRC = os.environ.get("OCTASIP_SRC", os.path.dirname(os.path.dirname(HERE)))
+OCTASIP = os.environ.get("OCTASIP_BIN",
+                         os.path.join(SRC, "build", "modules", "cli",
+                                      "octasip"))
+BARESIP = os.environ.get("OCTASIP_BARESIP", "/usr/bin/baresip")
+
+_live = []
+
+
+def _reap():
+    for inst in list(_live):
+        inst.kill()
+
+
+atexit.register(_reap)
+
+
+def free_port():
+    """A loopback port free for both TCP and UDP right now."""
+    for _ in range(100):
+        t = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        t.bind(("127.0.0.1", 0))
+        port = t.getsockname()[1]
+        u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        try:
+            u.bind(("127.0.0.1", port))
+            return port
+        except OSError:
+            continue
+        finally:
+            u.close()
+            t.close()
+    raise RuntimeError("no free port")
+
+
+def octasip(*args, profile=None, stdin=None, env=None, check=True,
+            timeout=60):
+    """Run the octasip tool; returns CompletedProcess (text)."""
+    cmd = [OCTASIP]
+    if profile:
+        cmd += ["-d", profile]
+    cmd += list(args)
+    e = dict(os.environ)
+    if env:
+        e.update(env)
+    p = subprocess.run(cmd, input=stdin, capture_output=True, text=True,
+                       env=e, timeout=timeout)
+    if check and p.returncode != 0:
+        raise AssertionError("octasip %s failed (%d): %s%s" %
+                             (" ".join(args), p.returncode, p.stdout,
+                              p.stderr))
+    return p
+
+
+class CtrlError(Exception):
+    pass
+
+
+class Ctrl:
+    """baresip ctrl_tcp client: netstring framed JSON."""
+
+    def __init__(self, port, timeout=10.0):
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                self.sock = socket.create_connection(("127.0.0.1", port),
+                                                     timeout=1.0)
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise CtrlError("ctrl_tcp port %d never opened" % port)
+                time.sleep(0.05)
+        self.buf = b""
+        self.events = []       # every event seen, in order
+        self.responses = []
+        self._token = 0
+
+    def close(self):
+        try:
+            self.sock.close()
+        except OSError:
+            pass
+
+    def _read_one(self, deadline):
+        while True:
+            m = re.match(rb"(\d+):", self.buf)
+            if m:
+                n = int(m.group(1))
+                start = m.end()
+                if len(self.buf) >= start + n + 1:
+                    msg = self.buf[start:start + n]
+                    self.buf = self.buf[start + n + 1:]
+                    return json.loads(msg.decode("utf-8", "replace"))
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return None
+            self.sock.settimeout(min(left, 0.5))
+            try:
+                data = self.sock.recv(65536)
+            except socket.timeout:
+                continue
+            if not data:
+                raise CtrlError("ctrl_tcp connection closed")
+            self.buf += data
+
+    def _pump(self, deadline):
+        msg = self._read_one(deadline)
+        if msg is None:
+            return False
+        if msg.get("event"):
+            self.events.append(msg)
+        elif msg.get("response"):
+            self.responses.append(msg)
+        return True
+
+    def command(self, command, params=None, timeout=10.0):
+        """Send a command; return (ok, data) of its response."""
+        self._token += 1
+        tok = "t%d" % self._token
+        body = {"command": command, "token": tok}
+        if params is not None:
+            body["params"] = params
+        raw = json.dumps(body).encode()
+        self.sock.sendall(b"%d:%s," % (len(raw), raw))
+        deadline = time.monotonic() + timeout
+        while True:
+            for r in self.responses:
+                if r.get("token") == tok:
+                    self.responses.remove(r)
+                    return r.get("ok"), r.get("data", "")
+            if not self._pump(deadline):
+                raise CtrlError("no response to %r" % command)
+
+    def wait_event(self, etype, timeout=10.0, pred=None, start=0):
+        """Wait for an event of type etype (and pred(ev)); returns it.
+
+        Events already received from index `start` on count too."""
+        deadline = time.monotonic() + timeout
+        i = start
+        while True:
+            while i < len(self.events):
+                ev = self.events[i]
+                i += 1
+                if ev.get("type") == etype and (pred is None or pred(ev)):
+                    return ev
+            if not self._pump(deadline):
+                raise CtrlError("no %s event within %.1fs; saw %s" %
+                                (etype, timeout,
+                                 [e.get("type") for e in self.events]))
+
+
+class Instance:
+    """One baresip with an OctaSIP profile.
+
+    name: user part of the local AOR; account: extra account params;
+    permissions: dict written to the permissions file (None: leave as
+    init made it); config: dict of config keys to set; drop_modules:
+    module lines to remove."""
+
+    def __init__(self, testcase, name="alice", account=";regint=0",
+                 permissions=None, config=None, drop_modules=(),
+                 add_modules=(), root=None):
+        self.name = name
+        self.root = root or tempfile.mkdtemp(prefix="octasip-e2e-")
+        self.own_root = root is None
+        self.profile = os.path.join(self.root, name)
+        self.sip_port = free_port()
+        self.ctrl_port = free_port()
+        self.proc = None
+        self.ctrl = None
+        self.log_path = os.path.join(self.root, name + ".log")
+        if testcase is not None:
+            testcase.addCleanup(self.cleanup)
+        octasip("init", profile=self.profile)
+        if permissions is not None:
+            self.write_permissions(permissions)
+        cfg = {"sip_listen": "127.0.0.1:%d" % self.sip_port,
+               "ctrl_tcp_listen": "127.0.0.1:%d" % self.ctrl_port}
+        cfg.update(config or {})
+        self.edit_config(cfg, drop_modules=("stdio.so",) + tuple(
+            drop_modules), add_modules=add_modules)
+        self.aor = "sip:%s@127.0.0.1:%d" % (name, self.sip_port)
+        self.write_accounts(["<%s>%s" % (self.aor, account)])
+
+    # -- profile files --------------------------------------------------
+    def path(self, *parts):
+        return os.path.join(self.profile, *parts)
+
+    def write_permissions(self, perms):
+        with open(self.path("permissions"), "w") as f:
+            for k, v in perms.items():
+                f.write("%s %s\n" % (k, v))
+        os.chmod(self.path("permissions"), 0o600)
+
+    def write_accounts(self, lines):
+        with open(self.path("accounts"), "w") as f:
+            f.write("\n".join(lines) + "\n")
+        os.chmod(self.path("accounts"), 0o600)
+
+    def edit_config(self, keys, drop_modules=(), add_modules=()):
+        p = self.path("config")
+        with open(p) as f:
+            text = f.read()
+        for mod in drop_modules:
+            text = re.sub(r"(?m)^module(_app|_tmp)?\s+%s\b.*\n" %
+                          re.escape(mod), "", text)
+        for k, v in keys.items():
+            line = "%s\t%s" % (k, v)
+            if v is None:
+                text = re.sub(r"(?m)^%s\s.*\n" % re.escape(k), "", text)
+            elif re.search(r"(?m)^%s\s" % re.escape(k), text):
+                text = re.sub(r"(?m)^%s\s.*$" % re.escape(k),
+                              lambda m: line, text, count=1)
+            else:
+                text += line + "\n"
+        for slot, mod in add_modules:
+            text += "%s\t%s\n" % (slot, mod)
+        with open(p, "w") as f:
+            f.write(text)
+
+    def config_text(self):
+        with open(self.path("config")) as f:
+            return f.read()
+
+    # -- process ----------------------------------------------------------
+    def start(self, args=(), timeout=15.0, wait_ready=True, env=None):
+        """Start baresip through `octasip run --tone`."""
+        e = dict(os.environ)
+        e.update(env or {})
+        logf = open(self.log_path, "ab")
+        self.proc = subprocess.Popen(
+            [OCTASIP, "-d", self.profile, "run", "--tone", "--",
+             "-t", "300"] + list(args),
+            stdin=subprocess.DEVNULL, stdout=logf, stderr=subprocess.STDOUT,
+            env=e, start_new_session=True)
+        logf.close()
+        _live.append(self)
+        if wait_ready:
+            try:
+                self.ctrl = Ctrl(self.ctrl_port, timeout)
+            except CtrlError:
+                raise AssertionError("baresip did not start:\n" + self.log())
+            self.wait_log(r"baresip is ready", timeout)
+        return self
+
+    def log(self):
+        try:
+            with open(self.log_path, "rb") as f:
+                return f.read().decode("utf-8", "replace")
+        except OSError:
+            return ""
+
+    def wait_log(self, pattern, timeout=10.0):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if re.search(pattern, self.log()):
+                return True
+            if self.proc and self.proc.poll() is not None:
+                break
+            time.sleep(0.05)
+        raise AssertionError("log never matched %r:\n%s" %
+                             (pattern, self.log()))
+
+    def command(self, command, params=None, timeout=10.0):
+        return self.ctrl.command(command, params, timeout)
+
+    def wait_event(self, etype, timeout=10.0, pred=None, start=0):
+        return self.ctrl.wait_event(etype, timeout, pred, start)
+
+    def stop(self, timeout=15.0):
+        """Quit cleanly; returns the exit status."""
+        if not self.proc:
+            return None
+        if self.proc.poll() is None and self.ctrl:
+            try:
+                self.ctrl.command("quit", timeout=2.0)
+            except (CtrlError, OSError):
+                pass
+        try:
+            rc = self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.kill()
+            raise AssertionError("baresip did not exit on quit")
+        self._forget()
+        return rc
+
+    def signal(self, sig):
+        if self.proc and self.proc.poll() is None:
+            os.kill(self.proc.pid, sig)
+
+    def kill(self):
+        if self.proc and self.proc.poll() is None:
+            try:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            except OSError:
+                pass
+            self.proc.wait()
+        self._forget()
+
+    def _forget(self):
+        if self.ctrl:
+            self.ctrl.close()
+            self.ctrl = None
+        if self in _live:
+            _live.remove(self)
+
+    def cleanup(self):
+        self.kill()
+        if self.own_root and not os.environ.get("OCTASIP_KEEP"):
+            shutil.rmtree(self.root, ignore_errors=True)
+
+    # -- data ---------------------------------------------------------------
+    def calllog_rows(self):
+        db = self.path("calllog.db")
+        con = sqlite3.connect("file:%s?mode=ro" % db, uri=True)
+        con.row_factory = sqlite3.Row
+        try:
+            return [dict(r) for r in con.execute(
+                "SELECT * FROM calls ORDER BY id")]
+        finally:
+            con.close()
+
+
+def call(caller, callee, answer=True, timeout=10.0):
+    """caller dials callee; if answer, callee accepts; returns when the
+    call is established (or ringing, if not answer)."""
+    n = len(callee.ctrl.events)
+    ok, data = caller.command("dial", callee.aor)
+    if not ok:
+        raise AssertionError("dial failed: %s" % data)
+    callee.wait_event("CALL_INCOMING", timeout, start=n)
+    if answer:
+        callee.command("accept")
+        caller.wait_event("CALL_ESTABLISHED", timeout)
+
+
+class TestCase(unittest.TestCase):
+    """Base class: dumps instance logs when a test fails."""
+
+    maxDiff = None
+
+
+def main():
+    import warnings
+    warnings.simplefilter("ignore", ResourceWarning)
+    unittest.main(verbosity=2)

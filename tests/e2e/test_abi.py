@@ -1,0 +1,83 @@
+"""The baresip interface OctaSIP declares (modules/common/bsip.h) matches
+the installed baresip: every declared function is exported, and every
+event number the modules rely on has the name the core gives it."""
+
+import os
+import re
+import subprocess
+import harness
+from harness import Instance
+
+HEADER = os.path.join(harness.SRC, "modules", "common", "bsip.h")
+
+
+def declared_functions():
+    text = open(HEADER).read()
+    text = re.sub(r"/\*.*?\*/", "", text, flags=re.S)
+    text = re.sub(r"typedef[^;]*;", "", text)
+    text = re.sub(r"struct\s+\w+\s*\{.*?\};", "", text, flags=re.S)
+    text = re.sub(r"enum\s+\w*\s*\{.*?\};", "", text, flags=re.S)
+    names = set()
+    for m in re.finditer(r"\b([a-z_][a-z0-9_]*)\s*\(", text):
+        name = m.group(1)
+        if name in ("if", "sizeof", "defined", "format", "__attribute__"):
+            continue
+        names.add(name)
+    return names
+
+
+def exported(path):
+    out = subprocess.run(["nm", "-D", "--defined-only", path],
+                         capture_output=True, text=True, check=True).stdout
+    return {l.split()[-1] for l in out.splitlines() if l.strip()}
+
+
+class AbiTest(harness.TestCase):
+
+    def test_every_declared_function_is_exported(self):
+        names = declared_functions()
+        own = {n for n in names if n.startswith("bsip_")}
+        core = names - own
+        self.assertGreater(len(core), 30)
+        have = exported(harness.BARESIP)
+        missing = sorted(core - have)
+        self.assertEqual(missing, [], "declared in bsip.h but not exported"
+                         " by %s" % harness.BARESIP)
+
+    def test_no_function_removed_after_1_0(self):
+        # ua_aor() is gone from 1.1.0: dlopen(RTLD_NOW) would fail there
+        self.assertNotIn("ua_aor", declared_functions())
+
+    def test_event_names_match_running_core(self):
+        # every module verifies all event numbers by name at init and
+        # refuses to load on a mismatch; a clean load proves the mapping
+        a = Instance(self, "alice")
+        a.start()
+        log = a.log()
+        self.assertEqual(a.stop(), 0)
+        for mod in ("octasip_crash", "octasip_policy", "octasip_credstore",
+                    "octasip_calllog"):
+            self.assertRegex(log, mod + r": OctaSIP \S+ loaded")
+        self.assertNotIn("not the 1.0.0", log)
+
+    def test_event_numbers_seen_on_the_wire(self):
+        # ctrl_tcp reports event names; a call must produce the names our
+        # enum expects, in the order the core emits them
+        a = Instance(self, "alice")
+        b = Instance(self, "bob", root=a.root)
+        a.start()
+        b.start()
+        harness.call(a, b)
+        a.command("hangup")
+        a.wait_event("CALL_CLOSED")
+        b.wait_event("CALL_CLOSED")
+        names = {e["type"] for e in a.ctrl.events + b.ctrl.events}
+        for n in ("CALL_INCOMING", "CALL_ESTABLISHED", "CALL_CLOSED",
+                  "CALL_LOCAL_SDP", "CALL_REMOTE_SDP"):
+            self.assertIn(n, names)
+        self.assertEqual(a.stop(), 0)
+        self.assertEqual(b.stop(), 0)
+
+
+if __name__ == "__main__":
+    harness.main()

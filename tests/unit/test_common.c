@@ -1,0 +1,232 @@
+/**
+ * @file test_common.c  Unit tests for the shared code in modules/common
+ *
+ * Copyright (C) 2026 OctaSIP developers.  BSD-3-Clause.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "cfgedit.h"
+#include "fileio.h"
+#include "profile.h"
+#include "utest.h"
+
+
+static char tmpdir[] = "/tmp/octasip-ut-XXXXXX";
+
+
+static void test_atomic_write_mode_and_content(void)
+{
+	char path[512];
+	uint8_t *buf = NULL;
+	size_t len = 0;
+	struct stat st;
+
+	UT_EQ_INT(fio_path(path, sizeof(path), tmpdir, "a"), 0);
+	UT_EQ_INT(fio_write_atomic(path, "hello", 5, 0600), 0);
+	UT_EQ_INT(stat(path, &st), 0);
+	UT_EQ_INT(st.st_mode & 0777, 0600);
+	UT_EQ_INT(fio_read_all(path, &buf, &len, 100), 0);
+	UT_EQ_INT(len, 5);
+	UT_CHECK(buf && !memcmp(buf, "hello", 5));
+	free(buf);
+
+	/* replacing keeps the mode and the new content only */
+	UT_EQ_INT(fio_write_atomic(path, "x", 1, 0600), 0);
+	UT_EQ_INT(fio_read_all(path, &buf, &len, 100), 0);
+	UT_EQ_INT(len, 1);
+	free(buf);
+
+	/* no temp file left behind */
+	UT_EQ_INT(fio_path(path, sizeof(path), tmpdir, "a.tmp.*"), 0);
+	UT_CHECK(!fio_exists(path));
+}
+
+
+static void test_atomic_write_failure_keeps_old(void)
+{
+	char path[512];
+	uint8_t *buf = NULL;
+	size_t len = 0;
+
+	UT_EQ_INT(fio_path(path, sizeof(path), tmpdir, "keep"), 0);
+	UT_EQ_INT(fio_write_atomic(path, "old", 3, 0600), 0);
+
+	/* a read-only directory makes the temp file impossible */
+	UT_EQ_INT(chmod(tmpdir, 0500), 0);
+	if (geteuid() != 0)
+		UT_CHECK(fio_write_atomic(path, "new", 3, 0600) != 0);
+	UT_EQ_INT(chmod(tmpdir, 0700), 0);
+
+	UT_EQ_INT(fio_read_all(path, &buf, &len, 100), 0);
+	UT_CHECK(len == 3 && buf && !memcmp(buf, "old", 3));
+	free(buf);
+
+	/* a path in a missing directory fails cleanly */
+	UT_CHECK(fio_write_atomic("/nonexistent-octasip/x", "a", 1,
+				  0600) == ENOENT);
+}
+
+
+static void test_read_all_limits(void)
+{
+	char path[512];
+	uint8_t *buf = NULL;
+	size_t len;
+
+	UT_EQ_INT(fio_path(path, sizeof(path), tmpdir, "big"), 0);
+	UT_EQ_INT(fio_write_atomic(path, "0123456789", 10, 0600), 0);
+	UT_EQ_INT(fio_read_all(path, &buf, &len, 9), EFBIG);
+	UT_EQ_INT(fio_read_all("/nonexistent-octasip", &buf, &len, 9),
+		  ENOENT);
+}
+
+
+static void test_check_private(void)
+{
+	char path[512];
+
+	UT_EQ_INT(fio_path(path, sizeof(path), tmpdir, "priv"), 0);
+	UT_EQ_INT(fio_write_atomic(path, "s", 1, 0600), 0);
+	UT_EQ_INT(fio_check_private(path), 0);
+	UT_EQ_INT(chmod(path, 0640), 0);
+	UT_EQ_INT(fio_check_private(path), EPERM);
+	UT_EQ_INT(chmod(path, 0604), 0);
+	UT_EQ_INT(fio_check_private(path), EPERM);
+}
+
+
+static void test_mkdir_private(void)
+{
+	char path[512];
+	struct stat st;
+
+	UT_EQ_INT(fio_path(path, sizeof(path), tmpdir, "d"), 0);
+	UT_EQ_INT(mkdir(path, 0755), 0);
+	UT_EQ_INT(fio_mkdir_private(path), 0);
+	UT_EQ_INT(stat(path, &st), 0);
+	UT_EQ_INT(st.st_mode & 0777, 0700);
+	UT_EQ_INT(fio_mkdir_private("/nonexistent-octasip/d"), ENOENT);
+}
+
+
+static void test_path_too_long(void)
+{
+	char small[8];
+
+	UT_EQ_INT(fio_path(small, sizeof(small), "/abc", "defgh"),
+		  ENAMETOOLONG);
+	UT_EQ_INT(fio_path(small, sizeof(small), "/a", "b"), 0);
+	UT_EQ_STR(small, "/a/b");
+}
+
+
+static void test_profile_order(void)
+{
+	char buf[256];
+
+	UT_EQ_INT(profile_resolve(buf, sizeof(buf), "/x/y"), 0);
+	UT_EQ_STR(buf, "/x/y");
+
+	setenv("OCTASIP_HOME", "/oh", 1);
+	setenv("XDG_CONFIG_HOME", "/xdg", 1);
+	setenv("HOME", "/home/u", 1);
+	UT_EQ_INT(profile_resolve(buf, sizeof(buf), NULL), 0);
+	UT_EQ_STR(buf, "/oh");
+
+	unsetenv("OCTASIP_HOME");
+	UT_EQ_INT(profile_resolve(buf, sizeof(buf), NULL), 0);
+	UT_EQ_STR(buf, "/xdg/octasip");
+
+	setenv("XDG_CONFIG_HOME", "", 1);
+	UT_EQ_INT(profile_resolve(buf, sizeof(buf), ""), 0);
+	UT_EQ_STR(buf, "/home/u/.config/octasip");
+
+	unsetenv("XDG_CONFIG_HOME");
+	unsetenv("HOME");
+	UT_EQ_INT(profile_resolve(buf, sizeof(buf), NULL), ENOENT);
+}
+
+
+static void test_cfg_get_first_token(void)
+{
+	const char *t = "# c\n#key commented\nkey\tval1 trailing\n"
+			"keylong x\n key  second\n";
+	char v[32];
+
+	UT_EQ_INT(cfg_get(t, "key", v, sizeof(v)), 0);
+	UT_EQ_STR(v, "val1");
+	UT_EQ_INT(cfg_get(t, "keylong", v, sizeof(v)), 0);
+	UT_EQ_STR(v, "x");
+	UT_EQ_INT(cfg_get(t, "ke", v, sizeof(v)), ENOENT);
+	UT_EQ_INT(cfg_get(t, "key", v, 3), ENAMETOOLONG);
+}
+
+
+static void test_cfg_set_and_remove(void)
+{
+	char *out = NULL, *out2 = NULL;
+
+	UT_EQ_INT(cfg_set("a 1\nb 2\n", "b", "3", &out), 0);
+	UT_EQ_STR(out, "a 1\nb\t3\n");
+	free(out);
+
+	UT_EQ_INT(cfg_set("a 1", "c", "9", &out), 0);
+	UT_EQ_STR(out, "a 1\nc\t9\n");
+	free(out);
+
+	UT_EQ_INT(cfg_remove("module a.so\nmodule b.so # x\nmodule bb.so\n",
+			     "module", "b.so", &out), 0);
+	UT_EQ_STR(out, "module a.so\nmodule bb.so\n");
+
+	UT_EQ_INT(cfg_remove(out, "module", NULL, &out2), 0);
+	UT_EQ_STR(out2, "");
+	free(out);
+	free(out2);
+}
+
+
+static void test_cfg_replace_block(void)
+{
+	char *out = NULL;
+
+	UT_EQ_INT(cfg_replace_block("x\n# >> b\nold\n# << e\ny\n", "# >> b",
+				    "# << e", "new\n", &out), 0);
+	UT_EQ_STR(out, "x\n# >> b\nnew\n# << e\ny\n");
+	free(out);
+
+	UT_EQ_INT(cfg_replace_block("x\n", "# >> b", "# << e", "n", &out),
+		  ENOENT);
+	UT_EQ_INT(cfg_replace_block("# >> b\nno end\n", "# >> b", "# << e",
+				    "n", &out), ENOENT);
+}
+
+
+int main(void)
+{
+	char cmd[600];
+
+	if (!mkdtemp(tmpdir)) {
+		perror("mkdtemp");
+		return 2;
+	}
+
+	UT_RUN(test_atomic_write_mode_and_content);
+	UT_RUN(test_atomic_write_failure_keeps_old);
+	UT_RUN(test_read_all_limits);
+	UT_RUN(test_check_private);
+	UT_RUN(test_mkdir_private);
+	UT_RUN(test_path_too_long);
+	UT_RUN(test_profile_order);
+	UT_RUN(test_cfg_get_first_token);
+	UT_RUN(test_cfg_set_and_remove);
+	UT_RUN(test_cfg_replace_block);
+
+	(void)snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+	if (system(cmd) != 0)
+		(void)fprintf(stderr, "could not remove %s\n", tmpdir);
+
+	return ut_done();
+}
