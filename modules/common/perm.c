@@ -63,10 +63,20 @@ int perm_state_from_name(const char *name, enum perm_state *s)
 
 void perm_set_defaults(struct perm_set *ps)
 {
+	ps->state[PERM_MICROPHONE]  = PERM_ALLOW;
+	ps->state[PERM_CONTACTS]    = PERM_ASK;
+	ps->state[PERM_STORAGE]     = PERM_ALLOW;
+	ps->state[PERM_PHONE_STATE] = PERM_ALLOW;
+	ps->state[PERM_RECORDING]   = PERM_DENY;
+}
+
+
+void perm_set_safe(struct perm_set *ps)
+{
 	int i;
 
 	for (i = 0; i < PERM_COUNT; ++i)
-		ps->state[i] = PERM_ASK;
+		ps->state[i] = PERM_DENY;
 }
 
 
@@ -111,7 +121,7 @@ int perm_parse(const char *text, struct perm_set *ps, char *errbuf,
 		continue;
 
 	bad:
-		perm_set_defaults(ps);
+		perm_set_safe(ps);
 		if (errbuf && errsz)
 			(void)snprintf(errbuf, errsz, "line %u: expected"
 				       " \"PERMISSION STATE\" (permissions:"
@@ -138,6 +148,7 @@ int perm_load(const char *path, struct perm_set *ps, char *errbuf,
 	if (err == ENOENT)
 		return 0;
 	if (err) {
+		perm_set_safe(ps);
 		if (errbuf && errsz)
 			(void)snprintf(errbuf, errsz, "%s", strerror(err));
 		return err;
@@ -145,6 +156,7 @@ int perm_load(const char *path, struct perm_set *ps, char *errbuf,
 
 	if (memchr(buf, '\0', len)) {
 		free(buf);
+		perm_set_safe(ps);
 		if (errbuf && errsz)
 			(void)snprintf(errbuf, errsz, "binary data");
 		return EBADMSG;

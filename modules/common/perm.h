@@ -3,13 +3,17 @@
  *
  * Format (INTERFACE.md): one "name state" per line, '#' starts a comment.
  * Names: microphone contacts storage phone_state recording.
- * States: allow deny once ask.  A missing name is "ask"; "ask" is treated
- * as deny.  The policy module (modules/octasip_policy) owns changes,
+ * States: allow deny once ask; "ask" is treated as deny (and the user is
+ * told how to decide).
+ *
+ * Product defaults, used for a missing file or a permission not listed:
+ * microphone allow, storage allow, phone_state allow (a softphone's core
+ * functions, each deniable), contacts ask, recording deny.  The policy module (modules/octasip_policy) owns changes,
  * "once" bookkeeping and the audit log; every other module only reads.
  *
  * perm_load() parses a file strictly: on a malformed line it returns
  * EBADMSG, names the line in errbuf, and fills in safe defaults (deny for
- * every permission) so a caller can go on safely.
+ * every permission: perm_set_safe()) so a caller can go on safely.
  *
  * Copyright (C) 2026 OctaSIP developers.  BSD-3-Clause.
  */
@@ -45,6 +49,7 @@ int perm_from_name(const char *name, enum perm *p);
 int perm_state_from_name(const char *name, enum perm_state *s);
 
 void perm_set_defaults(struct perm_set *ps);
+void perm_set_safe(struct perm_set *ps);
 int perm_parse(const char *text, struct perm_set *ps, char *errbuf,
 	       size_t errsz);
 int perm_load(const char *path, struct perm_set *ps, char *errbuf,
