@@ -69,6 +69,7 @@ const char *account_aor(const struct account *acc);
 const char *account_auth_user(const struct account *acc);
 const char *account_auth_pass(const struct account *acc);
 int  account_set_auth_pass(struct account *acc, const char *pass);
+int  account_set_auth_user(struct account *acc, const char *user);
 int  account_set_answermode(struct account *acc, enum answermode mode);
 enum answermode account_answermode(const struct account *acc);
 const char *account_mediaenc(const struct account *acc);

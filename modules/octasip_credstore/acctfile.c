@@ -133,7 +133,7 @@ int acct_parse(const char *line, size_t len, char *out, size_t outsz,
 
 	if (p == end || *p == '#') {
 		wput(&w, line, len);
-		return w.over ? ENAMETOOLONG : 0;
+		goto out;
 	}
 
 	ap->is_account = true;
@@ -157,7 +157,7 @@ int acct_parse(const char *line, size_t len, char *out, size_t outsz,
 		}
 		(void)aor_key(uri, ap->aor, sizeof(ap->aor));
 		wput(&w, line, len);
-		return w.over ? ENAMETOOLONG : 0;
+		goto out;
 	}
 
 	gt = memchr(lt, '>', (size_t)(end - lt));
@@ -262,6 +262,7 @@ int acct_parse(const char *line, size_t len, char *out, size_t outsz,
 	while (w.n && (w.p[w.n - 1] == ' ' || w.p[w.n - 1] == '\t'))
 		w.p[--w.n] = '\0';
 
+out:
 	if (w.over) {
 		errf(errbuf, errsz, "line too long");
 		return ENAMETOOLONG;

@@ -711,6 +711,7 @@ int vault_put(struct vault *v, const char *aor, const char *user,
 	if (!key[0])
 		return EINVAL;
 
+	memset(&tmp, 0, sizeof(tmp));
 	err  = copy_field(tmp.aor, sizeof(tmp.aor), key);
 	err |= copy_field(tmp.user, sizeof(tmp.user), user);
 	err |= copy_field(tmp.realm, sizeof(tmp.realm), realm);
