@@ -57,6 +57,30 @@ class TestRegister(harness.TestCase):
         self.assertNotIn("S3cret", data)
         self.assertEqual(inst.stop(), 0)
 
+    def test_changes_reach_running_baresip(self):
+        reg = Registrar(self, {"alice": "new-secret", "frank": "frank-pw"})
+        host = "127.0.0.1:%d" % reg.port
+        inst = harness.Instance(self, "alice")
+        clear_accounts(inst)
+        add_account(inst, "sip:alice@" + host, "old-secret",
+                    extra=";regint=60")
+        inst.start()
+        reg.wait_log(r"AUTH-FAIL user=alice ")
+
+        # a new secret: /credstore_reload through ctrl_tcp re-registers
+        p = add_account(inst, "sip:alice@" + host, "new-secret")
+        self.assertIn("running baresip: vault reloaded", p.stdout)
+        reg.wait_log(r"AUTH-OK user=alice ")
+
+        # a new account: /uanew, and it registers with the vault secret
+        p = add_account(inst, "sip:frank@" + host, "frank-pw")
+        self.assertIn("running baresip: account added", p.stdout)
+        reg.wait_log(r"AUTH-OK user=frank ")
+        # ctrl_tcp in 1.0.0 serves one client: the CLI took it over
+        inst.ctrl.close()
+        inst.ctrl = harness.Ctrl(inst.ctrl_port)
+        self.assertEqual(inst.stop(), 0)
+
     def test_tls_register(self):
         reg = Registrar(self, {"alice": "tls-S3cret"}, tls=True)
         inst = harness.Instance(self, "alice")
