@@ -416,7 +416,8 @@ static int module_init(void)
 	if (err)
 		return err;
 
-	err = cmd_register(baresip_commands(), cmdv, sizeof(cmdv) / sizeof(cmdv[0]));
+	err = cmd_register(baresip_commands(), cmdv,
+			   sizeof(cmdv) / sizeof(cmdv[0]));
 	if (err)
 		return err;
 
