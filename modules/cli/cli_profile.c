@@ -391,7 +391,7 @@ static int port_check(const struct cli_ctx *ctx, const char *key)
 	char path[4200], val[256];
 	struct sockaddr_in sin;
 	char *colon;
-	int fd, ok;
+	int fd, ok, one = 1;
 
 	(void)fio_path(path, sizeof(path), ctx->profile, PROFILE_CONFIG);
 	if (cfg_file_get(path, key, val, sizeof(val)))
@@ -411,6 +411,10 @@ static int port_check(const struct cli_ctx *ctx, const char *key)
 	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return 0;
+
+	/* as baresip's own listener does: a TIME_WAIT leftover of a previous
+	 * run is no conflict, a live listener still is */
+	(void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 
 	ok = bind(fd, (struct sockaddr *)&sin, sizeof(sin)) == 0;
 	(void)close(fd);

@@ -128,6 +128,16 @@ class CliTest(harness.TestCase):
         self.assertIn("already in use", p.stderr)
         self.assertIn(str(port), p.stderr)
 
+    def test_restart_on_same_ports(self):
+        # a stopped instance leaves its ctrl_tcp port in TIME_WAIT; the
+        # launcher's port check must not mistake that for a conflict
+        from harness import Instance
+        a = Instance(self, "alice")
+        a.start()
+        self.assertEqual(a.stop(), 0)
+        a.start()
+        self.assertEqual(a.stop(), 0)
+
     def test_run_managed_block_rewritten_user_lines_kept(self):
         octasip("init", profile=self.prof)
         cfg = os.path.join(self.prof, "config")
