@@ -13,6 +13,13 @@ StockBaresip runs plain /usr/bin/baresip -f DIR on the result, without the
 octasip launcher.  With OCTASIP_INSTALLED=1 it uses the installed modules
 (module_path left as the stock default, /usr/lib/baresip/modules);
 otherwise a directory of links to the stock and the freshly built ones.
+
+Two stock configs: Debian's example (/usr/share/doc/baresip-core/examples)
+and the one baresip writes itself into an empty config directory, which
+is what a ~/.baresip/config usually is.  The example has no module_path
+line, and baresip 1.0.0 then loads modules from the current directory:
+not even its own modules load, so module_path is set for it as it would
+be for any use of that file.
 """
 
 import os
@@ -92,7 +99,8 @@ def module_farm(root):
 class StockBaresip:
     """/usr/bin/baresip -f DIR on the stock config plus OctaSIP's lines."""
 
-    def __init__(self, testcase, name, root, permissions=None):
+    def __init__(self, testcase, name, root, permissions=None,
+                 source="example"):
         self.name = name
         self.dir = os.path.join(root, name)
         os.makedirs(self.dir, mode=0o700)
@@ -104,8 +112,7 @@ class StockBaresip:
         self.ctrl = None
         testcase.addCleanup(self.kill)
 
-        with open(STOCK_CONFIG) as f:
-            text = add_octasip_lines(f.read())
+        text = add_octasip_lines(stock_config(source, root))
         # test settings only: loopback ports, a control socket, a tone
         # instead of a sound card
         for mod in HARDWARE:
@@ -120,8 +127,14 @@ class StockBaresip:
         text = drop_key(text, "audio_player")
         text = set_key(text, "audio_source", "ausine,440")
         text = set_key(text, "audio_alert", "ausine,440")
+        # ausine makes 48 kHz stereo only; the generated config has no Opus
+        # and G.711 is 8 kHz mono: let baresip resample
+        text = set_key(text, "ausrc_srate", "48000")
+        text = set_key(text, "ausrc_channels", "2")
         if not INSTALLED:
             text = set_key(text, "module_path", module_farm(root))
+        elif not re.search(r"(?m)^module_path\s", text):
+            text = set_key(text, "module_path", STOCK_MODDIR)
         self.config = text
         self._write("config", text)
         self._write("accounts", "<%s>;regint=0\n" % self.aor)
@@ -195,6 +208,23 @@ class StockBaresip:
             except OSError:
                 pass
             self.proc.wait()
+
+
+def stock_config(source, root):
+    """Text of a stock baresip config: "example" or "generated"."""
+    if source == "example":
+        with open(STOCK_CONFIG) as f:
+            return f.read()
+    gen = os.path.join(root, "generated")
+    os.makedirs(gen, exist_ok=True)
+    # baresip writes its template first; on the loopback interface only
+    # (-n lo) it then quits at once, or fails to bind there and exits
+    subprocess.run([harness.BARESIP, "-f", gen, "-n", "lo", "-e", "/quit",
+                    "-t", "5"],
+                   stdin=subprocess.DEVNULL, capture_output=True,
+                   timeout=30)
+    with open(os.path.join(gen, "config")) as f:
+        return f.read()
 
 
 def tmproot():

@@ -5,7 +5,7 @@ launcher).  The modules load in the documented order and a call works.
 Runs from the build tree under ctest, and against the installed package
 in scripts/package-test (OCTASIP_INSTALLED=1).  Call log rows, vault
 passwords and the policy in this setup: add the checks to
-test_call_with_stock_config below as those areas land (see
+call_test below as those areas land (see
 docs/packaging.md).
 """
 
@@ -26,8 +26,11 @@ class StockConfigTest(harness.TestCase):
         self.addCleanup(shutil.rmtree, self.root, True)
 
     def test_documented_lines_in_documented_places(self):
-        with open(stockcfg.STOCK_CONFIG) as f:
-            stock = f.read()
+        for source in ("example", "generated"):
+            with self.subTest(source=source):
+                self.check_lines(stockcfg.stock_config(source, self.root))
+
+    def check_lines(self, stock):
         edited = stockcfg.add_octasip_lines(stock)
         mods = stockcfg.module_lines(edited)
         # only the four lines were added; every stock line kept, in order
@@ -42,9 +45,17 @@ class StockConfigTest(harness.TestCase):
         self.assertGreater(cl, acc)
 
     def test_call_with_stock_config(self):
+        """Debian's example config"""
+        self.call_test("example")
+
+    def test_call_with_generated_config(self):
+        """the config baresip writes into an empty ~/.baresip"""
+        self.call_test("generated")
+
+    def call_test(self, source):
         perms = {"microphone": "allow"}
-        a = StockBaresip(self, "alice", self.root, perms)
-        b = StockBaresip(self, "bob", self.root, perms)
+        a = StockBaresip(self, "alice", self.root, perms, source)
+        b = StockBaresip(self, "bob", self.root, perms, source)
         a.start()
         b.start()
 
