@@ -106,6 +106,7 @@ uint32_t      call_duration(const struct call *call);
 struct audio *call_audio(const struct call *call);
 struct ua    *call_get_ua(const struct call *call);
 struct call  *call_find_id(const struct list *calls, const char *id);
+int           call_progress(struct call *call);
 
 
 /*
@@ -113,6 +114,14 @@ struct call  *call_find_id(const struct list *calls, const char *id);
  */
 void audio_mute(struct audio *a, bool muted);
 bool audio_ismuted(const struct audio *a);
+
+
+/*
+ * Modules loaded at run time (path = module_path; name "x" or "x.so").
+ * mod_find() (libre) needs the ".so" suffix.
+ */
+int  module_load(const char *path, const char *name);
+void module_unload(const char *name);
 
 
 /*
