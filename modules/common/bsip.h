@@ -226,6 +226,8 @@ struct contacts *baresip_contacts(void);
 struct contact *contact_find(const struct contacts *contacts,
 			     const char *uri);
 struct sip_addr *contact_addr(const struct contact *c);
+struct list *contact_list(const struct contacts *contacts);
+void contact_remove(struct contacts *contacts, struct contact *contact);
 
 
 /*

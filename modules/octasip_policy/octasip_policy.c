@@ -365,8 +365,18 @@ static void enforce_contacts(void)
 
 	if (!allowed(PERM_CONTACTS)) {
 
+		struct contacts *cs = baresip_contacts();
+		struct le *le;
+
 		if (!mod_find(CONTACTS_MOD))
 			return;
+
+		/*
+		 * Remove every contact first: contact.so's own close leaves
+		 * the "current" contact in the core's lookup table.
+		 */
+		while ((le = list_head(contact_list(cs))) != NULL)
+			contact_remove(cs, le->data);
 
 		module_unload(CONTACTS_MOD);
 		d.contacts_unloaded = true;
@@ -512,9 +522,9 @@ static void enforce_phone_state(struct ua *ua, struct call *call)
 static void enforce_all(void)
 {
 	enforce_microphone(NULL);
+	enforce_storage();      /* first: it may remove the recorder */
 	enforce_recording();
 	enforce_contacts();
-	enforce_storage();
 }
 
 
