@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 #include "fileio.h"
@@ -242,8 +243,10 @@ static void clean_field(char *dst, size_t sz, const char *src)
 int perm_audit_append(const char *path, long long t, const char *subject,
 		      const char *decision, const char *reason)
 {
-	char line[512], subj[32], dec[32], why[256], iso[32];
+	char line[513], subj[32], dec[32], why[256], iso[32];
 	time_t tt = (time_t)t;
+	struct stat st;
+	char last = '\n';
 	struct tm tm;
 	ssize_t w;
 	int fd, n, err = 0;
@@ -259,18 +262,26 @@ int perm_audit_append(const char *path, long long t, const char *subject,
 	    !strftime(iso, sizeof(iso), "%Y-%m-%dT%H:%M:%SZ", &tm))
 		(void)snprintf(iso, sizeof(iso), "?");
 
-	n = snprintf(line, sizeof(line), "%lld\t%s\t%s\t%s\t%s\n", t, iso,
+	n = snprintf(line, sizeof(line) - 1, "%lld\t%s\t%s\t%s\t%s\n", t, iso,
 		     subj, dec, why);
 	if (n < 0)
 		return EINVAL;
-	if ((size_t)n >= sizeof(line)) {
-		n = sizeof(line) - 1;
+	if ((size_t)n >= sizeof(line) - 1) {
+		n = sizeof(line) - 2;
 		line[n - 1] = '\n';
 	}
 
-	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+	fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return errno;
+
+	/* a torn last line (crash, full disk) must not swallow this one */
+	if (fstat(fd, &st) == 0 && st.st_size > 0 &&
+	    pread(fd, &last, 1, st.st_size - 1) == 1 && last != '\n') {
+		memmove(line + 1, line, (size_t)n);
+		line[0] = '\n';
+		++n;
+	}
 
 	w = write(fd, line, (size_t)n);
 	if (w < 0)
