@@ -8,8 +8,9 @@
  *
  * Product defaults, used for a missing file or a permission not listed:
  * microphone allow, storage allow, phone_state allow (a softphone's core
- * functions, each deniable), contacts ask, recording deny.  The policy module (modules/octasip_policy) owns changes,
- * "once" bookkeeping and the audit log; every other module only reads.
+ * functions, each deniable), contacts ask, recording deny.  The policy
+ * module (modules/octasip_policy) owns changes, "once" bookkeeping and
+ * the audit log; every other module only reads.
  *
  * perm_load() parses a file strictly: on a malformed line it returns
  * EBADMSG, names the line in errbuf, and fills in safe defaults (deny for

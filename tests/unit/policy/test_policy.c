@@ -430,7 +430,8 @@ static void test_audit(void)
 	UT_EQ_INT(fio_check_private(path), 0);
 
 	text = read_text(path);
-	UT_CHECK(text && strstr(text, "\tmicrophone\tdeny\ttab here newline\n"));
+	UT_CHECK(text &&
+		 strstr(text, "\tmicrophone\tdeny\ttab here newline\n"));
 	UT_CHECK(text && strstr(text, "1970-01-01T00:01:40Z"));
 	free(text);
 
@@ -523,7 +524,8 @@ int main(void)
 {
 	char cmd[300];
 
-	(void)snprintf(tmpdir, sizeof(tmpdir), "/tmp/octasip-ut-policy-XXXXXX");
+	(void)snprintf(tmpdir, sizeof(tmpdir),
+		       "/tmp/octasip-ut-policy-XXXXXX");
 	if (!mkdtemp(tmpdir))
 		return 1;
 
