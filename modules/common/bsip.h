@@ -107,6 +107,7 @@ uint32_t      call_duration(const struct call *call);
 struct audio *call_audio(const struct call *call);
 struct ua    *call_get_ua(const struct call *call);
 struct call  *call_find_id(const struct list *calls, const char *id);
+int           call_progress(struct call *call);
 
 
 /*
@@ -114,6 +115,14 @@ struct call  *call_find_id(const struct list *calls, const char *id);
  */
 void audio_mute(struct audio *a, bool muted);
 bool audio_ismuted(const struct audio *a);
+
+
+/*
+ * Modules loaded at run time (path = module_path; name "x" or "x.so").
+ * mod_find() (libre) needs the ".so" suffix.
+ */
+int  module_load(const char *path, const char *name);
+void module_unload(const char *name);
 
 
 /*
@@ -218,6 +227,8 @@ struct contacts *baresip_contacts(void);
 struct contact *contact_find(const struct contacts *contacts,
 			     const char *uri);
 struct sip_addr *contact_addr(const struct contact *c);
+struct list *contact_list(const struct contacts *contacts);
+void contact_remove(struct contacts *contacts, struct contact *contact);
 
 
 /*
