@@ -338,6 +338,7 @@ static int get_str(const uint8_t **pp, const uint8_t *end, char *out,
 static int body_decode(struct vault *v, const uint8_t *p, size_t len)
 {
 	const uint8_t *end = p + len;
+	char key[VREC_AOR_MAX];
 	uint32_t n, i;
 	int err;
 
@@ -363,6 +364,11 @@ static int body_decode(struct vault *v, const uint8_t *p, size_t len)
 		err |= get_str(&p, end, r->realm, sizeof(r->realm));
 		err |= get_str(&p, end, r->secret, sizeof(r->secret));
 		if (err || !r->aor[0])
+			return EBADMSG;
+
+		/* vault_put() stores the aor_key() form: anything else
+		 * could never be found or removed again (fuzz_vault) */
+		if (aor_key(r->aor, key, sizeof(key)) || strcmp(key, r->aor))
 			return EBADMSG;
 
 		v->recc = i + 1;
