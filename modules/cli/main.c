@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -91,6 +92,35 @@ static void usage(FILE *f)
 }
 
 
+/*
+ * SIGTERM, SIGINT, SIGHUP: one line on stderr, then exit 128+signal.
+ * fio_write_atomic() holds these signals back while it writes, so by the
+ * time this runs every file is complete (old or new content) and no temp
+ * file is left.  "octasip run" execs baresip, which resets the handlers.
+ */
+static void on_stop(int sig)
+{
+	static const char msg[] = "octasip: stopped by a signal; every file"
+		" it wrote is complete (old or new content)\n";
+
+	(void)write(STDERR_FILENO, msg, sizeof(msg) - 1);
+	_exit(128 + sig);
+}
+
+
+static void stop_handlers(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop;
+	sigemptyset(&sa.sa_mask);
+	(void)sigaction(SIGTERM, &sa, NULL);
+	(void)sigaction(SIGINT, &sa, NULL);
+	(void)sigaction(SIGHUP, &sa, NULL);
+}
+
+
 /* Where templates and OctaSIP modules come from: build tree or install */
 static void locate(struct cli_ctx *ctx)
 {
@@ -137,6 +167,7 @@ int main(int argc, char **argv)
 
 	/* nothing OctaSIP or baresip writes may be group or world readable */
 	(void)umask(077);
+	stop_handlers();
 
 	args = calloc((size_t)argc + 1, sizeof(*args));
 	if (!args)

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,14 +83,30 @@ static int write_full(int fd, const uint8_t *p, size_t len)
 }
 
 
-int fio_write_atomic(const char *path, const void *buf, size_t len,
-		     mode_t mode)
+/*
+ * The signals that end a process politely (SIGTERM, SIGINT, SIGHUP,
+ * SIGQUIT) are held back in this thread while a temp file exists: one
+ * that arrives during a write takes effect right after it, so a stopped
+ * process leaves the old or the new file and no temp file behind.
+ */
+static void hold_signals(sigset_t *old)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGQUIT);
+	(void)pthread_sigmask(SIG_BLOCK, &set, old);
+}
+
+
+static int write_atomic(const char *path, const void *buf, size_t len,
+			mode_t mode)
 {
 	char tmp[4096];
 	int fd, err;
-
-	if (!path || (!buf && len))
-		return EINVAL;
 
 	if (snprintf(tmp, sizeof(tmp), "%s.tmp.XXXXXX", path)
 	    >= (int)sizeof(tmp))
@@ -131,6 +148,23 @@ int fio_write_atomic(const char *path, const void *buf, size_t len,
 	if (fd >= 0)
 		(void)close(fd);
 	(void)unlink(tmp);
+	return err;
+}
+
+
+int fio_write_atomic(const char *path, const void *buf, size_t len,
+		     mode_t mode)
+{
+	sigset_t old;
+	int err;
+
+	if (!path || (!buf && len))
+		return EINVAL;
+
+	hold_signals(&old);
+	err = write_atomic(path, buf, len, mode);
+	(void)pthread_sigmask(SIG_SETMASK, &old, NULL);
+
 	return err;
 }
 
