@@ -415,6 +415,14 @@ static bool key_value(const char *in, size_t len, size_t wend,
 		return true;
 	}
 
+	/* a bracketed value ([secret] itself) ends at its bracket */
+	if (j < len && in[j] == '[') {
+		while (j < len && in[j] != ']' && !is_space((unsigned char)in[j]))
+			++j;
+		*vend = (j < len && in[j] == ']') ? j + 1 : j;
+		return true;
+	}
+
 	while (j < len) {
 		unsigned char c = (unsigned char)in[j];
 
@@ -559,10 +567,12 @@ size_t redact(const char *in, size_t len, char *out, size_t outsz)
 		}
 
 		if (bnd && is_digit(c)) {
-			/* a short number: copy the digits as one word */
+			/* a short number or a version: copy it whole */
 			size_t w = i;
 
-			while (w < len && is_word((unsigned char)in[w]))
+			while (w < len && (is_word((unsigned char)in[w]) ||
+					   (in[w] == '.' && w + 1 < len &&
+					    is_digit((unsigned char)in[w + 1]))))
 				++w;
 			puts_n(&o, in + i, w - i);
 			i = w;

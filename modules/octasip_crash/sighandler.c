@@ -257,6 +257,12 @@ static void write_record(int sig, const siginfo_t *si, const void *uc)
 		out_str("\n");
 	}
 
+	/* tests: crash again or hang with part of the record written */
+	if (h.hook) {
+		out_flush();
+		h.hook(sig);
+	}
+
 	if (context_pc(uc)) {
 		out_str("pc ");
 		out_addr(t, context_pc(uc));
@@ -342,9 +348,6 @@ static void on_crash(int sig, siginfo_t *si, void *uc)
 	(void)sigemptyset(&sa.sa_mask);
 	(void)sigaction(SIGALRM, &sa, NULL);
 	(void)alarm(h.watchdog_s);
-
-	if (h.hook)
-		h.hook(sig);
 
 	if (atomic_load(&h.storage) && h.dirfd >= 0)
 		write_record(sig, si, uc);

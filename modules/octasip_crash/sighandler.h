@@ -59,8 +59,9 @@ void crash_sig_set_calls(int n);
 void crash_sig_set_storage(bool allowed);
 
 /*
- * Tests only: called inside the handler before the record is written
- * (to crash again or hang there).
+ * Tests only: called inside the handler after the record's header and
+ * module table are written, before the stack (to crash again or hang
+ * there).
  */
 void crash_sig_set_test_hook(void (*hook)(int sig));
 
