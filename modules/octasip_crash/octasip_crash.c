@@ -49,7 +49,6 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <curl/curl.h>
 #include "bsip.h"
 #include "calllog_api.h"
 #include "fileio.h"
@@ -559,7 +558,7 @@ static int module_init(void)
 				" uploads off\n");
 			d.dsn[0] = '\0';
 		}
-		else if (curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK) {
+		else if (!sender_global_init()) {
 			d.curl = true;
 			if (d.storage)
 				worker_start(true);
@@ -601,7 +600,7 @@ static int module_close(void)
 	}
 
 	if (d.curl) {
-		curl_global_cleanup();
+		sender_global_cleanup();
 		d.curl = false;
 	}
 

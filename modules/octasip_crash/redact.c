@@ -373,6 +373,18 @@ static bool secret_key(const char *k, size_t n)
 }
 
 
+/* cheap pre-check: [quote] [spaces] '=' or ':' after a word */
+static inline bool followed_by_sep(const char *in, size_t len, size_t j)
+{
+	if (j < len && (in[j] == '"' || in[j] == '\''))
+		++j;
+	while (j < len && (in[j] == ' ' || in[j] == '\t'))
+		++j;
+
+	return j < len && (in[j] == '=' || in[j] == ':');
+}
+
+
 /*
  * key[quote] [=:] value: the value's start and end.  Returns false if
  * the word at i..wend is not followed by a separator.
@@ -496,12 +508,15 @@ size_t redact(const char *in, size_t len, char *out, size_t outsz)
 			size_t w = i, vs, ve;
 			bool eol;
 
-			if ((m = match_uri(in, len, i))) {
+			unsigned char lc = lower(c);
+
+			if ((lc == 's' || lc == 't') &&
+			    (m = match_uri(in, len, i))) {
 				PUTS(&o, "[uri]");
 				REPLACED(i + m);
 				continue;
 			}
-			if ((m = match_bearer(in, len, i, &t))) {
+			if (lc == 'b' && (m = match_bearer(in, len, i, &t))) {
 				puts_n(&o, in + i, t);
 				PUTS(&o, "[token]");
 				REPLACED(i + m);
@@ -523,7 +538,8 @@ size_t redact(const char *in, size_t len, char *out, size_t outsz)
 				(w - i == 19 && prefix_ci(in, len, i,
 						  "proxy-authorization"));
 
-			if (secret_key(in + i, w - i) &&
+			if (followed_by_sep(in, len, w) &&
+			    secret_key(in + i, w - i) &&
 			    key_value(in, len, w, &vs, &ve, &eol) &&
 			    ve > vs) {
 				puts_n(&o, in + i, vs - i);

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <curl/curl.h>
+#include <re.h>
 #include "fileio.h"
 #include "consent.h"
 #include "report.h"
@@ -20,6 +21,44 @@
 #include "store.h"
 #include "octasip_version.h"
 #include "sender.h"
+
+
+static bool curl_ready;
+
+
+int sender_global_init(void)
+{
+	if (curl_ready)
+		return 0;
+
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+		return ENOSYS;
+
+	curl_ready = true;
+
+	return 0;
+}
+
+
+void sender_global_cleanup(void)
+{
+	if (!curl_ready)
+		return;
+
+	curl_global_cleanup();
+	curl_ready = false;
+}
+
+
+static bool valid_json(const char *text, size_t len)
+{
+	struct odict *od = NULL;
+	int err = json_decode_odict(&od, 8, text, len, 32);
+
+	mem_deref(od);
+
+	return err == 0;
+}
 
 
 static bool loopback(const char *host)
@@ -473,6 +512,14 @@ static int send_reports(const char *crashdir, const struct dsn *d,
 			continue;
 		if (fio_read_all(path, &buf, &len, 1 << 20))
 			continue;
+
+		if (!valid_json((char *)buf, len)) {
+			free(buf);
+			(void)snprintf(rej, sizeof(rej), "%.*s.bad",
+				       (int)(strlen(path) - 5), path);
+			(void)rename(path, rej);
+			continue;
+		}
 
 		err = deliver(crashdir, d, dsn, v[i].id, (char *)buf, len,
 			      stop, ss, res);

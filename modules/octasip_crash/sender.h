@@ -23,6 +23,7 @@
  *   5xx, error  retry later with exponential backoff (60 s doubling,
  *               at most 6 h)
  *   other 4xx   the report is renamed *.rejected: kept, never resent
+ * A report that is not valid JSON is renamed *.bad and not sent.
  * The wait is kept in crash/send-state, so restarts honour it.  It does
  * not log (it may run on a worker thread): the caller reports res.
  *
@@ -78,6 +79,10 @@ struct send_result {
 	long http_status;        /* last status, 0: none */
 	int64_t retry_at;        /* when deferred         */
 };
+
+/* libcurl's global setup: once, on the main thread, before sender_run */
+int  sender_global_init(void);
+void sender_global_cleanup(void);
 
 /*
  * Send what is pending.  Returns 0 (all sent or nothing to send),
