@@ -204,7 +204,8 @@ static size_t match_ipv4(const char *in, size_t len, size_t i)
 
 /*
  * IPv6: hex groups of at most 4 and colons, with "::" or all 8 groups,
- * optionally ending in a dotted quad.
+ * optionally ending in a dotted quad.  The longest valid prefix counts,
+ * so what follows never changes whether a match is made.
  */
 static size_t match_ipv6(const char *in, size_t len, size_t i)
 {
@@ -219,16 +220,18 @@ static size_t match_ipv6(const char *in, size_t len, size_t i)
 			if (dots)
 				break;
 			if (j > i && in[j - 1] == ':') {
+				/* a second "::" ends the address before it */
 				if (dbl)
-					return 0;
+					break;
 				dbl = true;
 			}
 			++colons;
 			grp = 0;
 		}
 		else if (is_hex(c)) {
-			if (++grp > 4 && !dots)
-				return 0;
+			if (grp == 4 && !dots)
+				break;
+			++grp;
 			++hexd;
 		}
 		else if (c == '.' && colons >= 2 && j + 1 < len &&
@@ -246,13 +249,26 @@ static size_t match_ipv6(const char *in, size_t len, size_t i)
 		--colons;
 	}
 
+	/* a last group glued to a word is that word's: stop before it */
+	if (j < len && is_word((unsigned char)in[j])) {
+		size_t k;
+
+		if (dots)
+			return 0;
+		while (j > i && in[j - 1] != ':')
+			--j;
+		if (j > i + 1 && in[j - 2] != ':') {
+			--j;
+			--colons;
+		}
+		for (hexd = 0, k = i; k < j; ++k)
+			hexd += is_hex((unsigned char)in[k]);
+	}
+
 	if (colons < 2 || hexd == 0)
 		return 0;
 
 	if (!dbl && colons != 7 && !(dots && colons == 6))
-		return 0;
-
-	if (j < len && is_word((unsigned char)in[j]))
 		return 0;
 
 	return j - i;
@@ -295,6 +311,7 @@ static size_t match_number(const char *in, size_t len, size_t i,
 			   bool *card)
 {
 	size_t j = i, last = i, digits = 0, seps = 0;
+	size_t prev_last = i, prev_digits = 0;
 	bool card_seps = true;
 
 	if (j < len && in[j] == '+')
@@ -305,6 +322,11 @@ static size_t match_number(const char *in, size_t len, size_t i,
 		unsigned char c = (unsigned char)in[j];
 
 		if (is_digit(c)) {
+			if (seps) {
+				/* a new group starts: remember the old end */
+				prev_last = last;
+				prev_digits = digits;
+			}
 			++digits;
 			seps = 0;
 			last = j + 1;
@@ -322,12 +344,14 @@ static size_t match_number(const char *in, size_t len, size_t i,
 		}
 	}
 
-	if (digits < 7)
-		return 0;
-
-	/* glued to a word: part of an identifier, not a number */
+	/* a last group glued to a word belongs to that word */
 	if (last < len && (is_alpha((unsigned char)in[last]) ||
-			   in[last] == '_'))
+			   in[last] == '_')) {
+		last = prev_last;
+		digits = prev_digits;
+	}
+
+	if (digits < 7)
 		return 0;
 
 	/* YYYY-MM-DD is a date */
@@ -462,10 +486,13 @@ static size_t domain_len(const char *in, size_t len, size_t j)
 {
 	size_t k = j;
 
+	/* an address literal: [hex, ':' and '.'] only */
 	if (k < len && in[k] == '[') {
-		while (k < len && in[k] != ']' && !is_space((unsigned char)in[k]))
+		++k;
+		while (k < len && (is_hex((unsigned char)in[k]) ||
+				   in[k] == ':' || in[k] == '.'))
 			++k;
-		return (k < len && in[k] == ']') ? k + 1 - j : 0;
+		return (k < len && in[k] == ']' && k > j + 1) ? k + 1 - j : 0;
 	}
 
 	if (k >= len || !is_alnum((unsigned char)in[k]))
@@ -499,7 +526,9 @@ size_t redact(const char *in, size_t len, char *out, size_t outsz)
 	while (i < len) {
 
 		unsigned char c = (unsigned char)in[i];
-		bool bnd = (i == 0 || !is_word((unsigned char)in[i - 1]));
+		/* right after a replacement counts as a word boundary too,
+		 * as it will in the output (tokens end in ']') */
+		bool bnd = (i == mark || !is_word((unsigned char)in[i - 1]));
 		size_t m, t;
 		bool card;
 

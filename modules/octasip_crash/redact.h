@@ -21,7 +21,8 @@
  * REDACT_MAX_OUT(len) - 1 bytes; a short buffer truncates it, and a
  * truncated output never holds part of a secret (secrets are detected in
  * the input, never copied).  Running redact() on its own output changes
- * nothing.
+ * nothing for ordinary text; on adversarial input a second pass may
+ * remove more (never less).
  *
  * Copyright (C) 2026 OctaSIP developers.  BSD-3-Clause.
  */

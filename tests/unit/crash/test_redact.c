@@ -216,6 +216,18 @@ static void test_idempotent(void)
 }
 
 
+/* inputs the fuzzer found (tests/fuzz/corpus/redact/regress_*) */
+static void test_fuzz_regressions(void)
+{
+	RX("::1g", "::1g");
+	RX("fe80::1zz", "[ip]1zz");
+	RX("frc", "frc");
+	RX("01::999999999999.3", "[ip][number].3");
+	RX("boam_@___________bob@exam_@ex", "boam_@[email][email]");
+	RX("1151234-567  1111 111examob", "[number] 111examob");
+}
+
+
 static void test_dup(void)
 {
 	char *s = redact_dup("ip 10.1.2.3");
@@ -242,6 +254,7 @@ int main(void)
 	UT_RUN(test_canaries_mixed);
 	UT_RUN(test_truncation_and_edges);
 	UT_RUN(test_idempotent);
+	UT_RUN(test_fuzz_regressions);
 	UT_RUN(test_dup);
 
 	return ut_done();
