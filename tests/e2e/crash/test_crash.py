@@ -194,6 +194,10 @@ class CrashTest(harness.TestCase):
         a = Instance(self, "alice",
                      config={"octasip_crash_test_trigger": "yes"})
         a.start()
+        ok, data = a.command("octasip_crash")
+        self.assertTrue(ok)
+        self.assertRegex(data, r"handler on, storage allowed, consent"
+                         r" unknown .* 0 report\(s\) pending, \d+ modules")
         try:
             a.command("octasip_crash_test", timeout=2.0)
         except (harness.CtrlError, OSError):
@@ -230,6 +234,11 @@ class CrashTest(harness.TestCase):
         a = Instance(self, "alice", permissions={"storage": "deny"})
         a.start()
         a.wait_log(r"storage permission denied: no crash reports")
+        ok, data = a.command("octasip_crash")
+        self.assertIn("storage denied", data)
+        # the test trigger is off by default
+        ok, data = a.command("octasip_crash_test")
+        self.assertIsNone(a.proc.poll())
         a.signal(signal.SIGSEGV)
         self.assertEqual(a.proc.wait(10), -signal.SIGSEGV)
         a._forget()

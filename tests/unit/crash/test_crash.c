@@ -82,7 +82,10 @@ enum mode {
 	M_SEGV, M_ABORT, M_USER, M_NESTED, M_HANG, M_NOSTORE, M_FPE,
 };
 
-static void hook_crash(int sig)
+/* real faults on purpose: UBSan must not turn them into an exit(1) */
+#define REAL_FAULT __attribute__((noinline, no_sanitize("undefined")))
+
+static REAL_FAULT void hook_crash(int sig)
 {
 	volatile int *volatile p = NULL;
 
@@ -99,7 +102,7 @@ static void hook_hang(int sig)
 }
 
 
-static __attribute__((noinline)) void do_segv(void)
+static REAL_FAULT void do_segv(void)
 {
 	volatile int *volatile p = (int *)16;
 
@@ -109,7 +112,7 @@ static __attribute__((noinline)) void do_segv(void)
 
 static volatile int fpe_result;
 
-static __attribute__((noinline)) void do_fpe(volatile int z)
+static REAL_FAULT void do_fpe(volatile int z)
 {
 	fpe_result = 10 / z;
 }
