@@ -118,7 +118,7 @@ static bool storage_allowed(void)
 }
 
 
-/* ---- upload worker -------------------------------------------------- */
+/* ---- upload worker ------------------------------------------------------ */
 
 static void *worker_main(void *arg)
 {
@@ -200,7 +200,7 @@ static void worker_start(bool with_stats)
 }
 
 
-/* ---- statistics -------------------------------------------------------- */
+/* ---- statistics --------------------------------------------------------- */
 
 static void stats_flush(void)
 {
@@ -368,7 +368,7 @@ static void tick(void *arg)
 }
 
 
-/* ---- commands ------------------------------------------------------------ */
+/* ---- commands ----------------------------------------------------------- */
 
 static int cmd_status(struct re_printf *pf, void *arg)
 {
@@ -418,7 +418,7 @@ static const struct cmd cmdv_test[] = {
 };
 
 
-/* ---- init / close -------------------------------------------------------- */
+/* ---- init / close ------------------------------------------------------- */
 
 static void read_config(void)
 {

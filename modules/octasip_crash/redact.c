@@ -192,7 +192,8 @@ static size_t match_ipv4(const char *in, size_t len, size_t i)
 	if (j < len && (is_word((unsigned char)in[j])))
 		return 0;
 
-	if (j + 1 < len && in[j] == ':' && is_digit((unsigned char)in[j + 1])) {
+	if (j + 1 < len && in[j] == ':' &&
+	    is_digit((unsigned char)in[j + 1])) {
 		++j;
 		while (j < len && is_digit((unsigned char)in[j]))
 			++j;
@@ -453,7 +454,8 @@ static bool key_value(const char *in, size_t len, size_t wend,
 
 	/* a bracketed value ([secret] itself) ends at its bracket */
 	if (j < len && in[j] == '[') {
-		while (j < len && in[j] != ']' && !is_space((unsigned char)in[j]))
+		while (j < len && in[j] != ']' &&
+		       !is_space((unsigned char)in[j]))
 			++j;
 		*vend = (j < len && in[j] == ']') ? j + 1 : j;
 		return true;
@@ -577,7 +579,7 @@ size_t redact(const char *in, size_t len, char *out, size_t outsz)
 				continue;
 			}
 
-			/* a plain word: copied, the '@' rule may take it back */
+			/* a plain word: copied; '@' may take it back */
 			w = i;
 			while (w < len && is_word((unsigned char)in[w]))
 				++w;
@@ -617,7 +619,8 @@ size_t redact(const char *in, size_t len, char *out, size_t outsz)
 
 			while (w < len && (is_word((unsigned char)in[w]) ||
 					   (in[w] == '.' && w + 1 < len &&
-					    is_digit((unsigned char)in[w + 1]))))
+					    is_digit((unsigned char)
+						     in[w + 1]))))
 				++w;
 			puts_n(&o, in + i, w - i);
 			i = w;
@@ -628,7 +631,8 @@ size_t redact(const char *in, size_t len, char *out, size_t outsz)
 
 			size_t ls = i, dl = domain_len(in, len, i + 1);
 
-			while (ls > mark && local_char((unsigned char)in[ls - 1]))
+			while (ls > mark &&
+			       local_char((unsigned char)in[ls - 1]))
 				--ls;
 
 			if (dl && (ls < i || mark == i)) {

@@ -330,7 +330,7 @@ static void on_crash(int sig, siginfo_t *si, void *uc)
 	if (!atomic_compare_exchange_strong(&h.owner, &expected, tid)) {
 
 		if (expected == tid) {
-			/* crashed inside the handler: end now, as this signal */
+			/* crashed inside the handler: end now, as sig */
 			set_default(sig);
 			(void)raise(sig);
 			_exit(128 + sig);
@@ -368,7 +368,7 @@ static void on_crash(int sig, siginfo_t *si, void *uc)
 }
 
 
-/* ---- module table (main thread) ---------------------------------------- */
+/* ---- module table (main thread) ----------------------------------------- */
 
 static void base_name(char *dst, size_t sz, const char *path)
 {

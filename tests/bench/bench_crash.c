@@ -25,7 +25,8 @@ static const char *const lines[] = {
 	"audio: opus 48000 Hz 2 ch, jitter 12 ms, loss 0.1%\n",
 	"registered at 2001:db8::10 with auth_pass=hunter2 expires 3600\n",
 	"The quick brown fox jumps over the lazy dog, again and again.\n",
-	"mail alice@example.org; token=abc.def.ghi; card 4111 1111 1111 1111\n",
+	"mail alice@example.org; token=abc.def.ghi; card 4111 1111 1111"
+	" 1111\n",
 };
 
 

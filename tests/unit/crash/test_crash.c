@@ -408,7 +408,7 @@ static void test_unwritable_dir_keeps_raw(void)
 }
 
 
-/* ---- consent -------------------------------------------------------------- */
+/* ---- consent ------------------------------------------------------------ */
 
 static void test_consent(void)
 {
@@ -539,7 +539,7 @@ static void test_retention(void)
 }
 
 
-/* ---- statistics ------------------------------------------------------------ */
+/* ---- statistics --------------------------------------------------------- */
 
 static void test_stats(void)
 {
