@@ -24,6 +24,7 @@
 #include "cli.h"
 #include "cfgedit.h"
 #include "fileio.h"
+#include "perm.h"
 #include "profile.h"
 #include "consent.h"
 #include "report.h"
@@ -53,11 +54,35 @@ static void config_dsn(const struct cli_ctx *ctx, char *dsn, size_t sz)
 }
 
 
+/* storage denied or "ask": no report is made (the module agrees) */
+static bool storage_allowed(const char *profile)
+{
+	char path[4200], errbuf[256];
+	struct perm_set ps;
+
+	if (fio_path(path, sizeof(path), profile, PROFILE_PERMISSIONS))
+		return false;
+
+	(void)perm_load(path, &ps, errbuf, sizeof(errbuf));
+
+	return perm_permits(&ps, PERM_STORAGE);
+}
+
+
 static void convert_pending(const char *dir)
 {
+	char profile[4200];
 	unsigned conv = 0, bad = 0;
+	char *slash;
 
 	if (!fio_exists(dir))
+		return;
+
+	(void)snprintf(profile, sizeof(profile), "%s", dir);
+	slash = strrchr(profile, '/');
+	if (slash)
+		*slash = '\0';
+	if (!storage_allowed(profile))
 		return;
 
 	if (report_convert_pending(dir, &conv, &bad))

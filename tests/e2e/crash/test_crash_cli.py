@@ -233,6 +233,14 @@ class CrashCliTest(harness.TestCase):
         p = self.run_("stats", "show", check=False)
         self.assertOneLineError(p, "damaged")
 
+    def test_storage_denied_makes_no_report(self):
+        self.plant(1)
+        with open(os.path.join(self.prof, "permissions"), "w") as f:
+            f.write("storage ask\n")
+        p = self.run_("crash", "list")
+        self.assertIn("no crash reports", p.stdout)
+        self.assertEqual(self.reports(), [])
+
     def test_no_dsn_and_plain_http_elsewhere(self):
         cfg = os.path.join(self.prof, "config")
         with open(cfg) as f:
