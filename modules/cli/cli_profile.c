@@ -345,7 +345,9 @@ int cli_config_managed(const struct cli_ctx *ctx, const char *moddir,
 			       "module_path\t\t%s\n"
 			       "module\t\t\tausine.so\n"
 			       "audio_source\t\tausine,440\n"
-			       "audio_alert\t\tausine,440\n", moddir);
+			       "audio_alert\t\tausine,440\n"
+			       "ausrc_srate\t\t48000\n"
+			       "ausrc_channels\t\t2\n", moddir);
 	}
 	else {
 		(void)snprintf(block, sizeof(block),

@@ -1,0 +1,237 @@
+#!/usr/bin/env python3
+"""sipp against stock baresip and against baresip with the four OctaSIP
+modules, on this machine, in one run, interleaved.
+
+Prints and writes (--out) per variant: call success rate, setup latency
+(INVITE -> 200 OK) p50/p95/p99, CPU time per call, RSS, and the highest
+sustainable calls per second; then the OctaSIP/stock ratio of each figure.
+
+Both variants use the same OctaSIP profile config; "stock" only drops the
+four octasip_* module lines.  The callee auto-answers (phone_state
+allowed), plays a tone, and sipp hangs up after --hold ms.
+"""
+
+import argparse
+import glob
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(os.path.dirname(HERE), "e2e"))
+import harness  # noqa: E402
+
+OCTA_MODS = ("octasip_crash.so", "octasip_policy.so",
+             "octasip_credstore.so", "octasip_calllog.so")
+
+
+def clk_tck():
+    return os.sysconf("SC_CLK_TCK")
+
+
+def proc_cpu(pid):
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / clk_tck()
+
+
+def proc_rss_kib(pid):
+    rss = hwm = 0
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                rss = int(line.split()[1])
+            elif line.startswith("VmHWM:"):
+                hwm = int(line.split()[1])
+    return rss, hwm
+
+
+def baresip_pid(inst):
+    # `octasip run` execs baresip: the launcher's pid is baresip's
+    return inst.proc.pid
+
+
+def start_callee(variant, root):
+    drop = OCTA_MODS if variant == "stock" else ()
+    inst = harness.Instance(
+        None, "bob",
+        account=";regint=0;answermode=auto", root=root,
+        permissions={"microphone": "allow", "storage": "allow",
+                     "phone_state": "allow"},
+        config={"call_max_calls": "4000", "audio_alert": None},
+        drop_modules=drop + ("menu.so",))
+    inst.start()
+    return inst
+
+
+def run_sipp(port, rate, calls, hold_ms, workdir, timeout):
+    """Returns (successful, failed, [rtt ms...])."""
+    msgfile = os.path.join(workdir, "messages.log")
+    if os.path.exists(msgfile):
+        os.unlink(msgfile)
+    cmd = ["sipp", "-sn", "uac", "127.0.0.1:%d" % port, "-s", "bob",
+           "-i", "127.0.0.1", "-p", str(harness.free_port()),
+           "-r", str(rate), "-m", str(calls), "-d", str(hold_ms),
+           "-l", str(max(10, rate * (hold_ms // 1000 + 3))),
+           "-trace_msg", "-message_file", msgfile, "-nostdin",
+           "-timeout", "%ds" % timeout,
+           "-recv_timeout", "10000", "-trace_stat", "-fd", "1"]
+    p = subprocess.run(cmd, cwd=workdir, capture_output=True, text=True,
+                       timeout=timeout + 30)
+    ok = failed = 0
+    for f in glob.glob(os.path.join(workdir, "*_.csv")):
+        with open(f) as fh:
+            rows = [l.strip().split(";") for l in fh if l.strip()]
+        if len(rows) >= 2:
+            hdr = rows[0]
+            last = rows[-1]
+            ok = int(last[hdr.index("SuccessfulCall(C)")])
+            failed = int(last[hdr.index("FailedCall(C)")])
+        os.unlink(f)
+    rtts = setup_times(msgfile)
+    if ok + failed == 0:
+        failed = calls
+        sys.stderr.write("sipp: %s\n" % p.stderr[-2000:])
+    return ok, failed, rtts
+
+
+def setup_times(msgfile):
+    """INVITE sent -> 200 OK received per Call-ID, in ms (us precision),
+    from sipp's -trace_msg log."""
+    import datetime
+    sent, rtts = {}, []
+    if not os.path.exists(msgfile):
+        return rtts
+    with open(msgfile, errors="replace") as fh:
+        blocks = fh.read().split("-" * 47 + " ")
+    for b in blocks[1:]:
+        lines = b.splitlines()
+        try:
+            ts = datetime.datetime.strptime(lines[0].strip(),
+                                            "%Y-%m-%d %H:%M:%S.%f")
+        except (ValueError, IndexError):
+            continue
+        body = [l.strip() for l in lines[1:] if l.strip()]
+        if len(body) < 2:
+            continue
+        first = body[1]
+        cid = next((l.split(":", 1)[1].strip() for l in body
+                    if l.lower().startswith("call-id:")), None)
+        cseq = next((l for l in body if l.lower().startswith("cseq:")), "")
+        if not cid:
+            continue
+        if first.startswith("INVITE ") and "message sent" in body[0]:
+            sent.setdefault(cid, ts)
+        elif (first.startswith("SIP/2.0 200") and "INVITE" in cseq and
+              cid in sent):
+            rtts.append((ts - sent.pop(cid)).total_seconds() * 1000.0)
+    return rtts
+
+
+def pct(values, q):
+    if not values:
+        return float("nan")
+    s = sorted(values)
+    k = max(0, min(len(s) - 1, int(round(q / 100.0 * (len(s) - 1)))))
+    return s[k]
+
+
+def measure(variant, rate, calls, hold_ms, workdir):
+    root = tempfile.mkdtemp(prefix="octasip-bench-")
+    inst = start_callee(variant, root)
+    try:
+        pid = baresip_pid(inst)
+        cpu0 = proc_cpu(pid)
+        ok, failed, rtts = run_sipp(inst.sip_port, rate, calls, hold_ms,
+                                    workdir, timeout=calls // rate + 60)
+        cpu1 = proc_cpu(pid)
+        rss, hwm = proc_rss_kib(pid)
+        return {"variant": variant, "rate": rate, "calls": calls,
+                "ok": ok, "failed": failed,
+                "success": ok / float(calls),
+                "p50": pct(rtts, 50), "p95": pct(rtts, 95),
+                "p99": pct(rtts, 99),
+                "cpu_ms_per_call": 1000.0 * (cpu1 - cpu0) / max(1, ok),
+                "rss_kib": rss, "hwm_kib": hwm}
+    finally:
+        inst.stop()
+        inst.cleanup()
+        import shutil
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def sustainable(variant, rates, calls_per_step, hold_ms, workdir):
+    best = 0
+    for r in rates:
+        m = measure(variant, r, calls_per_step, hold_ms, workdir)
+        if m["success"] < 0.999 or m["p95"] > 500:
+            break
+        best = r
+    return best
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--rate", type=int, default=20)
+    ap.add_argument("--calls", type=int, default=200)
+    ap.add_argument("--hold", type=int, default=1000, help="ms")
+    ap.add_argument("--rates", default="10,20,40,60,80,120")
+    ap.add_argument("--quick", action="store_true",
+                    help="1 round, 60 calls, no sustainable-rate search")
+    ap.add_argument("--out", default=None)
+    a = ap.parse_args()
+    if a.quick:
+        a.rounds, a.calls = 1, 60
+    workdir = tempfile.mkdtemp(prefix="octasip-sipp-")
+    results = {"stock": [], "octasip": []}
+    for rnd in range(a.rounds):
+        for variant in (("stock", "octasip") if rnd % 2 == 0
+                        else ("octasip", "stock")):
+            m = measure(variant, a.rate, a.calls, a.hold, workdir)
+            results[variant].append(m)
+            print("round %d %-7s ok=%d failed=%d p50=%.1fms p95=%.1fms "
+                  "cpu/call=%.2fms rss=%dKiB" %
+                  (rnd + 1, variant, m["ok"], m["failed"], m["p50"],
+                   m["p95"], m["cpu_ms_per_call"], m["rss_kib"]),
+                  flush=True)
+
+    def agg(variant, key, fn=statistics.median):
+        return fn([m[key] for m in results[variant]])
+
+    summary = {}
+    for v in ("stock", "octasip"):
+        summary[v] = {k: agg(v, k) for k in
+                      ("success", "p50", "p95", "p99", "cpu_ms_per_call",
+                       "rss_kib")}
+    if not a.quick:
+        rates = [int(x) for x in a.rates.split(",")]
+        for v in ("stock", "octasip"):
+            summary[v]["max_cps"] = sustainable(v, rates, 150, a.hold,
+                                                workdir)
+
+    lines = ["sipp vs baresip, %d round(s) of %d calls at %d cps, hold %d"
+             " ms (median of rounds)" % (a.rounds, a.calls, a.rate, a.hold),
+             "%-18s %12s %12s %8s" % ("figure", "stock", "octasip",
+                                       "ratio")]
+    for k in summary["stock"]:
+        s, o = summary["stock"][k], summary["octasip"][k]
+        ratio = (o / s) if s else float("nan")
+        lines.append("%-18s %12.3f %12.3f %8.3f" % (k, s, o, ratio))
+    rss_over = (summary["octasip"]["rss_kib"] -
+                summary["stock"]["rss_kib"]) / 1024.0
+    lines.append("rss overhead: %.2f MiB" % rss_over)
+    print("\n".join(lines))
+    if a.out:
+        with open(a.out, "w") as f:
+            f.write("\n".join(lines) + "\n")
+            json.dump({"summary": summary, "runs": results}, f, indent=1)
+            f.write("\n")
+
+
+if __name__ == "__main__":
+    main()
