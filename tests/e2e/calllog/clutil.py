@@ -50,4 +50,6 @@ def closed(inst, start, timeout=10.0):
 
 def done(rs, n):
     """n rows, none in progress."""
-    return len(rs) == n and all(r["status"] != "in_progress" for r in rs)
+    return len(rs) == n and all(r["status"] not in ("in_progress",
+                                                    b"in_progress")
+                                for r in rs)
