@@ -20,6 +20,7 @@ struct cli_ctx {
 	char datadir[4096];        /* config templates (config/)        */
 	char builddir_mods[4096];  /* OctaSIP .so files, if build tree  */
 	bool from_build_tree;      /* octasip runs from its build tree  */
+	bool headless;             /* run: no terminal UI (stdio.so)    */
 };
 
 typedef int (cli_cmd_h)(int argc, char **argv, struct cli_ctx *ctx);

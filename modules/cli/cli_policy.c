@@ -1,22 +1,147 @@
 /**
  * @file cli_policy.c  octasip perm
  *
- * Not built yet: each subcommand fails with a clear message instead of
- * pretending, until the area's issue fills this file in.
+ *   octasip perm list                      states and last use
+ *   octasip perm set PERMISSION STATE      takes effect from the next call
+ *   octasip perm reset                     back to the product defaults
+ *
+ * The same code as the running module (permfile.c): a malformed file is
+ * never overwritten by "set" (the error names the line; "reset" is the
+ * explicit way out), writes are atomic (0600) and audited.
  *
  * Copyright (C) 2026 OctaSIP developers.  BSD-3-Clause.
  */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
 #include "cli.h"
+#include "fileio.h"
+#include "perm.h"
+#include "permfile.h"
+
+#define USAGE "list | set PERMISSION STATE | reset"
+
+
+static void when(char *buf, size_t sz, long long t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (!t || !localtime_r(&tt, &tm) ||
+	    !strftime(buf, sz, "%Y-%m-%d %H:%M:%S", &tm))
+		(void)snprintf(buf, sz, "never");
+}
+
+
+static int perm_list(const struct permfile *pf)
+{
+	long long use[PERM_COUNT], deny[PERM_COUNT];
+	struct perm_set ps;
+	char err[256] = "", u[32], dn[32];
+	int i, e;
+
+	e = perm_load(pf->path, &ps, err, sizeof(err));
+	if (e == EBADMSG || e)
+		return cli_err("%s: %s (fix it or run 'octasip perm reset')",
+			       pf->path, err);
+
+	e = perm_audit_last(pf->audit, use, deny);
+	if (e)
+		(void)fprintf(stderr, "octasip: warning: cannot read %s: %s\n",
+			      pf->audit, strerror(e));
+
+	(void)printf("%-12s %-6s %-20s %s\n", "PERMISSION", "STATE",
+		     "LAST USE", "LAST DENIED");
+	for (i = 0; i < PERM_COUNT; ++i) {
+		when(u, sizeof(u), use[i]);
+		when(dn, sizeof(dn), deny[i]);
+		(void)printf("%-12s %-6s %-20s %s\n", perm_name(i),
+			     perm_state_name(ps.state[i]), u, dn);
+	}
+
+	if (ps.state[PERM_CONTACTS] == PERM_ASK ||
+	    ps.state[PERM_MICROPHONE] == PERM_ASK ||
+	    ps.state[PERM_STORAGE] == PERM_ASK ||
+	    ps.state[PERM_PHONE_STATE] == PERM_ASK ||
+	    ps.state[PERM_RECORDING] == PERM_ASK)
+		(void)printf("\"ask\" is treated as deny until you decide:"
+			     " octasip perm set PERMISSION allow|deny|once\n");
+
+	return 0;
+}
 
 
 int cli_perm(int argc, char **argv, struct cli_ctx *ctx)
 {
-	(void)argc; (void)argv; (void)ctx;
-	return cli_err("'perm' is not available in this build yet");
+	struct permfile pf;
+	char err[256] = "";
+	enum perm p;
+	enum perm_state st;
+	int e;
+
+	if (argc < 2)
+		return cli_usage_err("perm", USAGE);
+
+	if (cli_profile_require(ctx))
+		return 1;
+
+	if (permfile_init(&pf, ctx->profile))
+		return cli_err("profile path too long: %s", ctx->profile);
+
+	if (!strcmp(argv[1], "list") && argc == 2)
+		return perm_list(&pf);
+
+	if (!strcmp(argv[1], "reset") && argc == 2) {
+		e = permfile_reset(&pf, "cli", (long long)time(NULL), NULL);
+		if (e)
+			return cli_err("cannot write %s: %s", pf.path,
+				       strerror(e));
+		return perm_list(&pf);
+	}
+
+	if (strcmp(argv[1], "set") || argc != 4)
+		return cli_usage_err("perm", USAGE);
+
+	if (perm_from_name(argv[2], &p))
+		return cli_err("unknown permission '%s' (microphone contacts"
+			       " storage phone_state recording)", argv[2]);
+	if (perm_state_from_name(argv[3], &st))
+		return cli_err("unknown state '%s' (allow deny once ask)",
+			       argv[3]);
+
+	e = permfile_set(&pf, p, st, "cli", (long long)time(NULL), NULL,
+			 err, sizeof(err));
+	if (e == EBADMSG)
+		return cli_err("%s: %s; nothing changed (fix it or run"
+			       " 'octasip perm reset')", pf.path, err);
+	if (e)
+		return cli_err("%s", err[0] ? err : strerror(e));
+
+	(void)printf("%s %s (takes effect from the next call)\n", argv[2],
+		     argv[3]);
+
+	return 0;
 }
 
+
+/* "octasip init": write the defaults explicitly if there is no file */
 int cli_policy_profile_init(const struct cli_ctx *ctx)
 {
-	(void)ctx;
+	struct permfile pf;
+	struct perm_set ps;
+	int e;
+
+	if (permfile_init(&pf, ctx->profile))
+		return cli_err("profile path too long: %s", ctx->profile);
+
+	if (fio_exists(pf.path))
+		return 0;
+
+	perm_set_defaults(&ps);
+	e = perm_save(pf.path, &ps);
+	if (e)
+		return cli_err("cannot write %s: %s", pf.path, strerror(e));
+
 	return 0;
 }

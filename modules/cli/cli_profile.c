@@ -5,7 +5,9 @@
  * .octasip-seed (file name and a hash).  A later init updates a file only
  * if it still holds exactly what was seeded; a file the user changed is
  * never touched.  run rewrites only the "octasip managed" block of the
- * config (module_path and the audio device), then execs baresip.
+ * config (module_path, the terminal UI and the audio device), then execs
+ * baresip.  Headless (--headless, or stdin not a terminal, as under
+ * systemd) leaves stdio.so out: on /dev/null it cannot even load.
  *
  * Copyright (C) 2026 OctaSIP developers.  BSD-3-Clause.
  */
@@ -338,24 +340,27 @@ int cli_config_managed(const struct cli_ctx *ctx, const char *moddir,
 	uint8_t *buf = NULL;
 	size_t len;
 	char *out = NULL;
+	const char *ui = ctx->headless ? "" : "module\t\t\tstdio.so\n";
 	int err;
 
 	if (tone || !pulse_reachable()) {
 		(void)snprintf(block, sizeof(block),
 			       "module_path\t\t%s\n"
+			       "%s"
 			       "module\t\t\tausine.so\n"
 			       "audio_source\t\tausine,440\n"
 			       "audio_alert\t\tausine,440\n"
 			       "ausrc_srate\t\t48000\n"
-			       "ausrc_channels\t\t2\n", moddir);
+			       "ausrc_channels\t\t2\n", moddir, ui);
 	}
 	else {
 		(void)snprintf(block, sizeof(block),
 			       "module_path\t\t%s\n"
+			       "%s"
 			       "module\t\t\talsa.so\n"
 			       "audio_player\t\talsa,default\n"
 			       "audio_source\t\talsa,default\n"
-			       "audio_alert\t\talsa,default\n", moddir);
+			       "audio_alert\t\talsa,default\n", moddir, ui);
 	}
 
 	(void)fio_path(path, sizeof(path), ctx->profile, PROFILE_CONFIG);
@@ -391,7 +396,7 @@ static int port_check(const struct cli_ctx *ctx, const char *key)
 	char path[4200], val[256];
 	struct sockaddr_in sin;
 	char *colon;
-	int fd, ok;
+	int fd, ok, one = 1;
 
 	(void)fio_path(path, sizeof(path), ctx->profile, PROFILE_CONFIG);
 	if (cfg_file_get(path, key, val, sizeof(val)))
@@ -411,6 +416,10 @@ static int port_check(const struct cli_ctx *ctx, const char *key)
 	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return 0;
+
+	/* as baresip's own listener does: a TIME_WAIT leftover of a previous
+	 * run is no conflict, a live listener still is */
+	(void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 
 	ok = bind(fd, (struct sockaddr *)&sin, sizeof(sin)) == 0;
 	(void)close(fd);
@@ -437,10 +446,15 @@ int cli_run(int argc, char **argv, struct cli_ctx *ctx)
 			break;
 		if (!strcmp(argv[i], "--tone"))
 			tone = true;
+		else if (!strcmp(argv[i], "--headless"))
+			ctx->headless = true;
 		else
-			return cli_usage_err("run",
-					     "[--tone] [-- BARESIP-ARGS]");
+			return cli_usage_err("run", "[--tone] [--headless]"
+					     " [-- BARESIP-ARGS]");
 	}
+
+	if (!isatty(STDIN_FILENO))
+		ctx->headless = true;
 
 	err = cli_baresip_path(baresip, sizeof(baresip));
 	if (err)

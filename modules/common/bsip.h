@@ -70,6 +70,7 @@ const char *account_aor(const struct account *acc);
 const char *account_auth_user(const struct account *acc);
 const char *account_auth_pass(const struct account *acc);
 int  account_set_auth_pass(struct account *acc, const char *pass);
+int  account_set_auth_user(struct account *acc, const char *user);
 int  account_set_answermode(struct account *acc, enum answermode mode);
 enum answermode account_answermode(const struct account *acc);
 const char *account_mediaenc(const struct account *acc);
@@ -107,6 +108,7 @@ uint32_t      call_duration(const struct call *call);
 struct audio *call_audio(const struct call *call);
 struct ua    *call_get_ua(const struct call *call);
 struct call  *call_find_id(const struct list *calls, const char *id);
+int           call_progress(struct call *call);
 
 
 /*
@@ -123,6 +125,14 @@ struct stream *audio_strm(const struct audio *au);
  */
 const struct rtcp_stats *stream_rtcp_stats(const struct stream *strm);
 bool stream_is_secure(const struct stream *strm);
+
+
+/*
+ * Modules loaded at run time (path = module_path; name "x" or "x.so").
+ * mod_find() (libre) needs the ".so" suffix.
+ */
+int  module_load(const char *path, const char *name);
+void module_unload(const char *name);
 
 
 /*
@@ -227,6 +237,8 @@ struct contacts *baresip_contacts(void);
 struct contact *contact_find(const struct contacts *contacts,
 			     const char *uri);
 struct sip_addr *contact_addr(const struct contact *c);
+struct list *contact_list(const struct contacts *contacts);
+void contact_remove(struct contacts *contacts, struct contact *contact);
 
 
 /*

@@ -3,10 +3,15 @@
  *
  * Copyright (C) 2026 OctaSIP developers.  BSD-3-Clause.
  */
+#define _POSIX_C_SOURCE 200809L
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 #include "fileio.h"
 #include "perm.h"
 
@@ -175,4 +180,169 @@ bool perm_permits(const struct perm_set *ps, enum perm p)
 		return false;
 
 	return ps->state[p] == PERM_ALLOW || ps->state[p] == PERM_ONCE;
+}
+
+
+int perm_format(const struct perm_set *ps, char *buf, size_t sz)
+{
+	size_t off = 0;
+	int i, n;
+
+	if (!ps || !buf)
+		return -1;
+
+	n = snprintf(buf, sz, "# OctaSIP permissions: one \"PERMISSION STATE\""
+		     " per line (states: allow deny once ask).\n"
+		     "# Change with: octasip perm set PERMISSION STATE\n");
+	if (n < 0 || (size_t)n >= sz)
+		return -1;
+	off = (size_t)n;
+
+	for (i = 0; i < PERM_COUNT; ++i) {
+
+		n = snprintf(buf + off, sz - off, "%s %s\n", names[i],
+			     perm_state_name(ps->state[i]));
+		if (n < 0 || (size_t)n >= sz - off)
+			return -1;
+		off += (size_t)n;
+	}
+
+	return (int)off;
+}
+
+
+int perm_save(const char *path, const struct perm_set *ps)
+{
+	char buf[1024];
+	int n;
+
+	if (!path || !ps)
+		return EINVAL;
+
+	n = perm_format(ps, buf, sizeof(buf));
+	if (n < 0)
+		return ENOSPC;
+
+	return fio_write_atomic(path, buf, (size_t)n, 0600);
+}
+
+
+static void clean_field(char *dst, size_t sz, const char *src)
+{
+	size_t i;
+
+	for (i = 0; src && src[i] && i + 1 < sz; ++i) {
+		unsigned char c = (unsigned char)src[i];
+		dst[i] = (c < 0x20 || c == 0x7f) ? ' ' : (char)c;
+	}
+
+	dst[i] = '\0';
+}
+
+
+int perm_audit_append(const char *path, long long t, const char *subject,
+		      const char *decision, const char *reason)
+{
+	char line[513], subj[32], dec[32], why[256], iso[32];
+	time_t tt = (time_t)t;
+	struct stat st;
+	char last = '\n';
+	struct tm tm;
+	ssize_t w;
+	int fd, n, err = 0;
+
+	if (!path || !subject || !decision)
+		return EINVAL;
+
+	clean_field(subj, sizeof(subj), subject);
+	clean_field(dec, sizeof(dec), decision);
+	clean_field(why, sizeof(why), reason ? reason : "");
+
+	if (!gmtime_r(&tt, &tm) ||
+	    !strftime(iso, sizeof(iso), "%Y-%m-%dT%H:%M:%SZ", &tm))
+		(void)snprintf(iso, sizeof(iso), "?");
+
+	n = snprintf(line, sizeof(line) - 1, "%lld\t%s\t%s\t%s\t%s\n", t, iso,
+		     subj, dec, why);
+	if (n < 0)
+		return EINVAL;
+	if ((size_t)n >= sizeof(line) - 1) {
+		n = sizeof(line) - 2;
+		line[n - 1] = '\n';
+	}
+
+	fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return errno;
+
+	/* a torn last line (crash, full disk) must not swallow this one */
+	if (fstat(fd, &st) == 0 && st.st_size > 0 &&
+	    pread(fd, &last, 1, st.st_size - 1) == 1 && last != '\n') {
+		memmove(line + 1, line, (size_t)n);
+		line[0] = '\n';
+		++n;
+	}
+
+	w = write(fd, line, (size_t)n);
+	if (w < 0)
+		err = errno;
+	else if (w != n)
+		err = ENOSPC;
+
+	if (close(fd) != 0 && !err)
+		err = errno;
+
+	return err;
+}
+
+
+int perm_audit_last(const char *path, long long last_use[PERM_COUNT],
+		    long long last_deny[PERM_COUNT])
+{
+	uint8_t *buf;
+	size_t len;
+	char *p, *eol;
+	int i, err;
+
+	for (i = 0; i < PERM_COUNT; ++i) {
+		last_use[i] = 0;
+		last_deny[i] = 0;
+	}
+
+	err = fio_read_all(path, &buf, &len, 64u << 20);
+	if (err == ENOENT)
+		return 0;
+	if (err)
+		return err;
+
+	/* fio_read_all() NUL-terminates; a NUL inside ends the scan */
+	for (p = (char *)buf; p && *p; p = eol ? eol + 1 : NULL) {
+
+		char subj[32], dec[32];
+		long long t;
+		enum perm pm;
+
+		eol = strchr(p, '\n');
+		if (eol)
+			*eol = '\0';
+
+		if (sscanf(p, "%lld\t%*[^\t]\t%31[^\t]\t%31[^\t\n]",
+			   &t, subj, dec) != 3)
+			continue;
+		if (perm_from_name(subj, &pm))
+			continue;
+
+		if (!strcmp(dec, "use") || !strcmp(dec, "once-used")) {
+			if (t > last_use[pm])
+				last_use[pm] = t;
+		}
+		else if (!strcmp(dec, "deny")) {
+			if (t > last_deny[pm])
+				last_deny[pm] = t;
+		}
+	}
+
+	free(buf);
+
+	return 0;
 }

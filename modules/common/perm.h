@@ -8,8 +8,9 @@
  *
  * Product defaults, used for a missing file or a permission not listed:
  * microphone allow, storage allow, phone_state allow (a softphone's core
- * functions, each deniable), contacts ask, recording deny.  The policy module (modules/octasip_policy) owns changes,
- * "once" bookkeeping and the audit log; every other module only reads.
+ * functions, each deniable), contacts ask, recording deny.  The policy
+ * module (modules/octasip_policy) owns changes, "once" bookkeeping and
+ * the audit log; every other module only reads.
  *
  * perm_load() parses a file strictly: on a malformed line it returns
  * EBADMSG, names the line in errbuf, and fills in safe defaults (deny for
@@ -57,5 +58,44 @@ int perm_load(const char *path, struct perm_set *ps, char *errbuf,
 
 /* allow and once permit; deny and ask do not */
 bool perm_permits(const struct perm_set *ps, enum perm p);
+
+
+/*
+ * Writing (the policy module and "octasip perm" only)
+ *
+ * perm_format() renders every permission, one "name state" line each,
+ * after a short comment header; it returns the length or -1 if buf is too
+ * small.  perm_save() writes that text with fio_write_atomic() (0600): a
+ * crash leaves the old file or the new one, never a mix.
+ */
+int perm_format(const struct perm_set *ps, char *buf, size_t sz);
+int perm_save(const char *path, const struct perm_set *ps);
+
+
+/*
+ * The audit log: PROFILE_PERMISSIONS_AUDIT next to the permissions file,
+ * append-only text, 0600, one line per event:
+ *
+ *   UNIX-SECONDS TAB ISO-8601-UTC TAB SUBJECT TAB DECISION TAB REASON
+ *
+ * SUBJECT is a permission name, "fraud_guard" or "encryption"; DECISION
+ * is "set-allow", "set-deny", "set-once", "set-ask" (changes), "use"
+ * (a call used an allowed permission), "once-used" (a "once" grant was
+ * consumed) or "deny" (something was refused).  Each line is written
+ * with one write() on an O_APPEND descriptor, so the tool and the
+ * running module can append at the same time without tearing lines.
+ * Tabs and control characters in REASON are replaced by spaces.
+ */
+int perm_audit_append(const char *path, long long t, const char *subject,
+		      const char *decision, const char *reason);
+
+/*
+ * The last time each permission was used ("use" or "once-used") and the
+ * last time each was refused ("deny"), from the audit log; 0 = never.
+ * Malformed lines are skipped (a torn or edited file never hides the
+ * rest).  A missing file is not an error.
+ */
+int perm_audit_last(const char *path, long long last_use[PERM_COUNT],
+		    long long last_deny[PERM_COUNT]);
 
 #endif

@@ -19,6 +19,7 @@
 #define PROFILE_CALLLOG     "calllog.db"
 #define PROFILE_VAULT       "vault"
 #define PROFILE_PERMISSIONS "permissions"
+#define PROFILE_PERMISSIONS_AUDIT "permissions.audit"
 #define PROFILE_CRASHDIR    "crash"
 
 int profile_resolve(char *buf, size_t sz, const char *explicit_dir);

@@ -1,22 +1,1082 @@
 /**
- * @file octasip_policy.c  OctaSIP permission policy, encryption policy, fraud guard, microphone gate
+ * @file octasip_policy.c  OctaSIP permission policy, encryption policy,
+ *                         fraud guard and microphone gate
  *
- * Loaded by baresip as: module (before audio filters and account.so)
+ * Loaded by baresip as: module (first after octasip_crash: before any
+ * audio filter, so its encode filter is first in the chain, and before
+ * account.so).
  *
  * Configuration keys (in baresip's config file):
- *   (none yet)
+ *   octasip_policy_encryption      required|preferred|off   (preferred)
+ *   octasip_policy_deny_prefixes   comma list of E.164 prefixes; the word
+ *                                  "premium" adds the documented premium
+ *                                  and high-cost ranges          (none)
+ *   octasip_policy_allow_numbers   comma list, always allowed; the word
+ *                                  "emergency" adds 112, 911, ... (emergency)
+ *   octasip_policy_country_code    digits, for trunk-prefix numbers   ()
+ *   octasip_policy_intl_prefix     international prefix              (00)
+ *   octasip_policy_trunk_prefix    national trunk prefix              (0)
+ *   octasip_policy_max_calls_per_minute  outgoing attempts, 0 = off  (10)
+ *   octasip_policy_max_calls_per_day     outgoing attempts, 0 = off (200)
+ *   octasip_policy_max_concurrent        calls at once, 0 = off       (4)
+ *   octasip_policy_max_incoming_per_source  per minute, 0 = off      (10)
+ *   octasip_policy_recording_notice      yes|no                     (yes)
+ *   octasip_policy_recording_retention_days  0 = keep              (30)
+ *   octasip_policy_busy_second_call      yes|no: answer a second
+ *                                  incoming call with 486 Busy       (no)
  *
  * Commands:
- *   (none yet)
+ *   /perm list                     states, "once" grants in use, errors
+ *   /perm set PERMISSION STATE     change one (from the next call on)
+ *   /perm reset                    back to the product defaults
+ *
+ * Where each promise is kept (one enforcement point per permission):
+ *   enforce_microphone()   mute at the source + the gate filter flag
+ *   enforce_recording()    no recorder module while recording is denied
+ *   enforce_contacts()     no contact module while contacts are denied
+ *   enforce_storage()      call log in memory, no recorder, no audit file
+ *   enforce_phone_state()  the only place a call is answered automatically
+ *   check_outgoing() / check_incoming()  encryption policy + fraud guard
  *
  * Copyright (C) 2026 OctaSIP developers.  BSD-3-Clause.
  */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 #include "bsip.h"
+#include "calllog_api.h"
+#include "encpolicy.h"
+#include "fraud.h"
+#include "micgate.h"
+#include "perm.h"
+#include "permfile.h"
+#include "recstore.h"
 #include "octasip_version.h"
+
+
+#define MAX_ACCOUNTS 32
+#define RECORDER     "sndfile.so"
+#define CONTACTS_MOD "contact.so"
+
+enum op_kind {
+	OP_HANGUP = 0,
+	OP_ANSWER,
+	OP_PROGRESS,
+};
+
+/* A deferred action on a call: never free a call inside its event. */
+struct op {
+	struct le le;
+	struct tmr tmr;
+	struct ua *ua;
+	const struct call *call;   /* compared, never dereferenced */
+	enum op_kind kind;
+	uint16_t scode;
+	char reason[160];
+};
+
+struct gate_enc {
+	struct aufilt_enc_st af;   /* base class: must be first */
+	struct micgate_stream s;
+};
+
+static struct {
+	struct micgate gate;
+	struct fraud *fraud;
+	enum enc_mode enc;
+	bool notice;
+	bool busy_second;
+	uint32_t retention_days;
+	char snd_path[256];
+	char module_path[256];
+
+	struct permfile pf;
+	struct perm_set ps;          /* the file's states               */
+	unsigned once_live;          /* "once" grants held by live calls */
+	bool malformed;
+	char perm_err[256];
+	struct stat perm_st;         /* to notice changes at call start */
+	bool perm_seen;
+
+	bool contacts_unloaded;      /* we unloaded contact.so          */
+	struct list ops;
+	struct tmr tmr_start;
+	struct tmr tmr_idle;
+
+	struct {
+		char aor[160];
+		enum answermode mode;    /* what the accounts file says */
+	} acc[MAX_ACCOUNTS];
+	size_t nacc;
+} d;
+
+
+static long long now_s(void)
+{
+	return (long long)time(NULL);
+}
+
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
+
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+
+static bool allowed(enum perm p)
+{
+	return perm_permits(&d.ps, p) || (d.once_live & (1u << p));
+}
+
+
+/*
+ * The audit log.  With storage denied OctaSIP writes nothing but the
+ * permissions file and the vault, so denials are then only logged.
+ */
+static void audit(const char *subject, const char *decision,
+		  const char *reason)
+{
+	int err;
+
+	if (!allowed(PERM_STORAGE))
+		return;
+
+	err = perm_audit_append(d.pf.audit, now_s(), subject, decision,
+				reason);
+	if (err)
+		warning("octasip_policy: cannot append to %s: %m\n",
+			d.pf.audit, err);
+}
+
+
+static unsigned calls_active(void)
+{
+	struct le *le;
+	unsigned n = 0;
+
+	for (le = list_head(uag_list()); le; le = le->next)
+		n += list_count(ua_calls(le->data));
+
+	return n;
+}
+
+
+static bool call_alive(struct ua *ua, const struct call *call)
+{
+	struct le *le, *lc;
+
+	for (le = list_head(uag_list()); le; le = le->next) {
+
+		if (le->data != ua)
+			continue;
+
+		for (lc = list_head(ua_calls(ua)); lc; lc = lc->next) {
+			if (lc->data == call)
+				return true;
+		}
+	}
+
+	return false;
+}
+
+
+/*
+ * Deferred call actions: run from a 0 ms timer, i.e. in the same
+ * event-loop turn (libre runs due timers right after the file
+ * descriptor handlers), before any SIP response can be read.
+ */
+static void op_destructor(void *arg)
+{
+	struct op *op = arg;
+
+	tmr_cancel(&op->tmr);
+	list_unlink(&op->le);
+}
+
+
+static void op_run(void *arg)
+{
+	struct op *op = arg;
+	struct call *call = (struct call *)op->call;
+	int err = 0;
+
+	if (!call_alive(op->ua, op->call)) {
+		mem_deref(op);
+		return;
+	}
+
+	switch (op->kind) {
+
+	case OP_HANGUP:
+		ua_hangup(op->ua, call, op->scode, op->reason);
+		break;
+
+	case OP_ANSWER:
+		err = ua_answer(op->ua, call, VIDMODE_ON);
+		break;
+
+	case OP_PROGRESS:
+		err = call_progress(call);
+		break;
+	}
+
+	if (err)
+		warning("octasip_policy: call action failed: %m\n", err);
+
+	mem_deref(op);
+}
+
+
+static void op_start(struct ua *ua, const struct call *call,
+		     enum op_kind kind, uint16_t scode, const char *reason)
+{
+	struct op *op = mem_zalloc(sizeof(*op), op_destructor);
+
+	if (!op) {
+		warning("octasip_policy: out of memory\n");
+		return;
+	}
+
+	op->ua = ua;
+	op->call = call;
+	op->kind = kind;
+	op->scode = scode;
+	if (reason)
+		(void)re_snprintf(op->reason, sizeof(op->reason), "%s",
+				  reason);
+
+	list_append(&d.ops, &op->le, op);
+	tmr_start(&op->tmr, 0, op_run, op);
+}
+
+
+static void ops_forget_call(const struct call *call)
+{
+	struct le *le = list_head(&d.ops);
+
+	while (le) {
+		struct op *op = le->data;
+
+		le = le->next;
+		if (op->call == call)
+			mem_deref(op);
+	}
+}
+
+
+/*
+ * Recorder: baresip's sndfile module writes every call's audio to disk.
+ * It can only be removed while no call uses its filter.
+ */
+static bool recorder_loaded(void)
+{
+	return mod_find(RECORDER) != NULL;
+}
+
+
+static void recorder_remove(const char *why)
+{
+	char reason[128];
+
+	if (!recorder_loaded())
+		return;
+
+	if (calls_active()) {
+		info("octasip_policy: %s: the recorder (sndfile) will be"
+		     " unloaded when the current calls end\n", why);
+		return;
+	}
+
+	module_unload(RECORDER);
+	info("octasip_policy: %s: unloaded sndfile.so, no call audio is"
+	     " written to disk\n", why);
+
+	(void)re_snprintf(reason, sizeof(reason), "%s: recorder unloaded",
+			  why);
+	audit("recording", "deny", reason);
+}
+
+
+/* ---- enforcement points, one per permission ------------------------ */
+
+/*
+ * microphone: deny means no microphone audio reaches any filter,
+ * recorder, encoder or the network.  Two layers, both set here: the
+ * gate flag (read lock-free by the first encode filter, for every call
+ * whose audio is set up) and baresip's own mute at the source.
+ */
+static void enforce_microphone(struct call *call)
+{
+	bool open = allowed(PERM_MICROPHONE);
+	struct le *le, *lc;
+
+	micgate_set_open(&d.gate, open);
+
+	if (call) {
+		if (call_audio(call))
+			audio_mute(call_audio(call), !open);
+		return;
+	}
+
+	for (le = list_head(uag_list()); le; le = le->next) {
+		for (lc = list_head(ua_calls(le->data)); lc; lc = lc->next) {
+			struct audio *a = call_audio(lc->data);
+
+			if (a)
+				audio_mute(a, !open);
+		}
+	}
+}
+
+
+/*
+ * recording: deny (the default) means no call audio is written to disk:
+ * the recorder module is unloaded.  Allowed (with storage allowed): the
+ * audible notice is mixed into what the other party hears.
+ */
+static void enforce_recording(void)
+{
+	bool rec;
+
+	if (!allowed(PERM_RECORDING))
+		recorder_remove("recording denied");
+
+	rec = recorder_loaded() && allowed(PERM_RECORDING) &&
+		allowed(PERM_STORAGE);
+
+	micgate_set_notice(&d.gate, rec && d.notice);
+}
+
+
+/*
+ * contacts: deny means no contact data is read or used: the contact
+ * module (which owns the contacts list) is unloaded, so neither the core
+ * nor any module can look a caller up.  Allowed again: loaded again.
+ */
+static void enforce_contacts(void)
+{
+	int err;
+
+	if (!allowed(PERM_CONTACTS)) {
+
+		struct contacts *cs = baresip_contacts();
+		struct le *le;
+
+		if (!mod_find(CONTACTS_MOD))
+			return;
+
+		/*
+		 * Remove every contact first: contact.so's own close leaves
+		 * the "current" contact in the core's lookup table.
+		 */
+		while ((le = list_head(contact_list(cs))) != NULL)
+			contact_remove(cs, le->data);
+
+		module_unload(CONTACTS_MOD);
+		d.contacts_unloaded = true;
+		info("octasip_policy: contacts %s: unloaded contact.so, no"
+		     " contact data is read or used (allow with: /perm set"
+		     " contacts allow)\n",
+		     perm_state_name(d.ps.state[PERM_CONTACTS]));
+		audit("contacts", "deny", "contact module unloaded");
+		return;
+	}
+
+	if (d.contacts_unloaded && !mod_find(CONTACTS_MOD)) {
+
+		err = module_load(d.module_path, CONTACTS_MOD);
+		if (err)
+			warning("octasip_policy: cannot load contact.so: %m\n",
+				err);
+		else
+			info("octasip_policy: contacts allowed: contact.so"
+			     " loaded\n");
+		d.contacts_unloaded = false;
+	}
+}
+
+
+/*
+ * storage: deny means OctaSIP writes nothing to disk but the
+ * permissions file and the vault: the call log runs in memory, the
+ * recorder goes, the audit log stops (audit()).  The crash reporter
+ * reads the permissions file itself.
+ */
+static void enforce_storage(void)
+{
+	const struct calllog_api *api = calllog_api_get();
+	bool on = allowed(PERM_STORAGE);
+	int err;
+
+	if (api) {
+		err = api->set_memory_only(!on);
+		if (err)
+			warning("octasip_policy: call log memory-only: %m\n",
+				err);
+	}
+
+	if (!on)
+		recorder_remove("storage denied");
+}
+
+
+static enum answermode configured_answermode(const struct ua *ua)
+{
+	const char *aor = bsip_ua_aor(ua);
+	size_t i;
+
+	for (i = 0; i < d.nacc; ++i) {
+		if (!strcmp(d.acc[i].aor, aor))
+			return d.acc[i].mode;
+	}
+
+	return ANSWERMODE_MANUAL;
+}
+
+
+/*
+ * Every account runs with answermode manual inside baresip, so every
+ * incoming call raises CALL_INCOMING and passes the checks below; the
+ * mode the accounts file asked for is kept here and applied by
+ * enforce_phone_state().
+ */
+static void take_over_answermodes(void)
+{
+	struct le *le;
+
+	for (le = list_head(uag_list()); le; le = le->next) {
+
+		struct account *acc = ua_account(le->data);
+		const char *aor = bsip_ua_aor(le->data);
+		bool known = false;
+		size_t i;
+
+		for (i = 0; i < d.nacc; ++i)
+			known |= !strcmp(d.acc[i].aor, aor);
+
+		if (known || d.nacc >= MAX_ACCOUNTS)
+			continue;
+
+		(void)re_snprintf(d.acc[d.nacc].aor,
+				  sizeof(d.acc[d.nacc].aor), "%s", aor);
+		d.acc[d.nacc].mode = account_answermode(acc);
+		++d.nacc;
+
+		(void)account_set_answermode(acc, ANSWERMODE_MANUAL);
+	}
+}
+
+
+/*
+ * phone_state: deny means no automatic call handling: every incoming
+ * call waits for the user, whatever the account says.  Allowed: the
+ * account's answer mode applies, and a second call may get "busy".
+ */
+static void enforce_phone_state(struct ua *ua, struct call *call)
+{
+	enum answermode mode = configured_answermode(ua);
+
+	if (!allowed(PERM_PHONE_STATE)) {
+		if (mode != ANSWERMODE_MANUAL) {
+			info("octasip_policy: phone_state %s: not answering"
+			     " automatically, the call waits for you (allow"
+			     " with: /perm set phone_state allow)\n",
+			     perm_state_name(d.ps.state[PERM_PHONE_STATE]));
+			audit("phone_state", "deny",
+			      "automatic answer not done");
+		}
+		return;
+	}
+
+	if (d.busy_second && calls_active() > 1) {
+		info("octasip_policy: second incoming call: busy\n");
+		audit("phone_state", "use", "second call answered busy");
+		op_start(ua, call, OP_HANGUP, 486, "Busy Here");
+		return;
+	}
+
+	switch (mode) {
+
+	case ANSWERMODE_AUTO:
+		audit("phone_state", "use", "automatic answer");
+		op_start(ua, call, OP_ANSWER, 0, NULL);
+		break;
+
+	case ANSWERMODE_EARLY:
+		audit("phone_state", "use", "early media");
+		op_start(ua, call, OP_PROGRESS, 0, NULL);
+		break;
+
+	default:
+		break;
+	}
+}
+
+
+static void enforce_all(void)
+{
+	enforce_microphone(NULL);
+	enforce_storage();      /* first: it may remove the recorder */
+	enforce_recording();
+	enforce_contacts();
+}
+
+
+/* ---- the permissions file ------------------------------------------ */
+
+static void perms_load(void)
+{
+	int err;
+
+	d.perm_err[0] = '\0';
+	err = perm_load(d.pf.path, &d.ps, d.perm_err, sizeof(d.perm_err));
+	d.malformed = err != 0;
+
+	if (err) {
+		warning("octasip_policy: %s: %s; using safe defaults (every"
+			" permission denied); the file is left as it is: fix"
+			" it or run 'octasip perm reset'\n", d.pf.path,
+			d.perm_err);
+	}
+
+	d.perm_seen = stat(d.pf.path, &d.perm_st) == 0;
+}
+
+
+/* Re-read the file if it changed (cheap: one stat per call start). */
+static void perms_refresh(void)
+{
+	struct stat st;
+	bool seen = stat(d.pf.path, &st) == 0;
+
+	if (seen == d.perm_seen && (!seen ||
+	    (st.st_ino == d.perm_st.st_ino &&
+	     st.st_size == d.perm_st.st_size &&
+	     st.st_mtim.tv_sec == d.perm_st.st_mtim.tv_sec &&
+	     st.st_mtim.tv_nsec == d.perm_st.st_mtim.tv_nsec)))
+		return;
+
+	info("octasip_policy: permissions file changed, re-read\n");
+	perms_load();
+	enforce_all();
+}
+
+
+/* A call starts: changed file, then "once" grants become this call's. */
+static void call_starts(void)
+{
+	unsigned bits = 0;
+	int err;
+
+	perms_refresh();
+
+	if (d.malformed)
+		return;
+
+	err = permfile_consume_once(&d.pf, &d.ps, now_s(), &bits);
+	if (err)
+		warning("octasip_policy: cannot write %s: %m\n", d.pf.path,
+			err);
+	if (bits) {
+		d.once_live |= bits;
+		(void)stat(d.pf.path, &d.perm_st);
+		enforce_all();
+	}
+}
+
+
+/* ---- encryption policy and fraud guard ----------------------------- */
+
+static void block_log(const char *dir, const char *subject,
+		      const char *rule)
+{
+	char reason[200];
+
+	info("octasip_policy: blocked %s call: %s\n", dir, rule);
+
+	(void)re_snprintf(reason, sizeof(reason), "%s call blocked: %s",
+			  dir, rule);
+	audit(subject, "deny", reason);
+}
+
+
+/* returns true if the call was blocked (it ends in this loop turn) */
+static bool check_outgoing(struct ua *ua, struct call *call)
+{
+	const char *menc = account_mediaenc(ua_account(ua));
+	char rule[128], reason[200];
+	enum fraud_verdict v;
+	const char *subject = "fraud_guard";
+
+	unsigned others = calls_active();
+
+	others = others ? others - 1 : 0;   /* this call is in the list */
+	v = fraud_check_outgoing(d.fraud, call_peeruri(call), now_ms(),
+				 others, rule, sizeof(rule));
+
+	if (v != FRAUD_ALLOW_LISTED && v != FRAUD_BLOCK &&
+	    !enc_call_allowed(d.enc, menc)) {
+		(void)re_snprintf(rule, sizeof(rule), "encryption required"
+				  " (account mediaenc=%s)",
+				  menc ? menc : "none");
+		subject = "encryption";
+		v = FRAUD_BLOCK;
+	}
+
+	if (v != FRAUD_BLOCK)
+		return false;
+
+	block_log("outgoing", subject, rule);
+
+	(void)re_snprintf(reason, sizeof(reason), "%s%s",
+			  CALLLOG_BLOCKED_PREFIX, rule);
+	op_start(ua, call, OP_HANGUP, 0, reason);
+
+	return true;
+}
+
+
+static bool check_incoming(struct ua *ua, struct call *call)
+{
+	const struct calllog_api *api;
+	const char *menc = account_mediaenc(ua_account(ua));
+	char rule[128];
+	const char *subject = "fraud_guard";
+	uint16_t scode = 503;
+	const char *phrase = "Service Unavailable";
+
+	if (fraud_check_incoming(d.fraud, call_peeruri(call), now_ms(),
+				 rule, sizeof(rule)) != FRAUD_BLOCK) {
+
+		if (enc_call_allowed(d.enc, menc))
+			return false;
+
+		(void)re_snprintf(rule, sizeof(rule), "encryption required"
+				  " (account mediaenc=%s)",
+				  menc ? menc : "none");
+		subject = "encryption";
+		scode = 488;
+		phrase = "Not Acceptable Here";
+	}
+
+	block_log("incoming", subject, rule);
+
+	/* the rule is for the call log and the user, not for the caller */
+	api = calllog_api_get();
+	if (api) {
+		struct calllog_blocked b = {
+			.account   = bsip_ua_aor(ua),
+			.direction = "incoming",
+			.peer_uri  = call_peeruri(call),
+			.peer_name = call_peername(call),
+			.call_id   = call_id(call),
+			.sip_code  = scode,
+			.rule      = rule,
+		};
+
+		(void)api->blocked(&b);
+	}
+
+	op_start(ua, call, OP_HANGUP, scode, phrase);
+
+	return true;
+}
+
+
+/* Contacts allowed: the contact's name labels the call on the console. */
+static void label_call(struct call *call)
+{
+	const struct contact *c;
+	const struct sip_addr *addr;
+
+	if (!allowed(PERM_CONTACTS) || !mod_find(CONTACTS_MOD))
+		return;
+
+	c = contact_find(baresip_contacts(), call_peeruri(call));
+	if (!c)
+		return;
+
+	addr = contact_addr(c);
+	if (addr && pl_isset(&addr->dname)) {
+		info("octasip_policy: call with contact \"%r\"\n",
+		     &addr->dname);
+		audit("contacts", "use", "call labelled from contacts");
+	}
+}
+
+
+static void call_used_microphone(void)
+{
+	if (allowed(PERM_MICROPHONE))
+		audit("microphone", "use", "call audio");
+	else
+		audit("microphone", "deny", "call audio muted");
+}
+
+
+/* ---- events --------------------------------------------------------- */
+
+static void idle_check(void *arg)
+{
+	size_t n = 0;
+	int err;
+	(void)arg;
+
+	if (calls_active())
+		return;
+
+	if (d.once_live) {
+		d.once_live = 0;
+		info("octasip_policy: \"once\" grants ended with the call\n");
+	}
+
+	enforce_all();
+
+	if (d.retention_days && recorder_loaded()) {
+		err = recstore_prune(d.snd_path, now_s(),
+				     (long long)d.retention_days * 86400,
+				     &n);
+		if (!err && n)
+			info("octasip_policy: deleted %zu recordings older"
+			     " than %u days\n", n, d.retention_days);
+	}
+}
+
+
+static void ua_event_handler(struct ua *ua, enum ua_event ev,
+			     struct call *call, const char *prm, void *arg)
+{
+	(void)arg;
+
+	switch (ev) {
+
+	case UA_EVENT_REGISTERING:
+		take_over_answermodes();
+		break;
+
+	case UA_EVENT_CALL_LOCAL_SDP:
+		if (call_is_outgoing(call) &&
+		    call_state(call) == CALL_STATE_OUTGOING &&
+		    !strcmp(prm, "offer")) {
+
+			take_over_answermodes();
+			call_starts();
+			if (!check_outgoing(ua, call)) {
+				call_used_microphone();
+				label_call(call);
+			}
+		}
+		enforce_microphone(call);
+		break;
+
+	case UA_EVENT_CALL_INCOMING:
+		take_over_answermodes();
+		call_starts();
+		enforce_microphone(call);
+		if (check_incoming(ua, call))
+			break;
+		call_used_microphone();
+		label_call(call);
+		enforce_phone_state(ua, call);
+		break;
+
+	case UA_EVENT_CALL_REMOTE_SDP:
+	case UA_EVENT_CALL_ESTABLISHED:
+	case UA_EVENT_CALL_RTPESTAB:
+		enforce_microphone(call);
+		break;
+
+	case UA_EVENT_CALL_CLOSED:
+		ops_forget_call(call);
+		tmr_start(&d.tmr_idle, 0, idle_check, NULL);
+		break;
+
+	default:
+		break;
+	}
+}
+
+
+/* ---- start report --------------------------------------------------- */
+
+static bool account_tls(const struct account *acc)
+{
+	const struct sip_addr *la = account_laddr(acc);
+	struct pl tp;
+
+	if (!la)
+		return false;
+	if (!pl_strcasecmp(&la->uri.scheme, "sips"))
+		return true;
+	if (!msg_param_decode(&la->uri.params, "transport", &tp) &&
+	    !pl_strcasecmp(&tp, "tls"))
+		return true;
+
+	return false;
+}
+
+
+static void report_accounts(void)
+{
+	struct le *le;
+
+	if (d.enc == ENC_OFF)
+		return;
+
+	for (le = list_head(uag_list()); le; le = le->next) {
+
+		const struct account *acc = ua_account(le->data);
+		const char *menc = account_mediaenc(acc);
+
+		if (!account_tls(acc))
+			info("octasip_policy: account %s: SIP signalling is"
+			     " not over TLS\n", bsip_ua_aor(le->data));
+
+		if (!enc_media_mandatory(menc))
+			info("octasip_policy: account %s: media encryption"
+			     " %s%s\n", bsip_ua_aor(le->data),
+			     menc ? menc : "none",
+			     d.enc == ENC_REQUIRED ?
+			     ": its calls are refused (encryption required;"
+			     " use ;mediaenc=srtp-mand or dtls_srtp)" :
+			     ": calls may run unencrypted");
+	}
+}
+
+
+static void start_timer(void *arg)
+{
+	size_t n = 0;
+	(void)arg;
+
+	take_over_answermodes();
+	report_accounts();
+	enforce_all();
+
+	if (d.retention_days && recorder_loaded() &&
+	    !recstore_prune(d.snd_path, now_s(),
+			    (long long)d.retention_days * 86400, &n) && n)
+		info("octasip_policy: deleted %zu recordings older than %u"
+		     " days\n", n, d.retention_days);
+}
+
+
+/* ---- the microphone gate filter (audio thread) ---------------------- */
+
+static void gate_destructor(void *arg)
+{
+	struct gate_enc *st = arg;
+
+	list_unlink(&st->af.le);
+}
+
+
+static int gate_encupd(struct aufilt_enc_st **stp, void **ctx,
+		       const struct aufilt *af, struct aufilt_prm *prm,
+		       const struct audio *au)
+{
+	struct gate_enc *st;
+	(void)ctx;
+	(void)af;
+	(void)au;
+
+	if (!stp || !prm)
+		return EINVAL;
+	if (*stp)
+		return 0;
+
+	st = mem_zalloc(sizeof(*st), gate_destructor);
+	if (!st)
+		return ENOMEM;
+
+	micgate_stream_init(&st->s, prm->srate, prm->ch, prm->fmt);
+	*stp = (struct aufilt_enc_st *)st;
+
+	return 0;
+}
+
+
+static int gate_encode(struct aufilt_enc_st *st, struct auframe *af)
+{
+	struct gate_enc *g = (struct gate_enc *)st;
+
+	if (!st || !af)
+		return EINVAL;
+
+	return micgate_process(&d.gate, &g->s, af->sampv, af->sampc);
+}
+
+
+static struct aufilt gate_filter = {
+	.name    = "octasip_micgate",
+	.encupdh = gate_encupd,
+	.ench    = gate_encode,
+};
+
+
+/* ---- commands ------------------------------------------------------- */
+
+static int perm_print(struct re_printf *pf)
+{
+	int i, err = 0;
+
+	if (d.malformed)
+		err |= re_hprintf(pf, "permissions file: %s (every permission"
+				  " denied until fixed)\n", d.perm_err);
+
+	for (i = 0; i < PERM_COUNT; ++i) {
+		err |= re_hprintf(pf, "%-12s %-6s%s\n", perm_name(i),
+				  perm_state_name(d.ps.state[i]),
+				  (d.once_live & (1u << i)) ?
+				  " (once: granted for the current call)" :
+				  "");
+	}
+
+	return err;
+}
+
+
+static int cmd_perm(struct re_printf *pf, void *arg)
+{
+	const struct cmd_arg *carg = arg;
+	char verb[16] = "", name[32] = "", state[16] = "", extra[2];
+	char errbuf[256] = "";
+	enum perm p;
+	enum perm_state st;
+	int n, err;
+
+	n = carg && carg->prm ? sscanf(carg->prm, "%15s %31s %15s %1s", verb,
+				       name, state, extra) : 0;
+
+	if (n <= 0 || (n == 1 && !strcmp(verb, "list")))
+		return perm_print(pf);
+
+	if (n == 1 && !strcmp(verb, "reset")) {
+		err = permfile_reset(&d.pf, "console", now_s(), NULL);
+		if (err)
+			return re_hprintf(pf, "perm reset: %m\n", err);
+		perms_load();
+		enforce_all();
+		return perm_print(pf);
+	}
+
+	if (n != 3 || strcmp(verb, "set"))
+		return re_hprintf(pf, "usage: /perm list | set PERMISSION"
+				  " STATE | reset\n");
+
+	if (perm_from_name(name, &p) || perm_state_from_name(state, &st))
+		return re_hprintf(pf, "perm: unknown permission or state"
+				  " (permissions: microphone contacts"
+				  " storage phone_state recording; states:"
+				  " allow deny once ask)\n");
+
+	err = permfile_set(&d.pf, p, st, "console", now_s(), NULL, errbuf,
+			   sizeof(errbuf));
+	if (err)
+		return re_hprintf(pf, "perm set: %s: %s\n", d.pf.path,
+				  errbuf[0] ? errbuf : strerror(err));
+
+	perms_load();
+	enforce_all();
+	info("octasip_policy: %s set to %s (from the next call)\n", name,
+	     state);
+
+	return perm_print(pf);
+}
+
+
+static const struct cmd cmdv[] = {
+	{"perm", 0, CMD_PRM, "Permissions: perm list | set PERMISSION STATE"
+	 " | reset", cmd_perm},
+};
+
+
+/* ---- configuration --------------------------------------------------- */
+
+static int list_conf(struct fraud_list *l, const char *key)
+{
+	char buf[1024], bad[64];
+	int err;
+
+	if (conf_get_str(conf_cur(), key, buf, sizeof(buf)))
+		return 0;
+
+	err = fraud_list_parse(l, buf, bad, sizeof(bad));
+	if (err)
+		warning("octasip_policy: %s: bad entry \"%s\" (expected"
+			" digits with an optional '+', \"premium\" or"
+			" \"emergency\")\n", key, bad);
+
+	return err;
+}
+
+
+static int read_config(struct fraud_cfg *fc)
+{
+	struct conf *conf = conf_cur();
+	char buf[32];
+	int err;
+
+	fraud_cfg_defaults(fc);
+	d.enc = ENC_PREFERRED;
+	d.notice = true;
+	d.busy_second = false;
+	d.retention_days = 30;
+	(void)re_snprintf(d.snd_path, sizeof(d.snd_path), ".");
+	(void)re_snprintf(d.module_path, sizeof(d.module_path), ".");
+
+	if (!conf_get_str(conf, "octasip_policy_encryption", buf,
+			  sizeof(buf)) &&
+	    enc_mode_from_str(buf, &d.enc)) {
+		warning("octasip_policy: octasip_policy_encryption \"%s\":"
+			" expected required, preferred or off\n", buf);
+		return EINVAL;
+	}
+
+	err  = list_conf(&fc->deny, "octasip_policy_deny_prefixes");
+	err |= list_conf(&fc->allow, "octasip_policy_allow_numbers");
+	if (err)
+		return EINVAL;
+
+	(void)conf_get_str(conf, "octasip_policy_country_code", fc->cc,
+			   sizeof(fc->cc));
+	(void)conf_get_str(conf, "octasip_policy_intl_prefix", fc->intl,
+			   sizeof(fc->intl));
+	(void)conf_get_str(conf, "octasip_policy_trunk_prefix", fc->trunk,
+			   sizeof(fc->trunk));
+	(void)conf_get_u32(conf, "octasip_policy_max_calls_per_minute",
+			   &fc->max_per_minute);
+	(void)conf_get_u32(conf, "octasip_policy_max_calls_per_day",
+			   &fc->max_per_day);
+	(void)conf_get_u32(conf, "octasip_policy_max_concurrent",
+			   &fc->max_concurrent);
+	(void)conf_get_u32(conf, "octasip_policy_max_incoming_per_source",
+			   &fc->max_incoming_per_source);
+	(void)conf_get_bool(conf, "octasip_policy_recording_notice",
+			    &d.notice);
+	(void)conf_get_bool(conf, "octasip_policy_busy_second_call",
+			    &d.busy_second);
+	(void)conf_get_u32(conf, "octasip_policy_recording_retention_days",
+			   &d.retention_days);
+	(void)conf_get_str(conf, "snd_path", d.snd_path,
+			   sizeof(d.snd_path));
+	(void)conf_get_str(conf, "module_path", d.module_path,
+			   sizeof(d.module_path));
+
+	return 0;
+}
 
 
 static int module_init(void)
 {
+	struct fraud_cfg fc;
+	char profile[512];
 	int err;
 
 	bsip_olog_attach();
@@ -25,8 +1085,48 @@ static int module_init(void)
 	if (err)
 		return err;
 
-	info("octasip_policy: OctaSIP %s loaded (baresip API %s)\n",
-	     OCTASIP_VERSION, BSIP_API_VERSION);
+	err = read_config(&fc);
+	if (err)
+		return err;
+
+	err = conf_path_get(profile, sizeof(profile));
+	if (!err)
+		err = permfile_init(&d.pf, profile);
+	if (!err)
+		err = fraud_alloc(&d.fraud, &fc);
+	if (err)
+		return err;
+
+	list_init(&d.ops);
+	tmr_init(&d.tmr_start);
+	tmr_init(&d.tmr_idle);
+
+	perms_load();
+	micgate_init(&d.gate, allowed(PERM_MICROPHONE), 0);
+
+	/* first in the encode chain: loaded before every other filter */
+	aufilt_register(baresip_aufiltl(), &gate_filter);
+
+	err = uag_event_register(ua_event_handler, NULL);
+	if (err)
+		return err;
+
+	err = cmd_register(baresip_commands(), cmdv, ARRAY_SIZE(cmdv));
+	if (err)
+		return err;
+
+	/* after the other modules (accounts, call log, recorder) loaded */
+	tmr_start(&d.tmr_start, 0, start_timer, NULL);
+
+	info("octasip_policy: OctaSIP %s loaded (baresip API %s);"
+	     " encryption %s; permissions: microphone %s, contacts %s,"
+	     " storage %s, phone_state %s, recording %s\n",
+	     OCTASIP_VERSION, BSIP_API_VERSION, enc_mode_name(d.enc),
+	     perm_state_name(d.ps.state[PERM_MICROPHONE]),
+	     perm_state_name(d.ps.state[PERM_CONTACTS]),
+	     perm_state_name(d.ps.state[PERM_STORAGE]),
+	     perm_state_name(d.ps.state[PERM_PHONE_STATE]),
+	     perm_state_name(d.ps.state[PERM_RECORDING]));
 
 	return 0;
 }
@@ -34,6 +1134,15 @@ static int module_init(void)
 
 static int module_close(void)
 {
+	tmr_cancel(&d.tmr_start);
+	tmr_cancel(&d.tmr_idle);
+	list_flush(&d.ops);
+	cmd_unregister(baresip_commands(), cmdv);
+	uag_event_unregister(ua_event_handler);
+	aufilt_unregister(&gate_filter);
+	fraud_free(d.fraud);
+	d.fraud = NULL;
+
 	debug("octasip_policy: unloaded\n");
 
 	return 0;

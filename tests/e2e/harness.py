@@ -40,21 +40,35 @@ def _reap():
 atexit.register(_reap)
 
 
+_handed_out = set()
+
+
+def _bindable(port):
+    for kind in (socket.SOCK_STREAM, socket.SOCK_DGRAM):
+        s = socket.socket(socket.AF_INET, kind)
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        finally:
+            s.close()
+    return True
+
+
 def free_port():
-    """A loopback port free for both TCP and UDP right now."""
-    for _ in range(100):
+    """A loopback port P free for TCP and UDP right now, with P+1 free too
+    (baresip binds SIP/TLS on the SIP port + 1), never handed out twice
+    by this process."""
+    for _ in range(200):
         t = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         t.bind(("127.0.0.1", 0))
         port = t.getsockname()[1]
-        u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        try:
-            u.bind(("127.0.0.1", port))
-            return port
-        except OSError:
+        t.close()
+        if port >= 65535 or {port, port + 1} & _handed_out:
             continue
-        finally:
-            u.close()
-            t.close()
+        if _bindable(port) and _bindable(port + 1):
+            _handed_out.update((port, port + 1))
+            return port
     raise RuntimeError("no free port")
 
 

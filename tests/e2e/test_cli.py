@@ -128,11 +128,21 @@ class CliTest(harness.TestCase):
         self.assertIn("already in use", p.stderr)
         self.assertIn(str(port), p.stderr)
 
+    def test_restart_on_same_ports(self):
+        # a stopped instance leaves its ctrl_tcp port in TIME_WAIT; the
+        # launcher's port check must not mistake that for a conflict
+        from harness import Instance
+        a = Instance(self, "alice")
+        a.start()
+        self.assertEqual(a.stop(), 0)
+        a.start()
+        self.assertEqual(a.stop(), 0)
+
     def test_run_managed_block_rewritten_user_lines_kept(self):
         octasip("init", profile=self.prof)
         cfg = os.path.join(self.prof, "config")
-        text = open(cfg).read().replace("module\t\t\tstdio.so",
-                                        "#module stdio.so")
+        text = open(cfg).read().replace("module\t\t\tturn.so",
+                                        "#module turn.so")
         text += "my_key\tmy_value\n"
         open(cfg, "w").write(text)
         p = octasip("run", "--tone", "--", "-t", "1", profile=self.prof,
@@ -140,7 +150,7 @@ class CliTest(harness.TestCase):
         self.assertEqual(p.returncode, 0, p.stderr)
         text = open(cfg).read()
         self.assertIn("my_key\tmy_value", text)
-        self.assertIn("#module stdio.so", text)
+        self.assertIn("#module turn.so", text)
         self.assertRegex(text, r"(?m)^audio_source\s+ausine,440")
         self.assertRegex(text, r"(?m)^module_path\s+/")
 

@@ -1,0 +1,272 @@
+/**
+ * @file acctfile.c  baresip "accounts" lines: ;auth_pass= and ;auth_user=
+ *
+ * Copyright (C) 2026 OctaSIP developers.  BSD-3-Clause.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include "acctfile.h"
+#include "vault.h"
+
+
+static void errf(char *buf, size_t sz, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void errf(char *buf, size_t sz, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!buf || !sz)
+		return;
+
+	va_start(ap, fmt);
+	(void)vsnprintf(buf, sz, fmt, ap);
+	va_end(ap);
+}
+
+
+bool acct_aor_valid(const char *aor)
+{
+	const char *at;
+
+	if (!aor)
+		return false;
+
+	if (strncasecmp(aor, "sip:", 4) && strncasecmp(aor, "sips:", 5))
+		return false;
+
+	for (const char *p = aor; *p; ++p) {
+		if (isspace((unsigned char)*p) || *p == '<' || *p == '>' ||
+		    *p == '"' || !isprint((unsigned char)*p))
+			return false;
+	}
+
+	at = strchr(aor, ':') + 1;
+
+	return *at && *at != ';' && strlen(aor) < VREC_AOR_MAX;
+}
+
+
+int acct_line_new(const char *aor, char *out, size_t sz)
+{
+	int n;
+
+	if (!acct_aor_valid(aor))
+		return EINVAL;
+
+	n = snprintf(out, sz, "<%s>", aor);
+
+	return (n < 0 || (size_t)n >= sz) ? ENAMETOOLONG : 0;
+}
+
+
+struct wbuf {
+	char *p;
+	size_t sz;
+	size_t n;
+	bool over;
+};
+
+
+static void wput(struct wbuf *w, const char *s, size_t n)
+{
+	if (w->over || w->n + n >= w->sz) {
+		w->over = true;
+		return;
+	}
+
+	memcpy(w->p + w->n, s, n);
+	w->n += n;
+	w->p[w->n] = '\0';
+}
+
+
+/* Copies a parameter value (unquoting "...") into dst */
+static int value_copy(const char *v, size_t vn, char *dst, size_t sz)
+{
+	size_t n = 0;
+
+	if (vn >= 2 && v[0] == '"' && v[vn - 1] == '"') {
+		++v;
+		vn -= 2;
+	}
+
+	for (size_t i = 0; i < vn; ++i) {
+		char c = v[i];
+
+		if (c == '\\' && i + 1 < vn)
+			c = v[++i];
+		if (n + 1 >= sz)
+			return ENAMETOOLONG;
+		dst[n++] = c;
+	}
+
+	dst[n] = '\0';
+
+	return 0;
+}
+
+
+int acct_parse(const char *line, size_t len, char *out, size_t outsz,
+	       struct acct_parsed *ap, char *errbuf, size_t errsz)
+{
+	const char *p = line, *end = line + len, *lt, *gt;
+	struct wbuf w = {out, outsz, 0, false};
+	char uri[VREC_AOR_MAX];
+	size_t ulen;
+
+	if (!line || !out || !outsz || !ap)
+		return EINVAL;
+
+	ap->is_account = ap->has_pass = ap->has_user = false;
+	ap->aor[0] = ap->user[0] = '\0';
+	if (ap->pass && ap->passsz)
+		ap->pass[0] = '\0';
+	out[0] = '\0';
+
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\r'))
+		++p;
+
+	if (p == end || *p == '#') {
+		wput(&w, line, len);
+		goto out;
+	}
+
+	ap->is_account = true;
+
+	lt = memchr(p, '<', (size_t)(end - p));
+	if (!lt) {
+		/* a bare URI: fine for baresip only without parameters */
+		size_t n = (size_t)(end - p);
+
+		while (n && isspace((unsigned char)p[n - 1]))
+			--n;
+		if (memchr(p, ';', n) || n >= sizeof(uri)) {
+			errf(errbuf, errsz, "expected <sip:...>;params");
+			return EBADMSG;
+		}
+		memcpy(uri, p, n);
+		uri[n] = '\0';
+		if (!acct_aor_valid(uri)) {
+			errf(errbuf, errsz, "not a SIP URI");
+			return EBADMSG;
+		}
+		(void)aor_key(uri, ap->aor, sizeof(ap->aor));
+		wput(&w, line, len);
+		goto out;
+	}
+
+	gt = memchr(lt, '>', (size_t)(end - lt));
+	if (!gt) {
+		errf(errbuf, errsz, "'<' without a closing '>'");
+		return EBADMSG;
+	}
+
+	ulen = (size_t)(gt - lt - 1);
+	if (ulen == 0 || ulen >= sizeof(uri)) {
+		errf(errbuf, errsz, "empty or overlong URI in <...>");
+		return EBADMSG;
+	}
+	memcpy(uri, lt + 1, ulen);
+	uri[ulen] = '\0';
+	if (!acct_aor_valid(uri)) {
+		errf(errbuf, errsz, "'%s' is not a SIP URI", uri);
+		return EBADMSG;
+	}
+	(void)aor_key(uri, ap->aor, sizeof(ap->aor));
+
+	wput(&w, line, (size_t)(gt + 1 - line));
+	p = gt + 1;
+
+	/* ;name[=value] ... */
+	while (p < end) {
+
+		const char *name, *v = NULL, *q;
+		size_t nlen, vn = 0;
+		bool drop = false;
+
+		if (isspace((unsigned char)*p)) {
+			wput(&w, p, 1);
+			++p;
+			continue;
+		}
+
+		if (*p != ';') {
+			errf(errbuf, errsz, "unexpected '%c' after '>'", *p);
+			return EBADMSG;
+		}
+
+		name = p + 1;
+		for (q = name; q < end && *q != '=' && *q != ';' &&
+			     !isspace((unsigned char)*q); ++q)
+			;
+		nlen = (size_t)(q - name);
+
+		if (q < end && *q == '=') {
+			v = ++q;
+			if (q < end && *q == '"') {
+				for (++q; q < end && *q != '"'; ++q) {
+					if (*q == '\\' && q + 1 < end)
+						++q;
+				}
+				if (q >= end) {
+					errf(errbuf, errsz, "unterminated"
+					     " quoted value");
+					return EBADMSG;
+				}
+				++q;
+			}
+			else {
+				while (q < end && *q != ';' &&
+				       !isspace((unsigned char)*q))
+					++q;
+			}
+			vn = (size_t)(q - v);
+		}
+
+		if (nlen == 9 && !strncmp(name, "auth_pass", 9)) {
+			if (!v || !vn) {
+				errf(errbuf, errsz, "empty ;auth_pass=");
+				return EBADMSG;
+			}
+			if (!ap->pass || value_copy(v, vn, ap->pass,
+						    ap->passsz)) {
+				errf(errbuf, errsz, "password longer than"
+				     " %zu characters", ap->passsz - 1);
+				return EBADMSG;
+			}
+			ap->has_pass = true;
+			drop = true;
+		}
+		else if (nlen == 9 && !strncmp(name, "auth_user", 9)) {
+			if (!v || !vn || value_copy(v, vn, ap->user,
+						    sizeof(ap->user))) {
+				errf(errbuf, errsz, "empty or overlong"
+				     " ;auth_user=");
+				return EBADMSG;
+			}
+			ap->has_user = true;
+			drop = true;
+		}
+
+		if (!drop)
+			wput(&w, p, (size_t)(q - p));
+		p = q;
+	}
+
+	/* no trailing blanks left behind by a dropped parameter */
+	while (w.n && (w.p[w.n - 1] == ' ' || w.p[w.n - 1] == '\t'))
+		w.p[--w.n] = '\0';
+
+out:
+	if (w.over) {
+		errf(errbuf, errsz, "line too long");
+		return ENAMETOOLONG;
+	}
+
+	return 0;
+}

@@ -1,0 +1,41 @@
+/**
+ * @file acctfile.h  baresip "accounts" lines: finding and removing the
+ *                   ;auth_pass= and ;auth_user= parameters
+ *
+ * An account line is  ["Name"] <sip:user@host[;uri-params]>[;params]
+ * (or a bare sip: URI without parameters).  Blank lines and lines starting
+ * with '#' are not accounts and are kept as they are.
+ *
+ * Copyright (C) 2026 OctaSIP developers.  BSD-3-Clause.
+ */
+#ifndef OCTASIP_ACCTFILE_H
+#define OCTASIP_ACCTFILE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct acct_parsed {
+	bool is_account;     /* false: comment or blank line            */
+	bool has_pass;       /* ;auth_pass= was present                  */
+	bool has_user;       /* ;auth_user= was present                  */
+	char aor[256];       /* aor_key() of the URI                     */
+	char user[128];      /* ;auth_user= value                        */
+	char *pass;          /* caller's buffer (sodium memory) or NULL  */
+	size_t passsz;
+};
+
+/*
+ * Parses one line (without its newline) of len bytes.  Writes the line
+ * without ;auth_pass= and ;auth_user= to out.  Returns 0, or EBADMSG with
+ * the reason in errbuf (nothing is changed).
+ */
+int acct_parse(const char *line, size_t len, char *out, size_t outsz,
+	       struct acct_parsed *ap, char *errbuf, size_t errsz);
+
+/* The accounts line "octasip account add" writes for aor: "<aor>" */
+int acct_line_new(const char *aor, char *out, size_t sz);
+
+/* Is aor a plausible SIP URI for an account (no spaces, <, >, ")? */
+bool acct_aor_valid(const char *aor);
+
+#endif

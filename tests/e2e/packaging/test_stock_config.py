@@ -1,0 +1,85 @@
+"""Existing baresip installs: Debian's stock example config plus only the
+four documented OctaSIP lines, run as plain /usr/bin/baresip -f DIR (no
+launcher).  The modules load in the documented order and a call works.
+
+Runs from the build tree under ctest, and against the installed package
+in scripts/package-test (OCTASIP_INSTALLED=1).  Call log rows, vault
+passwords and the policy in this setup: add the checks to
+call_test below as those areas land (see
+docs/packaging.md).
+"""
+
+import re
+import shutil
+import harness
+import stockcfg
+from stockcfg import StockBaresip
+
+ORDER = ["octasip_crash", "octasip_policy", "octasip_credstore",
+         "octasip_calllog"]
+
+
+class StockConfigTest(harness.TestCase):
+
+    def setUp(self):
+        self.root = stockcfg.tmproot()
+        self.addCleanup(shutil.rmtree, self.root, True)
+
+    def test_documented_lines_in_documented_places(self):
+        for source in ("example", "generated"):
+            with self.subTest(source=source):
+                self.check_lines(stockcfg.stock_config(source, self.root))
+
+    def check_lines(self, stock):
+        edited = stockcfg.add_octasip_lines(stock)
+        mods = stockcfg.module_lines(edited)
+        # only the four lines were added; every stock line kept, in order
+        self.assertEqual([m for m in mods if not m[1].startswith(
+            "octasip_")], stockcfg.module_lines(stock))
+        self.assertEqual(len(edited.splitlines()),
+                         len(stock.splitlines()) + 4)
+        # the three "module" lines before every stock module line
+        self.assertEqual(mods[:3], stockcfg.OCTASIP_MODULE_LINES)
+        acc = mods.index(("module_tmp", "account.so"))
+        cl = mods.index(("module_app", "octasip_calllog.so"))
+        self.assertGreater(cl, acc)
+
+    def test_call_with_stock_config(self):
+        """Debian's example config"""
+        self.call_test("example")
+
+    def test_call_with_generated_config(self):
+        """the config baresip writes into an empty ~/.baresip"""
+        self.call_test("generated")
+
+    def call_test(self, source):
+        perms = {"microphone": "allow"}
+        a = StockBaresip(self, "alice", self.root, perms, source)
+        b = StockBaresip(self, "bob", self.root, perms, source)
+        a.start()
+        b.start()
+
+        for inst in (a, b):
+            log = inst.log()
+            pos = []
+            for mod in ORDER:
+                m = re.search(r"%s: OctaSIP \S+ loaded" % mod, log)
+                self.assertIsNotNone(m, "%s not loaded:\n%s" % (mod, log))
+                pos.append(m.start())
+            # load order as documented: crash, policy, credstore first,
+            # the call log after the accounts
+            self.assertEqual(pos, sorted(pos), log)
+            self.assertNotRegex(log, r"module octasip_\S+: ", log)
+
+        harness.call(a, b)
+        b.wait_event("CALL_RTPESTAB")
+        a.command("hangup")
+        a.wait_event("CALL_CLOSED")
+        b.wait_event("CALL_CLOSED")
+
+        self.assertEqual(a.stop(), 0)
+        self.assertEqual(b.stop(), 0)
+
+
+if __name__ == "__main__":
+    harness.main()

@@ -1,0 +1,118 @@
+"""Fraud and misuse guard: a deny-listed destination is ended in the same
+event-loop turn as its INVITE, so a real callee (sipp) never gets to
+200 OK, ACK or media; the allow-list wins over the deny-list; outgoing
+caps per minute and on concurrent calls, and an incoming flood cap per
+source, end calls before answer with the rule named."""
+
+import os
+import subprocess
+import sys
+import harness
+from harness import Instance
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+BLOCKED = "octasip blocked: "
+
+
+def closed_param(inst, start=0):
+    return inst.wait_event("CALL_CLOSED", start=start).get("param", "")
+
+
+class FraudTest(harness.TestCase):
+
+    def test_blocked_destination_never_answered_sipp(self):
+        port = harness.free_port()
+        a = Instance(self, "alice", config={
+            "octasip_policy_deny_prefixes": "+1900,+44909"})
+        trace = os.path.join(a.root, "sipp.msg")
+        sipp = subprocess.Popen(
+            ["sipp", "-sf", os.path.join(HERE, "uas_expect_cancel.xml"),
+             "-i", "127.0.0.1", "-p", str(port), "-m", "1",
+             "-timeout", "20s", "-nostdin", "-trace_msg",
+             "-message_file", trace, "-mp", str(harness.free_port())],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL, cwd=a.root)
+        self.addCleanup(lambda: sipp.poll() is None and sipp.kill())
+        a.start()
+        ok, _ = a.command("dial", "sip:+19005550100@127.0.0.1:%d" %
+                          port)
+        self.assertTrue(ok)
+        prm = closed_param(a)
+        self.assertEqual(prm, BLOCKED + "deny-list prefix +1900")
+        rc = sipp.wait(25)
+        with open(trace) as f:
+            msgs = f.read()
+        self.assertEqual(rc, 0, "sipp scenario failed (answered?):\n" +
+                         msgs[-3000:])
+        self.assertIn("CANCEL sip:", msgs)
+        self.assertNotIn("m=audio 0", msgs)
+        self.assertNotRegex(msgs, r"SIP/2.0 200 OK[^-]*CSeq: \d+ INVITE")
+        self.assertNotIn("CALL_ESTABLISHED",
+                         [e.get("type") for e in a.ctrl.events])
+        a.wait_log(r"blocked outgoing call: deny-list prefix \+1900")
+        with open(a.path("permissions.audit")) as f:
+            self.assertRegex(f.read(), r"\tfraud_guard\tdeny\toutgoing"
+                             r" call blocked: deny-list prefix \+1900")
+
+    def test_allow_list_wins_over_deny_list(self):
+        a = Instance(self, "alice", config={
+            "octasip_policy_deny_prefixes": "+1",
+            "octasip_policy_allow_numbers": "112"})
+        b = Instance(self, "112", root=a.root)
+        c = Instance(self, "1555", root=a.root)
+        a.start()
+        b.start()
+        c.start()
+        harness.call(a, b, answer=False)       # 112: allowed
+        n = len(a.ctrl.events)
+        a.command("hangup")
+        a.wait_event("CALL_CLOSED", start=n)
+        n = len(a.ctrl.events)
+        a.command("dial", c.aor)               # 1555: deny-listed
+        self.assertEqual(closed_param(a, n), BLOCKED +
+                         "deny-list prefix +1")
+
+    def test_outgoing_caps(self):
+        a = Instance(self, "alice", config={
+            "octasip_policy_max_calls_per_minute": "2",
+            "octasip_policy_max_concurrent": "1"})
+        b = Instance(self, "bob", root=a.root)
+        a.start()
+        b.start()
+        harness.call(a, b)                     # attempt 1, established
+        n = len(a.ctrl.events)
+        a.command("dial", b.aor)               # concurrent cap
+        self.assertEqual(closed_param(a, n), BLOCKED +
+                         "concurrent calls cap 1")
+        n = len(a.ctrl.events)
+        a.command("hangup")
+        a.wait_event("CALL_CLOSED", start=n)
+        n = len(a.ctrl.events)
+        a.command("dial", b.aor)               # attempt 2: allowed
+        b.wait_event("CALL_INCOMING")
+        a.command("hangup")
+        a.wait_event("CALL_CLOSED", start=n)
+        n = len(a.ctrl.events)
+        a.command("dial", b.aor)               # attempt 3: per minute
+        self.assertEqual(closed_param(a, n), BLOCKED +
+                         "outgoing calls per minute cap 2")
+
+    def test_incoming_flood_per_source(self):
+        a = Instance(self, "alice")
+        b = Instance(self, "bob", root=a.root, config={
+            "octasip_policy_max_incoming_per_source": "1"})
+        a.start()
+        b.start()
+        harness.call(a, b, answer=False)
+        n = len(a.ctrl.events)
+        a.command("hangup")
+        a.wait_event("CALL_CLOSED", start=n)
+        n = len(a.ctrl.events)
+        a.command("dial", b.aor)
+        self.assertRegex(closed_param(a, n), r"^503")
+        b.wait_log(r"blocked incoming call: incoming calls per source"
+                   r" cap 1/min")
+
+
+if __name__ == "__main__":
+    harness.main()

@@ -1,0 +1,72 @@
+"""recording permission: denied (the default) means the recorder module
+is unloaded and no call audio reaches the disk; allowed means calls are
+recorded with an audible notice (1400 Hz, 0.5 s at the start) mixed into
+what the other party hears, unless configured off."""
+
+import os
+import sys
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness                      # noqa: E402
+from harness import Instance        # noqa: E402
+import polutil                      # noqa: E402
+
+
+def pair(tc, bob_perms, bob_config=None):
+    a = Instance(tc, "alice")
+    rec, cfg, mods = polutil.recorder_config(a.root, "bob")
+    cfg.update(bob_config or {})
+    b = Instance(tc, "bob", root=a.root, config=cfg, add_modules=mods,
+                 permissions=bob_perms)
+    a.start()
+    b.start()
+    return a, b, rec
+
+
+def hangup(a, b):
+    na, nb = len(a.ctrl.events), len(b.ctrl.events)
+    a.command("hangup")
+    a.wait_event("CALL_CLOSED", start=na)
+    b.wait_event("CALL_CLOSED", start=nb)
+
+
+class RecordingTest(harness.TestCase):
+
+    def test_denied_by_default_unloads_recorder(self):
+        a, b, rec = pair(self, None)
+        b.wait_log(r"octasip_policy: recording denied: unloaded "
+                   r"sndfile\.so")
+        harness.call(a, b)
+        b.wait_event("CALL_RTPESTAB")
+        hangup(a, b)
+        self.assertEqual(os.listdir(rec), [])
+        with open(b.path("permissions.audit")) as f:
+            self.assertRegex(f.read(), r"\trecording\tdeny\t")
+
+    def test_allowed_records_with_notice_tone(self):
+        a, b, rec = pair(self, {"recording": "allow"})
+        harness.call(a, b)
+        wav = polutil.wait_recording(rec, "enc", 44 + 192000)
+        hangup(a, b)
+        samples, rate = polutil.read_wav(wav)
+        burst = samples[int(0.05 * rate):int(0.45 * rate)]
+        after = samples[int(0.6 * rate):int(0.95 * rate)]
+        self.assertGreater(len(after), rate // 4)
+        self.assertGreater(polutil.tone_power(burst, rate, 1400), 0.01,
+                           "no 1400 Hz notice at the start")
+        self.assertLess(polutil.tone_power(after, rate, 1400), 1e-4,
+                        "notice tone longer than 0.5 s")
+        self.assertTrue(polutil.recordings(rec, "dec"))
+
+    def test_notice_can_be_configured_off(self):
+        a, b, rec = pair(self, {"recording": "allow"},
+                         {"octasip_policy_recording_notice": "no"})
+        harness.call(a, b)
+        wav = polutil.wait_recording(rec, "enc", 44 + 192000)
+        hangup(a, b)
+        samples, rate = polutil.read_wav(wav)
+        burst = samples[int(0.05 * rate):int(0.45 * rate)]
+        self.assertLess(polutil.tone_power(burst, rate, 1400), 1e-4)
+
+
+if __name__ == "__main__":
+    harness.main()
