@@ -403,6 +403,14 @@ static void *writer_main(void *arg)
 				break;
 		}
 
+		/* group commit: let the events of this moment gather */
+		if (w->queue.n && !w->stop) {
+			pthread_mutex_unlock(&w->mtx);
+			(void)nanosleep(&(struct timespec){0,
+					CLW_BATCH_MS * 1000000L}, NULL);
+			pthread_mutex_lock(&w->mtx);
+		}
+
 		stop = w->stop;
 		monly = w->memory_only;
 		w->kick = false;
@@ -558,7 +566,10 @@ static int enqueue(struct clw *w, const struct cl_rec *r, enum op_kind k)
 	}
 	opq_append(&w->queue, op);
 	w->st.queued = w->queue.n;
-	(void)pthread_cond_signal(&w->cond);
+	/* wake the writer only when the queue was empty: it collects
+	 * whatever follows for CLW_BATCH_MS before writing */
+	if (w->queue.n == 1)
+		(void)pthread_cond_signal(&w->cond);
 	pthread_mutex_unlock(&w->mtx);
 
 	return 0;

@@ -2,11 +2,11 @@
  * @file cl_writer.h  The call log's writer thread and its queue
  *
  * The event loop only copies a record and appends it to a queue
- * (clw_put: a malloc, a mutex, a signal).  One thread owns calllog.db:
+ * (clw_put: a malloc, a mutex, and a signal only when the queue was
+ * empty).  The writer gathers what arrives within CLW_BATCH_MS and  One thread owns calllog.db:
  * it opens it (recovering a corrupt file), marks calls left in_progress
  * by a dead process as interrupted, applies retention at start and every
- * retention interval, and writes queued records in one transaction per
- * batch.
+ * retention interval, and writes each batch in one transaction.
  *
  * When a write fails (disk full, read-only, I/O error, database busy) the
  * batch stays in memory, coalesced per call (the newest record of a call
@@ -32,6 +32,7 @@
 #include "cl_rec.h"
 
 #define CLW_RETRY_MS       1000
+#define CLW_BATCH_MS         20
 #define CLW_MAX_PENDING   50000
 #define CLW_RETENTION_MS  (3600 * 1000)
 

@@ -23,7 +23,8 @@
  *   /calllog [missed]   recent calls (this session and the newest stored
  *                       ones), or only missed ones
  *   /calllog_stats      writer state and time spent per event on the
- *                       main thread (p50/p99/max, microseconds)
+ *                       main thread: thread CPU p50/p99 and wall clock
+ *                       p50/p99/max, microseconds
  *
  * Exported for other modules (modules/common/calllog_api.h):
  *   octasip_calllog_api_v1   blocked(), set_memory_only()
@@ -96,8 +97,9 @@ static struct {
 	uint32_t nrecent;
 	bool preloaded;
 
-	/* time spent in the event handler */
+	/* time spent in the event handler: wall clock and thread CPU */
 	uint32_t tsamp[TSAMPLES];
+	uint32_t csamp[TSAMPLES];
 	uint32_t ntsamp;
 	uint64_t nevents;
 
@@ -476,11 +478,11 @@ static void finalise(const struct ua *ua)
 }
 
 
-static uint64_t mono_ns(void)
+static uint64_t clock_ns(clockid_t id)
 {
 	struct timespec ts;
 
-	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
+	(void)clock_gettime(id, &ts);
 
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
@@ -489,7 +491,8 @@ static uint64_t mono_ns(void)
 static void event_handler(struct ua *ua, enum ua_event ev,
 			  struct call *call, const char *prm, void *arg)
 {
-	uint64_t t0 = mono_ns(), dt;
+	uint64_t t0 = clock_ns(CLOCK_MONOTONIC), dt, dc;
+	uint64_t c0 = clock_ns(CLOCK_THREAD_CPUTIME_ID);
 
 	(void)arg;
 
@@ -511,7 +514,10 @@ static void event_handler(struct ua *ua, enum ua_event ev,
 		break;
 	}
 
-	dt = mono_ns() - t0;
+	dt = clock_ns(CLOCK_MONOTONIC) - t0;
+	dc = clock_ns(CLOCK_THREAD_CPUTIME_ID) - c0;
+	d.csamp[d.ntsamp % TSAMPLES] = dc > UINT32_MAX ? UINT32_MAX :
+		(uint32_t)dc;
 	d.tsamp[d.ntsamp++ % TSAMPLES] = dt > UINT32_MAX ? UINT32_MAX :
 		(uint32_t)dt;
 	++d.nevents;
@@ -654,7 +660,7 @@ static int cmp_u32(const void *a, const void *b)
 
 static int cmd_stats(struct re_printf *pf, void *arg)
 {
-	static uint32_t s[TSAMPLES];
+	static uint32_t s[TSAMPLES], c[TSAMPLES];
 	struct clw_stats st;
 	uint32_t n = d.ntsamp < TSAMPLES ? d.ntsamp : TSAMPLES;
 
@@ -663,13 +669,18 @@ static int cmd_stats(struct re_printf *pf, void *arg)
 	clw_stats(d.w, &st);
 	memcpy(s, d.tsamp, n * sizeof(s[0]));
 	qsort(s, n, sizeof(s[0]), cmp_u32);
+	memcpy(c, d.csamp, n * sizeof(c[0]));
+	qsort(c, n, sizeof(c[0]), cmp_u32);
 
 	return re_hprintf(pf, "calllog: open_calls=%u events=%llu"
+			  " cpu_p50_us=%.1f cpu_p99_us=%.1f"
 			  " p50_us=%.1f p99_us=%.1f max_us=%.1f"
 			  " written=%llu queued=%u held=%u dropped=%llu"
 			  " failing=%d db_open=%d memory_only=%d\n",
 			  list_count(&d.calls),
 			  (unsigned long long)d.nevents,
+			  n ? c[n / 2] / 1000.0 : 0.0,
+			  n ? c[(n * 99) / 100] / 1000.0 : 0.0,
 			  n ? s[n / 2] / 1000.0 : 0.0,
 			  n ? s[(n * 99) / 100] / 1000.0 : 0.0,
 			  n ? s[n - 1] / 1000.0 : 0.0,
