@@ -174,7 +174,10 @@ class DurabilityTest(harness.TestCase):
                      config={"octasip_calllog_peer": "hash",
                              "octasip_calllog_retention_days": "30",
                              "octasip_calllog_max_rows": "5"})
-        b = Instance(self, "bob", root=a.root, permissions=PERMS)
+        # bob lets OctaSIP read his contacts (the policy unloads them
+        # otherwise), so contact.so's access=block applies
+        b = Instance(self, "bob", root=a.root,
+                     permissions=dict(PERMS, contacts="allow"))
         # alice's call log from an older OctaSIP (schema 1): 3 calls
         # older than 30 days, 6 recent ones
         os.remove(a.path("calllog.db"))
