@@ -260,25 +260,26 @@ static int db_open(struct clw *w)
 
 	w->open_reported = false;
 
+	/* only the first open: later ones (after a failure) must not
+	 * touch this process's own calls */
+	if (!w->started_up) {
+
+		w->started_up = true;
+
+		if (!cldb_interrupt(w->db, &n) && n)
+			report(w, CLW_INFO, "%d call(s) left open by a"
+			       " process that ended marked interrupted", n);
+
+		retention(w, cl_now_ms());
+
+		if (w->conf.preload)
+			preload(w);
+	}
+
+	/* "open" (clw_idle) only once the start-up work is done */
 	pthread_mutex_lock(&w->mtx);
 	w->st.open = true;
 	pthread_mutex_unlock(&w->mtx);
-
-	/* only the first open: later ones (after a failure) must not
-	 * touch this process's own calls */
-	if (w->started_up)
-		return 0;
-
-	w->started_up = true;
-
-	if (!cldb_interrupt(w->db, &n) && n)
-		report(w, CLW_INFO, "%d call(s) left open by a process that"
-		       " ended marked interrupted", n);
-
-	retention(w, cl_now_ms());
-
-	if (w->conf.preload)
-		preload(w);
 
 	return 0;
 }
