@@ -232,7 +232,22 @@ int cli_baresip_path(char *buf, size_t sz)
 }
 
 
-static int link_dir(const char *dir, const char *farm)
+static bool link_is(const char *link, const char *target)
+{
+	char buf[4200];
+	ssize_t n = readlink(link, buf, sizeof(buf) - 1);
+
+	if (n < 0)
+		return false;
+	buf[n] = '\0';
+
+	return !strcmp(buf, target);
+}
+
+
+/* Links every .so of dir into farm, except those that over (if not
+ * NULL) also has: those are linked from over */
+static int link_dir(const char *dir, const char *farm, const char *over)
 {
 	struct dirent *de;
 	DIR *d;
@@ -251,6 +266,18 @@ static int link_dir(const char *dir, const char *farm)
 
 		if (fio_path(src, sizeof(src), dir, de->d_name) ||
 		    fio_path(dst, sizeof(dst), farm, de->d_name))
+			continue;
+
+		if (over) {
+			char o[4200];
+
+			if (!fio_path(o, sizeof(o), over, de->d_name) &&
+			    fio_exists(o))
+				continue;
+		}
+
+		/* already right: no write (a read-only profile runs) */
+		if (link_is(dst, src))
 			continue;
 
 		(void)unlink(dst);
@@ -286,9 +313,10 @@ int cli_modules_prepare(const struct cli_ctx *ctx, char *moddir, size_t sz)
 
 	err = fio_mkdir_private(moddir);
 	if (!err)
-		err = link_dir(OCTASIP_MODULE_DIR, moddir);
+		err = link_dir(OCTASIP_MODULE_DIR, moddir,
+			       ctx->builddir_mods);
 	if (!err)
-		err = link_dir(ctx->builddir_mods, moddir);
+		err = link_dir(ctx->builddir_mods, moddir, NULL);
 	if (err) {
 		return cli_err("cannot prepare module directory %s: %s",
 			       moddir, strerror(err));
@@ -341,6 +369,7 @@ int cli_config_managed(const struct cli_ctx *ctx, const char *moddir,
 	size_t len;
 	char *out = NULL;
 	const char *ui = ctx->headless ? "" : "module\t\t\tstdio.so\n";
+	bool same;
 	int err;
 
 	if (tone || !pulse_reachable()) {
@@ -371,7 +400,13 @@ int cli_config_managed(const struct cli_ctx *ctx, const char *moddir,
 
 	err = cfg_replace_block((const char *)buf, MANAGED_BEGIN,
 				MANAGED_END, block, &out);
+	same = !err && strlen(out) == len && !memcmp(out, buf, len);
 	free(buf);
+	if (same) {
+		/* unchanged: no write (a read-only profile runs) */
+		free(out);
+		return 0;
+	}
 	if (err == ENOENT) {
 		(void)fprintf(stderr, "octasip: no managed block in %s;"
 			      " using your module_path and audio lines as"

@@ -82,6 +82,7 @@ static struct {
 	bool enable;
 	bool test_trigger;
 	bool storage;
+	bool unwritable;               /* crash/ cannot be written to   */
 	bool cmds;
 	bool events;
 	bool curl;
@@ -115,6 +116,28 @@ static bool storage_allowed(void)
 			errbuf[0] ? errbuf : strerror(err));
 
 	return perm_permits(&ps, PERM_STORAGE);
+}
+
+
+/*
+ * Can crash/ take a record?  A read-only or foreign-owned directory would
+ * make a crash lose its record silently: say so once, and again when it
+ * is writable.
+ */
+static bool dir_writable(void)
+{
+	bool ok = access(d.crashdir, W_OK) == 0;
+	int err = errno;
+
+	if (!ok && !d.unwritable)
+		warning("octasip_crash: %s is not writable (%m): crash"
+			" reports off until it is\n", d.crashdir, err);
+	else if (ok && d.unwritable)
+		info("octasip_crash: %s is writable again: crash reports"
+		     " on\n", d.crashdir);
+	d.unwritable = !ok;
+
+	return ok;
 }
 
 
@@ -359,7 +382,7 @@ static void tick(void *arg)
 		     " %s\n", storage ? "allowed" : "denied",
 		     storage ? "on" : "off");
 	d.storage = storage;
-	crash_sig_set_storage(storage);
+	crash_sig_set_storage(storage && dir_writable());
 
 	stats_flush();
 	worker_start(false);
@@ -533,7 +556,7 @@ static int module_init(void)
 		if (err)
 			warning("octasip_crash: crash handler not installed:"
 				" %m\n", err);
-		crash_sig_set_storage(d.storage);
+		crash_sig_set_storage(d.storage && dir_writable());
 	}
 
 	err = uag_event_register(ua_event_handler, NULL);

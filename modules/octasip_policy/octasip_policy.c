@@ -101,6 +101,7 @@ static struct {
 	bool perm_seen;
 
 	bool contacts_unloaded;      /* we unloaded contact.so          */
+	unsigned audit_lost;         /* lines not written since failing */
 	struct list ops;
 	struct tmr tmr_start;
 	struct tmr tmr_idle;
@@ -147,11 +148,20 @@ static void audit(const char *subject, const char *decision,
 	if (!allowed(PERM_STORAGE))
 		return;
 
+	/* a failure is logged once, and so is the recovery */
 	err = perm_audit_append(d.pf.audit, now_s(), subject, decision,
 				reason);
-	if (err)
-		warning("octasip_policy: cannot append to %s: %m\n",
-			d.pf.audit, err);
+	if (err) {
+		if (!d.audit_lost++)
+			warning("octasip_policy: cannot append to %s: %m;"
+				" audit lines are lost until it works\n",
+				d.pf.audit, err);
+	}
+	else if (d.audit_lost) {
+		info("octasip_policy: %s is writable again (%u audit"
+		     " line(s) lost)\n", d.pf.audit, d.audit_lost);
+		d.audit_lost = 0;
+	}
 }
 
 

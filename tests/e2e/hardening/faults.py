@@ -82,16 +82,20 @@ def small_fs(path, size_kib):
         shutil.rmtree(keep, ignore_errors=True)
 
 
-def fill(path):
+def fill(path, name=".filler"):
     """Fill the file system holding directory path; returns the filler."""
-    f = os.path.join(path, ".filler")
-    with open(f, "wb") as fh:
-        try:
+    f = os.path.join(path, name)
+    fd = os.open(f, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        for size in (65536, 4096, 512, 1):
             while True:
-                fh.write(b"\0" * 4096)
-                fh.flush()
-        except OSError:
-            pass
+                try:
+                    if os.write(fd, b"\0" * size) < size:
+                        break
+                except OSError:
+                    break
+    finally:
+        os.close(fd)
     return f
 
 
