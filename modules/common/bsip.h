@@ -116,6 +116,19 @@ int           call_progress(struct call *call);
 void audio_mute(struct audio *a, bool muted);
 bool audio_ismuted(const struct audio *a);
 
+/*
+ * Audio codec in use (1.0.0).  Only the leading fields are declared: read
+ * them through the pointer audio_codec() returns, never allocate or copy
+ * the struct.  PORT: 3.x keeps le, pt, name first.
+ */
+struct aucodec {
+	struct le le;
+	const char *pt;
+	const char *name;
+};
+
+const struct aucodec *audio_codec(const struct audio *au, bool tx);
+
 
 /*
  * Modules loaded at run time (path = module_path; name "x" or "x.so").

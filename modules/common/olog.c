@@ -48,3 +48,16 @@ void olog(enum olog_level lvl, const char *fmt, ...)
 
 	(void)fprintf(stderr, "%s", buf);
 }
+
+
+void olog_errf(char *buf, size_t sz, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!buf || !sz)
+		return;
+
+	va_start(ap, fmt);
+	(void)vsnprintf(buf, sz, fmt, ap);
+	va_end(ap);
+}

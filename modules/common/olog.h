@@ -11,6 +11,8 @@
 #ifndef OCTASIP_OLOG_H
 #define OCTASIP_OLOG_H
 
+#include <stddef.h>
+
 enum olog_level {
 	OLOG_DEBUG = 0,
 	OLOG_INFO,
@@ -23,6 +25,10 @@ void olog_set_handler(olog_h *h);
 void olog_set_verbose(int verbose);
 void olog(enum olog_level lvl, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/* Format an error message into a caller's buffer (no-op if buf is NULL) */
+void olog_errf(char *buf, size_t sz, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 #define olog_debug(...) olog(OLOG_DEBUG, __VA_ARGS__)
 #define olog_info(...)  olog(OLOG_INFO, __VA_ARGS__)

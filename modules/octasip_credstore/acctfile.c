@@ -11,22 +11,7 @@
 #include <strings.h>
 #include "acctfile.h"
 #include "vault.h"
-
-
-static void errf(char *buf, size_t sz, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void errf(char *buf, size_t sz, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!buf || !sz)
-		return;
-
-	va_start(ap, fmt);
-	(void)vsnprintf(buf, sz, fmt, ap);
-	va_end(ap);
-}
+#include "olog.h"
 
 
 bool acct_aor_valid(const char *aor)
@@ -146,13 +131,13 @@ int acct_parse(const char *line, size_t len, char *out, size_t outsz,
 		while (n && isspace((unsigned char)p[n - 1]))
 			--n;
 		if (memchr(p, ';', n) || n >= sizeof(uri)) {
-			errf(errbuf, errsz, "expected <sip:...>;params");
+			olog_errf(errbuf, errsz, "expected <sip:...>;params");
 			return EBADMSG;
 		}
 		memcpy(uri, p, n);
 		uri[n] = '\0';
 		if (!acct_aor_valid(uri)) {
-			errf(errbuf, errsz, "not a SIP URI");
+			olog_errf(errbuf, errsz, "not a SIP URI");
 			return EBADMSG;
 		}
 		(void)aor_key(uri, ap->aor, sizeof(ap->aor));
@@ -162,19 +147,19 @@ int acct_parse(const char *line, size_t len, char *out, size_t outsz,
 
 	gt = memchr(lt, '>', (size_t)(end - lt));
 	if (!gt) {
-		errf(errbuf, errsz, "'<' without a closing '>'");
+		olog_errf(errbuf, errsz, "'<' without a closing '>'");
 		return EBADMSG;
 	}
 
 	ulen = (size_t)(gt - lt - 1);
 	if (ulen == 0 || ulen >= sizeof(uri)) {
-		errf(errbuf, errsz, "empty or overlong URI in <...>");
+		olog_errf(errbuf, errsz, "empty or overlong URI in <...>");
 		return EBADMSG;
 	}
 	memcpy(uri, lt + 1, ulen);
 	uri[ulen] = '\0';
 	if (!acct_aor_valid(uri)) {
-		errf(errbuf, errsz, "'%s' is not a SIP URI", uri);
+		olog_errf(errbuf, errsz, "'%s' is not a SIP URI", uri);
 		return EBADMSG;
 	}
 	(void)aor_key(uri, ap->aor, sizeof(ap->aor));
@@ -196,7 +181,7 @@ int acct_parse(const char *line, size_t len, char *out, size_t outsz,
 		}
 
 		if (*p != ';') {
-			errf(errbuf, errsz, "unexpected '%c' after '>'", *p);
+			olog_errf(errbuf, errsz, "unexpected '%c' after '>'", *p);
 			return EBADMSG;
 		}
 
@@ -214,7 +199,7 @@ int acct_parse(const char *line, size_t len, char *out, size_t outsz,
 						++q;
 				}
 				if (q >= end) {
-					errf(errbuf, errsz, "unterminated"
+					olog_errf(errbuf, errsz, "unterminated"
 					     " quoted value");
 					return EBADMSG;
 				}
@@ -230,12 +215,12 @@ int acct_parse(const char *line, size_t len, char *out, size_t outsz,
 
 		if (nlen == 9 && !strncmp(name, "auth_pass", 9)) {
 			if (!v || !vn) {
-				errf(errbuf, errsz, "empty ;auth_pass=");
+				olog_errf(errbuf, errsz, "empty ;auth_pass=");
 				return EBADMSG;
 			}
 			if (!ap->pass || value_copy(v, vn, ap->pass,
 						    ap->passsz)) {
-				errf(errbuf, errsz, "password longer than"
+				olog_errf(errbuf, errsz, "password longer than"
 				     " %zu characters", ap->passsz - 1);
 				return EBADMSG;
 			}
@@ -245,7 +230,7 @@ int acct_parse(const char *line, size_t len, char *out, size_t outsz,
 		else if (nlen == 9 && !strncmp(name, "auth_user", 9)) {
 			if (!v || !vn || value_copy(v, vn, ap->user,
 						    sizeof(ap->user))) {
-				errf(errbuf, errsz, "empty or overlong"
+				olog_errf(errbuf, errsz, "empty or overlong"
 				     " ;auth_user=");
 				return EBADMSG;
 			}
@@ -264,7 +249,7 @@ int acct_parse(const char *line, size_t len, char *out, size_t outsz,
 
 out:
 	if (w.over) {
-		errf(errbuf, errsz, "line too long");
+		olog_errf(errbuf, errsz, "line too long");
 		return ENAMETOOLONG;
 	}
 

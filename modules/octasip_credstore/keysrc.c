@@ -17,6 +17,7 @@
 #include <sodium.h>
 #include "fileio.h"
 #include "keysrc.h"
+#include "olog.h"
 
 
 /* Argon2id bounds accepted from a header (a forged header must not make
@@ -25,22 +26,6 @@
 #define MEM_MIN  crypto_pwhash_argon2id_MEMLIMIT_MODERATE
 #define OPS_MAX  64ULL
 #define MEM_MAX  (4ULL << 30)
-
-
-static void errf(char *buf, size_t sz, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void errf(char *buf, size_t sz, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!buf || !sz)
-		return;
-
-	va_start(ap, fmt);
-	(void)vsnprintf(buf, sz, fmt, ap);
-	va_end(ap);
-}
 
 
 static uint64_t now_ms(void)
@@ -95,7 +80,7 @@ int passphrase_read(int fd, bool tty, const char *prompt, char *buf,
 	if (fd >= 0) {
 		err = read_line(fd, buf, sz, &n);
 		if (err) {
-			errf(errbuf, errsz, "cannot read the passphrase from"
+			olog_errf(errbuf, errsz, "cannot read the passphrase from"
 			     " fd %d: %s", fd, strerror(err));
 			return err;
 		}
@@ -103,14 +88,14 @@ int passphrase_read(int fd, bool tty, const char *prompt, char *buf,
 	}
 
 	if (!tty) {
-		errf(errbuf, errsz, "the vault needs its passphrase: give"
+		olog_errf(errbuf, errsz, "the vault needs its passphrase: give"
 		     " it on a terminal or with --passphrase-fd N");
 		return EACCES;
 	}
 
 	tfd = open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY);
 	if (tfd < 0) {
-		errf(errbuf, errsz, "the vault needs its passphrase, but"
+		olog_errf(errbuf, errsz, "the vault needs its passphrase, but"
 		     " there is no terminal; use --passphrase-fd N");
 		return EACCES;
 	}
@@ -118,7 +103,7 @@ int passphrase_read(int fd, bool tty, const char *prompt, char *buf,
 	if (tcgetattr(tfd, &old) != 0) {
 		err = errno;
 		(void)close(tfd);
-		errf(errbuf, errsz, "cannot prompt for the passphrase: %s",
+		olog_errf(errbuf, errsz, "cannot prompt for the passphrase: %s",
 		     strerror(err));
 		return err;
 	}
@@ -136,14 +121,14 @@ int passphrase_read(int fd, bool tty, const char *prompt, char *buf,
 	(void)close(tfd);
 
 	if (err) {
-		errf(errbuf, errsz, "cannot read the passphrase: %s",
+		olog_errf(errbuf, errsz, "cannot read the passphrase: %s",
 		     strerror(err));
 		return err;
 	}
 
  check:
 	if (n == 0) {
-		errf(errbuf, errsz, "empty passphrase");
+		olog_errf(errbuf, errsz, "empty passphrase");
 		return EINVAL;
 	}
 
@@ -160,7 +145,7 @@ static int kdf(const struct vault_hdr *hdr, const char *pass,
 	if (hdr->kdf != VAULT_KDF_ARGON2ID13 ||
 	    hdr->opslimit < OPS_MIN || hdr->opslimit > OPS_MAX ||
 	    hdr->memlimit < MEM_MIN || hdr->memlimit > MEM_MAX) {
-		errf(errbuf, errsz, "the vault's KDF parameters are out of"
+		olog_errf(errbuf, errsz, "the vault's KDF parameters are out of"
 		     " range (corrupt header?)");
 		return EBADMSG;
 	}
@@ -168,7 +153,7 @@ static int kdf(const struct vault_hdr *hdr, const char *pass,
 	if (crypto_pwhash(key, VAULT_KEY_LEN, pass, strlen(pass),
 			  hdr->salt, hdr->opslimit, (size_t)hdr->memlimit,
 			  crypto_pwhash_ALG_ARGON2ID13) != 0) {
-		errf(errbuf, errsz, "Argon2id failed (out of memory? it"
+		olog_errf(errbuf, errsz, "Argon2id failed (out of memory? it"
 		     " needs %llu MiB)",
 		     (unsigned long long)(hdr->memlimit >> 20));
 		return ENOMEM;
@@ -210,7 +195,7 @@ static int secret_file(const char *path, const char *what, size_t minlen,
 
 	err = fio_read_all(path, &raw, &len, 65536);
 	if (err) {
-		errf(errbuf, errsz, "cannot read %s %s: %s", what, path,
+		olog_errf(errbuf, errsz, "cannot read %s %s: %s", what, path,
 		     strerror(err));
 		return err;
 	}
@@ -218,7 +203,7 @@ static int secret_file(const char *path, const char *what, size_t minlen,
 	if (len < minlen) {
 		sodium_memzero(raw, len);
 		free(raw);
-		errf(errbuf, errsz, "%s %s is too short (%zu bytes, needs"
+		olog_errf(errbuf, errsz, "%s %s is too short (%zu bytes, needs"
 		     " %zu)", what, path, len, minlen);
 		return EBADMSG;
 	}
@@ -251,7 +236,7 @@ static int keyfile_read(const char *path, uint8_t *key, char *errbuf,
 		return err;
 
 	if (len != VAULT_KEY_LEN) {
-		errf(errbuf, errsz, "key file %s has %zu bytes, expected"
+		olog_errf(errbuf, errsz, "key file %s has %zu bytes, expected"
 		     " %d", path, len, VAULT_KEY_LEN);
 		err = EBADMSG;
 	}
@@ -309,7 +294,7 @@ static int systemd_path(const struct keysrc_opt *o, char *buf, size_t sz,
 	int n;
 
 	if (!o->cred_dir || !*o->cred_dir) {
-		errf(errbuf, errsz, "the vault key is a systemd credential,"
+		olog_errf(errbuf, errsz, "the vault key is a systemd credential,"
 		     " but $CREDENTIALS_DIRECTORY is not set (run baresip"
 		     " as a service with LoadCredentialEncrypted=%s:...)",
 		     name);
@@ -383,7 +368,7 @@ int keysrc_get(const struct vault_hdr *hdr, uint8_t *key, char *errbuf,
 		return err;
 
 	default:
-		errf(errbuf, errsz, "unknown key source %d", hdr->keysrc);
+		olog_errf(errbuf, errsz, "unknown key source %d", hdr->keysrc);
 		return ENOTSUP;
 	}
 }
@@ -408,7 +393,7 @@ static int new_passphrase(const struct keysrc_opt *o, char *pass,
 	err = passphrase_read(-1, true, "Repeat the passphrase: ", again,
 			      PASSPHRASE_MAX, errbuf, errsz);
 	if (!err && strcmp(pass, again)) {
-		errf(errbuf, errsz, "the passphrases do not match");
+		olog_errf(errbuf, errsz, "the passphrases do not match");
 		err = EINVAL;
 	}
 
@@ -445,7 +430,7 @@ int keysrc_new(enum keysrc ks, const struct keysrc_opt *o,
 			return ENAMETOOLONG;
 		err = fio_write_atomic(path, key, VAULT_KEY_LEN, 0600);
 		if (err)
-			errf(errbuf, errsz, "cannot write key file %s: %s",
+			olog_errf(errbuf, errsz, "cannot write key file %s: %s",
 			     path, strerror(err));
 		return err;
 
@@ -472,7 +457,7 @@ int keysrc_new(enum keysrc ks, const struct keysrc_opt *o,
 		return err;
 
 	default:
-		errf(errbuf, errsz, "unknown key source");
+		olog_errf(errbuf, errsz, "unknown key source");
 		return ENOTSUP;
 	}
 }
@@ -493,7 +478,7 @@ int keysrc_commit(enum keysrc ks, const struct keysrc_opt *o,
 	if (rename(next, path) != 0) {
 		int err = errno;
 
-		errf(errbuf, errsz, "cannot rename %s to %s: %s", next,
+		olog_errf(errbuf, errsz, "cannot rename %s to %s: %s", next,
 		     path, strerror(err));
 		return err;
 	}

@@ -14,6 +14,7 @@
 #include <sodium.h>
 #include "fileio.h"
 #include "vault.h"
+#include "olog.h"
 
 
 static const uint8_t magic[8] = {'O', 'C', 'T', 'V', 'A', 'U', 'L', 'T'};
@@ -32,22 +33,6 @@ static const char body_magic[4] = {'O', 'V', 'R', '1'};
 #define CHECK_LEN   VAULT_CHECK_LEN
 #define NONCE_LEN   crypto_aead_xchacha20poly1305_ietf_NPUBBYTES
 #define TAG_LEN     crypto_aead_xchacha20poly1305_ietf_ABYTES
-
-
-static void errf(char *buf, size_t sz, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void errf(char *buf, size_t sz, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!buf || !sz)
-		return;
-
-	va_start(ap, fmt);
-	(void)vsnprintf(buf, sz, fmt, ap);
-	va_end(ap);
-}
 
 
 static const char *const ksnames[] = {
@@ -135,13 +120,13 @@ int vault_check_mode(const char *path, const char *what, char *errbuf,
 	if (stat(path, &st) != 0) {
 		int err = errno;
 
-		errf(errbuf, errsz, "cannot read %s %s: %s", what, path,
+		olog_errf(errbuf, errsz, "cannot read %s %s: %s", what, path,
 		     strerror(err));
 		return err;
 	}
 
 	if (st.st_mode & (S_IRWXG | S_IRWXO)) {
-		errf(errbuf, errsz, "%s %s is accessible by other users"
+		olog_errf(errbuf, errsz, "%s %s is accessible by other users"
 		     " (mode %04o); refusing to use it. Fix with:"
 		     " chmod 600 %s", what, path,
 		     (unsigned)(st.st_mode & 07777), path);
@@ -243,20 +228,20 @@ static int hdr_decode(const uint8_t *buf, size_t len, const char *name,
 	uint32_t ctlen;
 
 	if (len < sizeof(magic) || memcmp(buf, magic, sizeof(magic))) {
-		errf(errbuf, errsz, "%s is not an OctaSIP vault (bad magic);"
+		olog_errf(errbuf, errsz, "%s is not an OctaSIP vault (bad magic);"
 		     " it was left as it is", name);
 		return EBADMSG;
 	}
 
 	if (len < VAULT_HDR_LEN) {
-		errf(errbuf, errsz, "%s is truncated (%zu bytes, the header"
+		olog_errf(errbuf, errsz, "%s is truncated (%zu bytes, the header"
 		     " alone is %d); restore it from %s.bak", name, len,
 		     VAULT_HDR_LEN, name);
 		return EBADMSG;
 	}
 
 	if (buf[OFF_VERSION] > VAULT_VERSION) {
-		errf(errbuf, errsz, "%s has vault format version %u, newer"
+		olog_errf(errbuf, errsz, "%s has vault format version %u, newer"
 		     " than this OctaSIP reads (%d); upgrade OctaSIP", name,
 		     buf[OFF_VERSION], VAULT_VERSION);
 		return ENOTSUP;
@@ -266,7 +251,7 @@ static int hdr_decode(const uint8_t *buf, size_t len, const char *name,
 	    buf[OFF_KEYSRC] < KEYSRC_KEYRING ||
 	    buf[OFF_KEYSRC] > KEYSRC_KEYFILE ||
 	    buf[OFF_KDF] > VAULT_KDF_ARGON2ID13) {
-		errf(errbuf, errsz, "%s has a corrupt header; restore it"
+		olog_errf(errbuf, errsz, "%s has a corrupt header; restore it"
 		     " from %s.bak", name, name);
 		return EBADMSG;
 	}
@@ -282,7 +267,7 @@ static int hdr_decode(const uint8_t *buf, size_t len, const char *name,
 
 	ctlen = get_u32(buf + OFF_CTLEN);
 	if (ctlen < TAG_LEN || (size_t)ctlen != len - VAULT_HDR_LEN) {
-		errf(errbuf, errsz, "%s is truncated or has trailing data"
+		olog_errf(errbuf, errsz, "%s is truncated or has trailing data"
 		     " (%zu bytes, expected %zu); restore it from %s.bak",
 		     name, len, (size_t)VAULT_HDR_LEN + ctlen, name);
 		return EBADMSG;
@@ -301,7 +286,7 @@ int vault_read_header(const char *path, struct vault_hdr *hdr,
 
 	err = fio_read_all(path, &buf, &len, VAULT_MAX_FILE);
 	if (err) {
-		errf(errbuf, errsz, "cannot read vault %s: %s", path,
+		olog_errf(errbuf, errsz, "cannot read vault %s: %s", path,
 		     strerror(err));
 		return err;
 	}
@@ -409,7 +394,7 @@ int vault_decode(struct vault **vp, const uint8_t *buf, size_t len,
 
 	vault_key_check(check, key);
 	if (sodium_memcmp(check, buf + OFF_CHECK, CHECK_LEN)) {
-		errf(errbuf, errsz, "cannot open %s: wrong %s (the key does"
+		olog_errf(errbuf, errsz, "cannot open %s: wrong %s (the key does"
 		     " not match this vault)", name,
 		     hdr.keysrc == KEYSRC_PASSPHRASE ? "passphrase" : "key");
 		err = EKEYREJECTED;
@@ -419,7 +404,7 @@ int vault_decode(struct vault **vp, const uint8_t *buf, size_t len,
 	if (crypto_aead_xchacha20poly1305_ietf_decrypt(
 		    pt, &ptlen, NULL, buf + VAULT_HDR_LEN, ctlen,
 		    buf, VAULT_HDR_LEN, buf + OFF_NONCE, key) != 0) {
-		errf(errbuf, errsz, "cannot open %s: it was modified or"
+		olog_errf(errbuf, errsz, "cannot open %s: it was modified or"
 		     " damaged (authentication failed); it was left as it"
 		     " is: restore it from %s.bak", name, name);
 		err = EBADMSG;
@@ -432,7 +417,7 @@ int vault_decode(struct vault **vp, const uint8_t *buf, size_t len,
 
 	err = body_decode(v, pt, (size_t)ptlen);
 	if (err) {
-		errf(errbuf, errsz, "cannot open %s: malformed records",
+		olog_errf(errbuf, errsz, "cannot open %s: malformed records",
 		     name);
 		vault_free(v);
 		v = NULL;
@@ -462,12 +447,12 @@ int vault_open(struct vault **vp, const char *path, vault_key_h *keyh,
 
 	err = fio_read_all(path, &buf, &len, VAULT_MAX_FILE);
 	if (err == EFBIG) {
-		errf(errbuf, errsz, "vault %s is larger than %u bytes;"
+		olog_errf(errbuf, errsz, "vault %s is larger than %u bytes;"
 		     " not an OctaSIP vault", path, VAULT_MAX_FILE);
 		return err;
 	}
 	if (err) {
-		errf(errbuf, errsz, "cannot read vault %s: %s", path,
+		olog_errf(errbuf, errsz, "cannot read vault %s: %s", path,
 		     strerror(err));
 		return err;
 	}
@@ -571,7 +556,7 @@ int vault_save(const struct vault *v, const char *path, bool keep_bak,
 
 	err = vault_encode(v, &buf, &len);
 	if (err) {
-		errf(errbuf, errsz, "cannot encrypt the vault: %s",
+		olog_errf(errbuf, errsz, "cannot encrypt the vault: %s",
 		     strerror(err));
 		return err;
 	}
@@ -583,7 +568,7 @@ int vault_save(const struct vault *v, const char *path, bool keep_bak,
 		err = fio_write_atomic(bak, old, olen, 0600);
 		free(old);
 		if (err) {
-			errf(errbuf, errsz, "cannot write %s: %s", bak,
+			olog_errf(errbuf, errsz, "cannot write %s: %s", bak,
 			     strerror(err));
 			goto out;
 		}
@@ -591,7 +576,7 @@ int vault_save(const struct vault *v, const char *path, bool keep_bak,
 
 	err = fio_write_atomic(path, buf, len, 0600);
 	if (err) {
-		errf(errbuf, errsz, "cannot write vault %s: %s (the previous"
+		olog_errf(errbuf, errsz, "cannot write vault %s: %s (the previous"
 		     " vault is unchanged)", path, strerror(err));
 		goto out;
 	}
@@ -600,7 +585,7 @@ int vault_save(const struct vault *v, const char *path, bool keep_bak,
 	if (!keep_bak) {
 		err = fio_write_atomic(bak, buf, len, 0600);
 		if (err)
-			errf(errbuf, errsz, "cannot write %s: %s", bak,
+			olog_errf(errbuf, errsz, "cannot write %s: %s", bak,
 			     strerror(err));
 	}
 

@@ -1,0 +1,687 @@
+/**
+ * @file redact.c  The redactor (see redact.h for what it removes)
+ *
+ * One left-to-right pass over the input, no allocation, no regex: each
+ * matcher looks at the input from a position and returns how many bytes
+ * it would replace (0: no match).  Plain text is copied byte by byte;
+ * because copies are 1:1 since the last replacement, the '@' rule can
+ * take back the local part of an address it already copied.
+ *
+ * Copyright (C) 2026 OctaSIP developers.  BSD-3-Clause.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include "redact.h"
+
+
+struct outbuf {
+	char *p;
+	size_t sz;     /* capacity including the NUL */
+	size_t n;      /* bytes written */
+};
+
+
+static inline bool is_digit(unsigned char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+
+static inline bool is_alpha(unsigned char c)
+{
+	return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+}
+
+
+static inline bool is_alnum(unsigned char c)
+{
+	return is_digit(c) || is_alpha(c);
+}
+
+
+static inline bool is_word(unsigned char c)
+{
+	return is_alnum(c) || c == '_';
+}
+
+
+static inline bool is_hex(unsigned char c)
+{
+	return is_digit(c) || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f');
+}
+
+
+static inline bool is_space(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n' ||
+		c == '\v' || c == '\f';
+}
+
+
+static inline unsigned char lower(unsigned char c)
+{
+	return is_alpha(c) ? (unsigned char)(c | 0x20) : c;
+}
+
+
+static void put(struct outbuf *o, char c)
+{
+	if (o->n + 1 < o->sz)
+		o->p[o->n++] = c;
+}
+
+
+static void puts_n(struct outbuf *o, const char *s, size_t n)
+{
+	size_t room = o->sz ? o->sz - 1 - o->n : 0;
+
+	if (n > room)
+		n = room;
+
+	memcpy(o->p + o->n, s, n);
+	o->n += n;
+}
+
+
+#define PUTS(o, lit) puts_n((o), (lit), sizeof(lit) - 1)
+
+
+/* case-insensitive prefix test of a lower-case literal */
+static bool prefix_ci(const char *in, size_t len, size_t i, const char *lit)
+{
+	size_t k;
+
+	for (k = 0; lit[k]; ++k) {
+		if (i + k >= len || lower((unsigned char)in[i + k]) !=
+		    (unsigned char)lit[k])
+			return false;
+	}
+
+	return true;
+}
+
+
+/* sip:, sips:, tel: followed by at least one URI character */
+static size_t match_uri(const char *in, size_t len, size_t i)
+{
+	size_t j;
+
+	if (prefix_ci(in, len, i, "sips:"))
+		j = i + 5;
+	else if (prefix_ci(in, len, i, "sip:") || prefix_ci(in, len, i,
+							      "tel:"))
+		j = i + 4;
+	else
+		return 0;
+
+	for (; j < len; ++j) {
+		unsigned char c = (unsigned char)in[j];
+
+		if (is_space(c) || c < 0x20 || c == '<' || c == '>' ||
+		    c == '"' || c == '\'' || c == ',' || c == '(' ||
+		    c == ')' || c == '{' || c == '}')
+			break;
+	}
+
+	/* "sip:" alone is a word followed by a colon, not a URI */
+	return j > i + 5 || (j > i + 4 && in[i + 3] == ':') ? j - i : 0;
+}
+
+
+/* "Bearer" and spaces, then a token */
+static size_t match_bearer(const char *in, size_t len, size_t i,
+			   size_t *tok)
+{
+	size_t j = i + 6, t;
+
+	if (!prefix_ci(in, len, i, "bearer"))
+		return 0;
+
+	if (j >= len || (in[j] != ' ' && in[j] != '\t'))
+		return 0;
+
+	while (j < len && (in[j] == ' ' || in[j] == '\t'))
+		++j;
+
+	t = j;
+	while (j < len && !is_space((unsigned char)in[j]) && in[j] != '"' &&
+	       in[j] != '\'' && in[j] != ',')
+		++j;
+
+	if (j == t)
+		return 0;
+
+	*tok = t - i;
+
+	return j - i;
+}
+
+
+/* dotted quad, each part 0..255, optionally ":port" */
+static size_t match_ipv4(const char *in, size_t len, size_t i)
+{
+	size_t j = i;
+	int part;
+
+	for (part = 0; part < 4; ++part) {
+
+		unsigned v = 0, nd = 0;
+
+		if (part) {
+			if (j >= len || in[j] != '.')
+				return 0;
+			++j;
+		}
+
+		while (j < len && is_digit((unsigned char)in[j]) && nd < 4) {
+			v = v * 10 + (unsigned)(in[j] - '0');
+			++nd;
+			++j;
+		}
+
+		if (nd == 0 || nd > 3 || v > 255)
+			return 0;
+	}
+
+	/* 1.2.3.4.5 is a version, not an address */
+	if (j + 1 < len && in[j] == '.' && is_digit((unsigned char)in[j + 1]))
+		return 0;
+
+	if (j < len && (is_word((unsigned char)in[j])))
+		return 0;
+
+	if (j + 1 < len && in[j] == ':' &&
+	    is_digit((unsigned char)in[j + 1])) {
+		++j;
+		while (j < len && is_digit((unsigned char)in[j]))
+			++j;
+	}
+
+	return j - i;
+}
+
+
+/*
+ * IPv6: hex groups of at most 4 and colons, with "::" or all 8 groups,
+ * optionally ending in a dotted quad.  The longest valid prefix counts,
+ * so what follows never changes whether a match is made.
+ */
+static size_t match_ipv6(const char *in, size_t len, size_t i)
+{
+	size_t j = i, colons = 0, grp = 0, hexd = 0;
+	bool dbl = false, dots = false;
+
+	for (; j < len; ++j) {
+
+		unsigned char c = (unsigned char)in[j];
+
+		if (c == ':') {
+			if (dots)
+				break;
+			if (j > i && in[j - 1] == ':') {
+				/* a second "::" ends the address before it */
+				if (dbl)
+					break;
+				dbl = true;
+			}
+			++colons;
+			grp = 0;
+		}
+		else if (is_hex(c)) {
+			if (grp == 4 && !dots)
+				break;
+			++grp;
+			++hexd;
+		}
+		else if (c == '.' && colons >= 2 && j + 1 < len &&
+			 is_digit((unsigned char)in[j + 1])) {
+			dots = true;
+		}
+		else {
+			break;
+		}
+	}
+
+	/* a trailing single colon belongs to the text ("::1:" is odd) */
+	if (j > i && in[j - 1] == ':' && !(j - 1 > i && in[j - 2] == ':')) {
+		--j;
+		--colons;
+	}
+
+	/* a last group glued to a word is that word's: stop before it */
+	if (j < len && is_word((unsigned char)in[j])) {
+		size_t k;
+
+		if (dots)
+			return 0;
+		while (j > i && in[j - 1] != ':')
+			--j;
+		if (j > i + 1 && in[j - 2] != ':') {
+			--j;
+			--colons;
+		}
+		for (hexd = 0, k = i; k < j; ++k)
+			hexd += is_hex((unsigned char)in[k]);
+	}
+
+	if (colons < 2 || hexd == 0)
+		return 0;
+
+	if (!dbl && colons != 7 && !(dots && colons == 6))
+		return 0;
+
+	return j - i;
+}
+
+
+static bool luhn_ok(const char *in, size_t i, size_t end)
+{
+	unsigned sum = 0, k = 0;
+	size_t j = end;
+
+	while (j > i) {
+
+		unsigned char c = (unsigned char)in[--j];
+		unsigned d;
+
+		if (!is_digit(c))
+			continue;
+
+		d = (unsigned)(c - '0');
+		if (k++ & 1) {
+			d *= 2;
+			if (d > 9)
+				d -= 9;
+		}
+		sum += d;
+	}
+
+	return sum % 10 == 0;
+}
+
+
+/*
+ * A phone or other long number: optional '+', digits with single
+ * separators (space, '-', '(', ')') between them, 7 or more digits.
+ * *card is set for 13-19 digits separated by nothing, ' ' or '-' that
+ * pass the Luhn check.
+ */
+static size_t match_number(const char *in, size_t len, size_t i,
+			   bool *card)
+{
+	size_t j = i, last = i, digits = 0, seps = 0;
+	size_t prev_last = i, prev_digits = 0;
+	bool card_seps = true;
+
+	if (j < len && in[j] == '+')
+		++j;
+
+	while (j < len) {
+
+		unsigned char c = (unsigned char)in[j];
+
+		if (is_digit(c)) {
+			if (seps) {
+				/* a new group starts: remember the old end */
+				prev_last = last;
+				prev_digits = digits;
+			}
+			++digits;
+			seps = 0;
+			last = j + 1;
+			++j;
+		}
+		else if ((c == ' ' || c == '-' || c == '(' || c == ')') &&
+			 seps < 2) {
+			if (c != ' ' && c != '-')
+				card_seps = false;
+			++seps;
+			++j;
+		}
+		else {
+			break;
+		}
+	}
+
+	/* a last group glued to a word belongs to that word */
+	if (last < len && (is_alpha((unsigned char)in[last]) ||
+			   in[last] == '_')) {
+		last = prev_last;
+		digits = prev_digits;
+	}
+
+	if (digits < 7)
+		return 0;
+
+	/* YYYY-MM-DD is a date */
+	if (last - i == 10 && in[i + 4] == '-' && in[i + 7] == '-' &&
+	    digits == 8)
+		return 0;
+
+	*card = card_seps && digits >= 13 && digits <= 19 &&
+		in[i] != '+' && luhn_ok(in, i, last);
+
+	return last - i;
+}
+
+
+static bool secret_key(const char *k, size_t n)
+{
+	static const char *const words[] = {
+		"pass", "pwd", "secret", "auth", "token", "apikey",
+		"api_key", "api-key", "credential", "private_key",
+		"privatekey", "cookie", "session", "nonce", "cnonce",
+		"response",
+	};
+	char low[64];
+	size_t w, a;
+
+	if (n == 0 || n >= sizeof(low))
+		return false;
+
+	for (a = 0; a < n; ++a)
+		low[a] = (char)lower((unsigned char)k[a]);
+	low[n] = '\0';
+
+	/* exact short keys that are too generic as substrings */
+	if (!strcmp(low, "pw") || !strcmp(low, "pin") || !strcmp(low, "key"))
+		return true;
+
+	for (w = 0; w < sizeof(words) / sizeof(words[0]); ++w) {
+		if (strstr(low, words[w]))
+			return true;
+	}
+
+	return false;
+}
+
+
+/* cheap pre-check: [quote] [spaces] '=' or ':' after a word */
+static inline bool followed_by_sep(const char *in, size_t len, size_t j)
+{
+	if (j < len && (in[j] == '"' || in[j] == '\''))
+		++j;
+	while (j < len && (in[j] == ' ' || in[j] == '\t'))
+		++j;
+
+	return j < len && (in[j] == '=' || in[j] == ':');
+}
+
+
+/*
+ * key[quote] [=:] value: the value's start and end.  Returns false if
+ * the word at i..wend is not followed by a separator.
+ */
+static bool key_value(const char *in, size_t len, size_t wend,
+		      size_t *vstart, size_t *vend, bool *to_eol)
+{
+	size_t j = wend;
+	char sep;
+
+	if (j < len && (in[j] == '"' || in[j] == '\''))
+		++j;
+	while (j < len && (in[j] == ' ' || in[j] == '\t'))
+		++j;
+
+	if (j >= len || (in[j] != '=' && in[j] != ':'))
+		return false;
+
+	sep = in[j++];
+	while (j < len && (in[j] == ' ' || in[j] == '\t'))
+		++j;
+
+	*vstart = j;
+
+	if (*to_eol && sep == ':') {
+		while (j < len && in[j] != '\r' && in[j] != '\n')
+			++j;
+		*vend = j;
+		return j > *vstart;
+	}
+	*to_eol = false;
+
+	if (j < len && (in[j] == '"' || in[j] == '\'')) {
+		char q = in[j++];
+
+		*vstart = j;
+		while (j < len && in[j] != q)
+			++j;
+		*vend = j;
+		return true;
+	}
+
+	/* a bracketed value ([secret] itself) ends at its bracket */
+	if (j < len && in[j] == '[') {
+		while (j < len && in[j] != ']' &&
+		       !is_space((unsigned char)in[j]))
+			++j;
+		*vend = (j < len && in[j] == ']') ? j + 1 : j;
+		return true;
+	}
+
+	while (j < len) {
+		unsigned char c = (unsigned char)in[j];
+
+		if (is_space(c) || c == ';' || c == ',' || c == '&' ||
+		    c == '"' || c == '\'' || c == '<' || c == '>' ||
+		    c == ')' || c == '}' || c == ']')
+			break;
+		++j;
+	}
+	*vend = j;
+
+	return true;
+}
+
+
+static inline bool local_char(unsigned char c)
+{
+	return is_alnum(c) || c == '.' || c == '_' || c == '%' || c == '+' ||
+		c == '-';
+}
+
+
+/* the host after '@': a name, or an address in brackets */
+static size_t domain_len(const char *in, size_t len, size_t j)
+{
+	size_t k = j;
+
+	/* an address literal: [hex, ':' and '.'] only */
+	if (k < len && in[k] == '[') {
+		++k;
+		while (k < len && (is_hex((unsigned char)in[k]) ||
+				   in[k] == ':' || in[k] == '.'))
+			++k;
+		return (k < len && in[k] == ']' && k > j + 1) ? k + 1 - j : 0;
+	}
+
+	if (k >= len || !is_alnum((unsigned char)in[k]))
+		return 0;
+
+	while (k < len && (is_alnum((unsigned char)in[k]) || in[k] == '-' ||
+			   in[k] == '.' || in[k] == '_'))
+		++k;
+
+	/* a trailing dot ends the sentence */
+	while (k > j && in[k - 1] == '.')
+		--k;
+
+	return k - j;
+}
+
+
+size_t redact(const char *in, size_t len, char *out, size_t outsz)
+{
+	struct outbuf o = {out, outsz, 0};
+	size_t i = 0, mark = 0, out_mark = 0;
+
+	if (!out || !outsz)
+		return 0;
+
+	if (!in)
+		len = 0;
+
+#define REPLACED(newi) do { i = (newi); mark = i; out_mark = o.n; } while (0)
+
+	while (i < len) {
+
+		unsigned char c = (unsigned char)in[i];
+		/* right after a replacement counts as a word boundary too,
+		 * as it will in the output (tokens end in ']') */
+		bool bnd = (i == mark || !is_word((unsigned char)in[i - 1]));
+		size_t m, t;
+		bool card;
+
+		if (bnd && is_alpha(c)) {
+
+			size_t w = i, vs, ve;
+			bool eol;
+
+			unsigned char lc = lower(c);
+
+			if ((lc == 's' || lc == 't') &&
+			    (m = match_uri(in, len, i))) {
+				PUTS(&o, "[uri]");
+				REPLACED(i + m);
+				continue;
+			}
+			if (lc == 'b' && (m = match_bearer(in, len, i, &t))) {
+				puts_n(&o, in + i, t);
+				PUTS(&o, "[token]");
+				REPLACED(i + m);
+				continue;
+			}
+			if (is_hex(c) && (m = match_ipv6(in, len, i))) {
+				PUTS(&o, "[ip]");
+				REPLACED(i + m);
+				continue;
+			}
+
+			/* keys may hold '-' (api-key), plain words do not */
+			while (w < len && (is_word((unsigned char)in[w]) ||
+					   in[w] == '-'))
+				++w;
+
+			eol = (w - i == 13 && prefix_ci(in, len, i,
+							"authorization")) ||
+				(w - i == 19 && prefix_ci(in, len, i,
+						  "proxy-authorization"));
+
+			if (followed_by_sep(in, len, w) &&
+			    secret_key(in + i, w - i) &&
+			    key_value(in, len, w, &vs, &ve, &eol) &&
+			    ve > vs) {
+				puts_n(&o, in + i, vs - i);
+				PUTS(&o, "[secret]");
+				REPLACED(ve);
+				continue;
+			}
+
+			/* a plain word: copied; '@' may take it back */
+			w = i;
+			while (w < len && is_word((unsigned char)in[w]))
+				++w;
+			puts_n(&o, in + i, w - i);
+			i = w;
+			continue;
+		}
+
+		if (bnd && (is_digit(c) || c == ':')) {
+
+			if (c != ':' && (m = match_ipv4(in, len, i))) {
+				PUTS(&o, "[ip]");
+				REPLACED(i + m);
+				continue;
+			}
+			if ((m = match_ipv6(in, len, i))) {
+				PUTS(&o, "[ip]");
+				REPLACED(i + m);
+				continue;
+			}
+		}
+
+		if (bnd && (is_digit(c) || (c == '+' && i + 1 < len &&
+					   is_digit((unsigned char)in[i + 1])))
+		    && (m = match_number(in, len, i, &card))) {
+			if (card)
+				PUTS(&o, "[card]");
+			else
+				PUTS(&o, "[number]");
+			REPLACED(i + m);
+			continue;
+		}
+
+		if (bnd && is_digit(c)) {
+			/* a short number or a version: copy it whole */
+			size_t w = i;
+
+			while (w < len && (is_word((unsigned char)in[w]) ||
+					   (in[w] == '.' && w + 1 < len &&
+					    is_digit((unsigned char)
+						     in[w + 1]))))
+				++w;
+			puts_n(&o, in + i, w - i);
+			i = w;
+			continue;
+		}
+
+		if (c == '@') {
+
+			size_t ls = i, dl = domain_len(in, len, i + 1);
+
+			while (ls > mark &&
+			       local_char((unsigned char)in[ls - 1]))
+				--ls;
+
+			if (dl && (ls < i || mark == i)) {
+				size_t keep = out_mark + (ls - mark);
+
+				if (keep < o.n)
+					o.n = keep;
+				PUTS(&o, "[email]");
+				REPLACED(i + 1 + dl);
+				continue;
+			}
+		}
+
+		if (c == '/' && prefix_ci(in, len, i, "/home/")) {
+			size_t w = i + 6;
+
+			while (w < len && in[w] != '/' &&
+			       !is_space((unsigned char)in[w]) &&
+			       in[w] != '"' && in[w] != '\'')
+				++w;
+			if (w > i + 6) {
+				PUTS(&o, "/home/[user]");
+				REPLACED(w);
+				continue;
+			}
+		}
+
+		put(&o, (char)c);
+		++i;
+	}
+
+#undef REPLACED
+
+	o.p[o.n] = '\0';
+
+	return o.n;
+}
+
+
+char *redact_dup(const char *s)
+{
+	size_t len = s ? strlen(s) : 0;
+	size_t sz = REDACT_MAX_OUT(len);
+	char *out = malloc(sz);
+
+	if (!out)
+		return NULL;
+
+	(void)redact(s, len, out, sz);
+
+	return out;
+}

@@ -1,0 +1,287 @@
+"""Crash reporter E2E: a real baresip crashes with a call up.
+
+Proves: the exit status is the original signal; the report's contents
+(signal, module-relative frames with build ids that symbolise, versions,
+OS, active calls); planted canaries (unique AOR user, IP, a password in a
+display name) are absent; nothing is sent without consent and a valid
+Sentry envelope is sent with it; storage denied writes nothing; the
+interrupted call-log row (when the call log module is built)."""
+
+import getpass
+import glob
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import time
+import harness
+from harness import Instance, octasip
+from sentry_receiver import Receiver
+
+BUILD = os.environ.get("OCTASIP_BUILD",
+                       os.path.join(harness.SRC, "build"))
+CRASH_SO = os.path.join(BUILD, "modules-out", "octasip_crash.so")
+
+CANARY_USER = "canaryuser7731"
+CANARY_PW = "CanaryPw99x"
+
+
+def build_id(path):
+    out = subprocess.run(["readelf", "-n", path], capture_output=True,
+                         text=True, check=True).stdout
+    return re.search(r"Build ID: ([0-9a-f]+)", out).group(1)
+
+
+def reports(inst):
+    return sorted(glob.glob(inst.path("crash", "*.json")))
+
+
+def wait_for(pred, timeout=10.0, what="condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if pred():
+            return
+        time.sleep(0.05)
+    raise AssertionError("timed out waiting for " + what)
+
+
+def restart(inst):
+    """Start again after a crash.  The dead process's ctrl_tcp port may
+    sit in TIME_WAIT, so take a fresh one."""
+    inst.ctrl_port = harness.free_port()
+    inst.edit_config({"ctrl_tcp_listen": "127.0.0.1:%d" % inst.ctrl_port})
+    inst.start()
+
+
+def crash_dir_text(inst):
+    text = ""
+    for p in glob.glob(inst.path("crash", "*")):
+        with open(p, "rb") as f:
+            text += f.read().decode("utf-8", "replace")
+    return text
+
+
+class CrashTest(harness.TestCase):
+
+    def setUp(self):
+        self.rx = Receiver(harness.free_port())
+        self.addCleanup(self.rx.close)
+
+    def caller_and_callee(self, callee_config=None, callee_perms=None):
+        """alice (display name with a password canary) calls the callee,
+        whose AOR user is a canary too; the callee is the one to crash."""
+        a = Instance(self, "alice", permissions={"microphone": "allow"})
+        a.write_accounts(['"password=%s" <%s>;regint=0' %
+                          (CANARY_PW, a.aor)])
+        perms = {"microphone": "allow"}
+        perms.update(callee_perms or {})
+        cfg = {"octasip_crash_dsn": self.rx.dsn}
+        cfg.update(callee_config or {})
+        b = Instance(self, CANARY_USER, root=a.root, permissions=perms,
+                     config=cfg)
+        a.start()
+        b.start()
+        harness.call(a, b)
+        b.wait_event("CALL_ESTABLISHED")
+        return a, b
+
+    def assert_no_canaries(self, text):
+        for c in (CANARY_USER, CANARY_PW, "127.0.0.1", "alice",
+                  socket.gethostname()):
+            self.assertNotIn(c, text)
+        user = getpass.getuser()
+        if len(user) >= 4:
+            self.assertNotRegex(text, r"\b%s\b" % re.escape(user))
+
+    def test_crash_with_call_report_consent_and_envelope(self):
+        a, b = self.caller_and_callee()
+
+        b.signal(signal.SIGSEGV)
+        self.assertEqual(b.proc.wait(10), -signal.SIGSEGV)
+        b._forget()
+        self.assertEqual(len(glob.glob(b.path("crash", "raw-*.raw"))), 1)
+
+        # next start: the record becomes a report; no consent, no upload
+        restart(b)
+        b.wait_log(r"1 crash report\(s\) from earlier runs")
+        self.assertEqual(b.stop(), 0)
+        self.assertEqual(glob.glob(b.path("crash", "*.raw")), [])
+        files = reports(b)
+        self.assertEqual(len(files), 1)
+        self.assertEqual(os.stat(files[0]).st_mode & 0o777, 0o600)
+        self.assertEqual(os.stat(b.path("crash")).st_mode & 0o777, 0o700)
+        self.assertEqual(self.rx.requests, 0)
+
+        with open(files[0]) as f:
+            text = f.read()
+        ev = json.loads(text)
+        rid = os.path.basename(files[0])[:-5]
+        self.assertEqual(ev["event_id"], rid)
+        exc = ev["exception"]["values"][0]
+        self.assertEqual(exc["type"], "SIGSEGV")
+        sig = exc["mechanism"]["meta"]["signal"]
+        self.assertEqual(sig["number"], signal.SIGSEGV)
+        self.assertEqual(sig["code_name"], "SI_USER")
+        self.assertEqual(ev["extra"]["active_calls"], 1)
+        self.assertGreater(ev["extra"]["uptime_ms"], 0)
+        self.assertFalse(ev["extra"]["truncated"])
+        self.assertEqual(ev["contexts"]["os"]["name"], "Linux")
+        self.assertEqual(ev["contexts"]["os"]["kernel_version"],
+                         os.uname().release)
+        self.assertEqual(ev["contexts"]["runtime"],
+                         {"name": "baresip", "version": "1.0.0"})
+        images = ev["debug_meta"]["images"]
+        names = [i["code_file"] for i in images]
+        for n in ("baresip", "octasip_crash.so", "libre.so.0",
+                  "octasip_calllog.so", "ctrl_tcp.so"):
+            self.assertIn(n, names)
+        mine = images[names.index("octasip_crash.so")]
+        self.assertEqual(mine["code_id"], build_id(CRASH_SO))
+        frames = exc["stacktrace"]["frames"]
+        self.assertGreater(len(frames), 2)
+        for fr in frames:
+            if "addr_mode" in fr:
+                idx = int(fr["addr_mode"].split(":")[1])
+                self.assertEqual(fr["package"], names[idx])
+        self.assert_no_canaries(text)
+        self.assert_no_canaries(crash_dir_text(b))
+
+        # the tool lists it and shows exactly the envelope it would send
+        p = octasip("crash", "list", profile=b.profile)
+        self.assertIn(rid, p.stdout)
+        self.assertIn("SIGSEGV", p.stdout)
+        p = octasip("crash", "show", rid, profile=b.profile)
+        self.assertIn("consent is not given", p.stderr)
+        lines = p.stdout.split("\n")
+        self.assertEqual(json.loads(lines[0])["dsn"], self.rx.dsn)
+        self.assertEqual(lines[2], text)
+
+        # without consent the tool sends nothing either
+        p = octasip("crash", "send", profile=b.profile, check=False)
+        self.assertNotEqual(p.returncode, 0)
+        self.assertIn("consent is not given", p.stderr)
+        self.assertEqual(self.rx.requests, 0)
+
+        # consent given: the module's worker sends it at the next start
+        octasip("crash", "consent", "give", profile=b.profile)
+        restart(b)
+        envs = self.rx.wait_envelopes(1)
+        self.assertEqual(self.rx.errors, [])
+        self.assertEqual(envs[0].header["event_id"], rid)
+        self.assertEqual(envs[0].payload, ev)
+        wait_for(lambda: not reports(b), what="sent report deleted")
+        self.assertEqual(b.stop(), 0)
+        self.assertEqual(self.rx.requests, 1)
+        a.kill()    # its peer died mid-call: no clean BYE to wait for
+
+    def test_interrupted_call_row(self):
+        a, b = self.caller_and_callee()
+        if not os.path.exists(b.path("calllog.db")):
+            self.skipTest("the call log module does not write calllog.db"
+                          " in this build yet")
+        b.signal(signal.SIGSEGV)
+        self.assertEqual(b.proc.wait(10), -signal.SIGSEGV)
+        b._forget()
+        restart(b)
+        self.assertEqual(b.stop(), 0)
+        rows = b.calllog_rows()
+        self.assertEqual([r["status"] for r in rows], ["interrupted"])
+        a.kill()    # its peer died mid-call: no clean BYE to wait for
+
+    def test_real_fault_symbolises(self):
+        a = Instance(self, "alice",
+                     config={"octasip_crash_test_trigger": "yes"})
+        a.start()
+        ok, data = a.command("octasip_crash")
+        self.assertTrue(ok)
+        self.assertRegex(data, r"handler on, storage allowed, consent"
+                         r" unknown .* 0 report\(s\) pending, \d+ modules")
+        try:
+            a.command("octasip_crash_test", timeout=2.0)
+        except (harness.CtrlError, OSError):
+            pass
+        self.assertEqual(a.proc.wait(10), -signal.SIGSEGV)
+        a._forget()
+
+        octasip("crash", "list", profile=a.profile)
+        files = reports(a)
+        self.assertEqual(len(files), 1)
+        with open(files[0]) as f:
+            ev = json.load(f)
+        exc = ev["exception"]["values"][0]
+        sig = exc["mechanism"]["meta"]["signal"]
+        self.assertEqual(sig["code_name"], "SEGV_MAPERR")
+        self.assertEqual(ev["extra"]["fault_address"], "0x0")
+        self.assertEqual(ev["extra"]["active_calls"], 0)
+
+        # the innermost frame is the trigger in octasip_crash.so, and its
+        # module-relative offset symbolises with the build's own file
+        top = exc["stacktrace"]["frames"][-1]
+        self.assertEqual(top["package"], "octasip_crash.so")
+        sym = subprocess.run(["addr2line", "-f", "-e", CRASH_SO,
+                              top["instruction_addr"]],
+                             capture_output=True, text=True).stdout
+        self.assertEqual(sym.split("\n")[0], "cmd_crash_test")
+
+        # not in the shipped config
+        with open(os.path.join(harness.SRC, "config", "config.in")) as f:
+            self.assertNotRegex(f.read(),
+                                r"(?m)^octasip_crash_test_trigger")
+
+    def test_storage_denied_writes_no_report(self):
+        a = Instance(self, "alice", permissions={"storage": "deny"})
+        a.start()
+        a.wait_log(r"storage permission denied: no crash reports")
+        ok, data = a.command("octasip_crash")
+        self.assertIn("storage denied", data)
+        # the test trigger is off by default
+        ok, data = a.command("octasip_crash_test")
+        self.assertIsNone(a.proc.poll())
+        a.signal(signal.SIGSEGV)
+        self.assertEqual(a.proc.wait(10), -signal.SIGSEGV)
+        a._forget()
+        self.assertEqual(glob.glob(a.path("crash", "raw-*")), [])
+        self.assertEqual(reports(a), [])
+
+    def test_stats_only_with_consent(self):
+        a = Instance(self, "alice", permissions={"microphone": "allow"})
+        b = Instance(self, "bob", root=a.root,
+                     permissions={"microphone": "allow"})
+        octasip("crash", "consent", "give", profile=a.profile)
+        a.start()
+        b.start()
+        harness.call(a, b)
+        a.command("hangup")
+        a.wait_event("CALL_CLOSED")
+        b.wait_event("CALL_CLOSED")
+        self.assertEqual(a.stop(), 0)
+        self.assertEqual(b.stop(), 0)
+
+        with open(a.path("crash", "stats.json")) as f:
+            st = json.load(f)
+        self.assertEqual(st["calls"]["answered"], 1)
+        self.assertEqual(sum(st["calls"].values()), 1)
+        self.assertEqual(st["duration"]["under_10s"], 1)
+        self.assertEqual(st["encryption"], {"none": 1})
+        self.assertEqual(sum(st["codecs"].values()), 1)
+        self.assertEqual(os.stat(a.path("crash", "stats.json")).st_mode &
+                         0o777, 0o600)
+
+        p = octasip("stats", "show", profile=a.profile)
+        shown = json.loads(p.stdout)
+        self.assertEqual(shown["extra"]["usage"], st)
+        for c in ("alice", "bob", "127.0.0.1", socket.gethostname()):
+            self.assertNotIn(c, p.stdout)
+
+        # bob never consented: nothing counted, nothing kept
+        self.assertFalse(os.path.exists(b.path("crash", "stats.json")))
+        p = octasip("stats", "show", profile=b.profile)
+        self.assertIn("consent is not given", p.stderr)
+        self.assertEqual(json.loads(p.stdout)["extra"]["usage"]["calls"]
+                         ["answered"], 0)
+
+
+if __name__ == "__main__":
+    harness.main()
