@@ -182,3 +182,56 @@ def hits(places, needle, where=lambda k: True):
     """Names of places (filtered by where) whose bytes contain needle."""
     n = needle.encode()
     return sorted(k for k, v in places.items() if where(k) and n in v)
+
+
+def restart(inst, env=None):
+    """Start again after a crash, on a fresh ctrl_tcp port (the dead
+    process's one may sit in TIME_WAIT)."""
+    inst.ctrl_port = harness.free_port()
+    inst.edit_config({"ctrl_tcp_listen": "127.0.0.1:%d" % inst.ctrl_port})
+    inst.start(env=env)
+
+
+def crash(inst):
+    """SIGSEGV the running baresip and reap it."""
+    inst.signal(signal.SIGSEGV)
+    inst.proc.wait(15)
+    inst._forget()
+
+
+class Receiver:
+    """A local HTTP endpoint standing in for the crash endpoint: counts
+    every request, whatever it is."""
+
+    def __init__(self, tc):
+        import threading
+        from http.server import BaseHTTPRequestHandler, HTTPServer
+        rx = self
+        self.requests = []
+
+        class H(BaseHTTPRequestHandler):
+            def do_POST(self):
+                n = int(self.headers.get("Content-Length") or 0)
+                rx.requests.append((self.path, self.rfile.read(n)))
+                self.send_response(200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            do_GET = do_POST
+
+            def log_message(self, *a):
+                pass
+
+        self.srv = HTTPServer(("127.0.0.1", 0), H)
+        self.port = self.srv.server_address[1]
+        self.dsn = "http://0123456789abcdef0123456789abcdef@127.0.0.1:%d/7" \
+            % self.port
+        t = threading.Thread(target=self.srv.serve_forever, daemon=True)
+        t.start()
+        tc.addCleanup(self.srv.shutdown)
+
+    def wait(self, n, timeout=10.0):
+        deadline = time.monotonic() + timeout
+        while len(self.requests) < n and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return len(self.requests)
