@@ -1,22 +1,399 @@
 /**
- * @file cli_calllog.c  octasip calllog
+ * @file cli_calllog.c  octasip calllog list | export | purge
  *
- * Not built yet: each subcommand fails with a clear message instead of
- * pretending, until the area's issue fills this file in.
+ *   octasip calllog list [--limit N] [--missed] [--json]
+ *       newest first; N defaults to 20, 0 lists all
+ *   octasip calllog export --format csv|json [--since YYYY-MM-DD]
+ *       every row (oldest first) on stdout; --since is local midnight
+ *   octasip calllog purge (--older-than DAYS | --peer URI | --all)
+ *       deletes rows (secure_delete, WAL truncated afterwards)
+ *
+ * The database code is the module's own (octasip_calllog_core).
  *
  * Copyright (C) 2026 OctaSIP developers.  BSD-3-Clause.
  */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
 #include "cli.h"
+#include "fileio.h"
+#include "perm.h"
+#include "profile.h"
+#include "cl_db.h"
+#include "cl_export.h"
+
+
+static const char usage[] =
+	"list [--limit N] [--missed] [--json] |"
+	" export --format csv|json [--since YYYY-MM-DD] |"
+	" purge (--older-than DAYS | --peer URI | --all)";
+
+
+static int parse_u32(const char *s, uint32_t *v)
+{
+	char *end;
+	unsigned long n;
+
+	if (!s || !*s || *s == '-')
+		return EINVAL;
+
+	errno = 0;
+	n = strtoul(s, &end, 10);
+	if (errno || *end || n > UINT32_MAX)
+		return EINVAL;
+
+	*v = (uint32_t)n;
+
+	return 0;
+}
+
+
+/* YYYY-MM-DD -> local midnight in ms */
+static int parse_date(const char *s, int64_t *ms)
+{
+	struct tm tm;
+	int y, m, dd, n = 0;
+	time_t t;
+
+	if (!s || sscanf(s, "%4d-%2d-%2d%n", &y, &m, &dd, &n) != 3 ||
+	    s[n] || strlen(s) != 10 || m < 1 || m > 12 || dd < 1 ||
+	    dd > 31)
+		return EINVAL;
+
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = y - 1900;
+	tm.tm_mon = m - 1;
+	tm.tm_mday = dd;
+	tm.tm_isdst = -1;
+
+	t = mktime(&tm);
+	if (t == (time_t)-1 || tm.tm_mday != dd)
+		return EINVAL;
+
+	*ms = (int64_t)t * 1000;
+
+	return 0;
+}
+
+
+static int db_path(const struct cli_ctx *ctx, char *buf, size_t sz)
+{
+	if (fio_path(buf, sz, ctx->profile, PROFILE_CALLLOG))
+		return cli_err("profile path too long: %s", ctx->profile);
+
+	return 0;
+}
+
+
+static int db_open(const struct cli_ctx *ctx, struct cldb **dbp,
+		   bool *none)
+{
+	char path[4200], msg[512];
+	int err;
+
+	err = cli_profile_require(ctx);
+	if (!err)
+		err = db_path(ctx, path, sizeof(path));
+	if (err)
+		return err;
+
+	*none = false;
+	err = cldb_open(dbp, path, 0, msg, sizeof(msg));
+	if (err == ENOENT) {
+		*none = true;
+		return 0;
+	}
+	if (err)
+		return cli_err("cannot read %s: %s (%s)", path,
+			       strerror(err), msg);
+
+	return 0;
+}
+
+
+static int out_done(void)
+{
+	if (fflush(stdout) || ferror(stdout))
+		return cli_err("writing the output failed: %s",
+			       strerror(errno));
+
+	return 0;
+}
+
+
+struct list_ctx {
+	bool json;
+	uint32_t n;
+};
+
+
+static int list_row(const struct cl_rec *r, void *arg)
+{
+	struct list_ctx *lc = arg;
+	char when[32] = "?";
+	time_t t = (time_t)(r->started_at / 1000);
+	int64_t dur = r->duration_ms > 0 ? r->duration_ms : 0;
+	struct tm tm;
+
+	if (lc->json) {
+		(void)fputs(lc->n++ ? ",\n " : "\n ", stdout);
+		cl_json_row(stdout, r);
+		return 0;
+	}
+
+	if (!lc->n++)
+		(void)printf("%-8s %-19s %-3s %-11s %8s  %s\n", "ID",
+			     "STARTED", "DIR", "STATUS", "DURATION",
+			     "PEER");
+
+	if (localtime_r(&t, &tm))
+		(void)strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm);
+
+	(void)printf("%-8" PRId64 " %-19s %-3s %-11s %5" PRId64 ":%02"
+		     PRId64 "  ", r->id, when, r->outgoing ? "out" : "in",
+		     r->status, dur / 60000, dur / 1000 % 60);
+
+	if (r->peer_name && *r->peer_name) {
+		(void)fputc('"', stdout);
+		cl_term_str(stdout, r->peer_name, 40);
+		(void)fputs("\" ", stdout);
+	}
+	cl_term_str(stdout, r->peer_uri ? r->peer_uri : "(not stored)", 60);
+	if (r->reason && *r->reason) {
+		(void)fputs("  (", stdout);
+		cl_term_str(stdout, r->reason, 40);
+		(void)fputc(')', stdout);
+	}
+	(void)fputc('\n', stdout);
+
+	return 0;
+}
+
+
+static int cmd_list(int argc, char **argv, struct cli_ctx *ctx)
+{
+	struct cldb_query q = {.limit = 20};
+	struct list_ctx lc = {false, 0};
+	struct cldb *db = NULL;
+	bool none;
+	int i, err;
+
+	for (i = 2; i < argc; ++i) {
+		if (!strcmp(argv[i], "--json"))
+			lc.json = true;
+		else if (!strcmp(argv[i], "--missed"))
+			q.missed = true;
+		else if (!strcmp(argv[i], "--limit") && i + 1 < argc) {
+			if (parse_u32(argv[++i], &q.limit))
+				return cli_err("--limit needs a number,"
+					       " not '%s'", argv[i]);
+		}
+		else
+			return cli_usage_err("calllog", usage);
+	}
+
+	err = db_open(ctx, &db, &none);
+	if (err)
+		return err;
+
+	if (lc.json)
+		(void)fputc('[', stdout);
+
+	if (!none) {
+		err = cldb_list(db, &q, list_row, &lc);
+		if (err)
+			err = cli_err("reading the call log failed: %s",
+				      cldb_errmsg(db));
+		cldb_close(db);
+	}
+
+	if (lc.json)
+		(void)fputs(lc.n ? "\n]\n" : "]\n", stdout);
+	else if (!err && !lc.n)
+		(void)printf("no %scalls logged\n", q.missed ? "missed " : "");
+
+	return err ? err : out_done();
+}
+
+
+struct export_ctx {
+	bool json;
+	uint64_t n;
+};
+
+
+static int export_row(const struct cl_rec *r, void *arg)
+{
+	struct export_ctx *ec = arg;
+
+	if (ec->json) {
+		(void)fputs(ec->n ? ",\n " : "\n ", stdout);
+		cl_json_row(stdout, r);
+	}
+	else {
+		cl_csv_row(stdout, r);
+	}
+	++ec->n;
+
+	/* stop early when the reader went away */
+	return ferror(stdout) ? EPIPE : 0;
+}
+
+
+static int cmd_export(int argc, char **argv, struct cli_ctx *ctx)
+{
+	static char buf[1 << 16];
+	struct cldb_query q = {.ascending = true};
+	struct export_ctx ec = {false, 0};
+	struct cldb *db = NULL;
+	const char *fmt = NULL;
+	bool none;
+	int i, err;
+
+	for (i = 2; i < argc; ++i) {
+		if (!strcmp(argv[i], "--format") && i + 1 < argc)
+			fmt = argv[++i];
+		else if (!strcmp(argv[i], "--since") && i + 1 < argc) {
+			if (parse_date(argv[++i], &q.since_ms))
+				return cli_err("--since needs YYYY-MM-DD,"
+					       " not '%s'", argv[i]);
+		}
+		else
+			return cli_usage_err("calllog", usage);
+	}
+
+	if (!fmt || (strcmp(fmt, "csv") && strcmp(fmt, "json")))
+		return cli_err("export needs --format csv or --format json");
+	ec.json = !strcmp(fmt, "json");
+
+	err = db_open(ctx, &db, &none);
+	if (err)
+		return err;
+
+	(void)setvbuf(stdout, buf, _IOFBF, sizeof(buf));
+
+	if (ec.json)
+		(void)fputc('[', stdout);
+	else
+		cl_csv_header(stdout);
+
+	if (!none) {
+		err = cldb_list(db, &q, export_row, &ec);
+		if (err == EPIPE)
+			err = cli_err("writing the export failed");
+		else if (err)
+			err = cli_err("reading the call log failed: %s",
+				      cldb_errmsg(db));
+		cldb_close(db);
+	}
+
+	if (ec.json)
+		(void)fputs(ec.n ? "\n]\n" : "]\n", stdout);
+
+	return err ? err : out_done();
+}
+
+
+static int cmd_purge(int argc, char **argv, struct cli_ctx *ctx)
+{
+	struct cldb *db = NULL;
+	const char *peer = NULL;
+	uint32_t days = 0;
+	bool all = false, older = false, none;
+	int n = 0, err;
+
+	if (argc == 3 && !strcmp(argv[2], "--all"))
+		all = true;
+	else if (argc == 4 && !strcmp(argv[2], "--older-than")) {
+		older = true;
+		if (parse_u32(argv[3], &days))
+			return cli_err("--older-than needs a number of days,"
+				       " not '%s'", argv[3]);
+	}
+	else if (argc == 4 && !strcmp(argv[2], "--peer"))
+		peer = argv[3];
+	else
+		return cli_usage_err("calllog", usage);
+
+	err = db_open(ctx, &db, &none);
+	if (err)
+		return err;
+	if (none) {
+		(void)printf("no calls logged\n");
+		return 0;
+	}
+
+	if (all)
+		err = cldb_purge_all(db, &n);
+	else if (older)
+		err = cldb_purge_older(db, cl_now_ms() -
+				       (int64_t)days * 86400000, &n);
+	else
+		err = cldb_purge_peer(db, peer, &n);
+
+	if (!err)
+		err = cldb_checkpoint(db);
+
+	if (err)
+		err = cli_err("purge failed: %s", cldb_errmsg(db));
+	else
+		(void)printf("purged %d call(s)\n", n);
+
+	cldb_close(db);
+
+	return err;
+}
 
 
 int cli_calllog(int argc, char **argv, struct cli_ctx *ctx)
 {
-	(void)argc; (void)argv; (void)ctx;
-	return cli_err("'calllog' is not available in this build yet");
+	if (argc < 2)
+		return cli_usage_err("calllog", usage);
+
+	if (!strcmp(argv[1], "list"))
+		return cmd_list(argc, argv, ctx);
+	if (!strcmp(argv[1], "export"))
+		return cmd_export(argc, argv, ctx);
+	if (!strcmp(argv[1], "purge"))
+		return cmd_purge(argc, argv, ctx);
+
+	return cli_usage_err("calllog", usage);
 }
 
+
+/*
+ * octasip init: create an empty calllog.db (0600) unless the storage
+ * permission says no.  A database that cannot be opened is left alone:
+ * the module moves a corrupt one aside when it starts.
+ */
 int cli_calllog_profile_init(const struct cli_ctx *ctx)
 {
-	(void)ctx;
+	char path[4200], perms[4200], msg[512];
+	struct perm_set ps;
+	struct cldb *db;
+	int err;
+
+	if (fio_path(path, sizeof(path), ctx->profile, PROFILE_CALLLOG) ||
+	    fio_path(perms, sizeof(perms), ctx->profile,
+		     PROFILE_PERMISSIONS))
+		return cli_err("profile path too long: %s", ctx->profile);
+
+	(void)perm_load(perms, &ps, NULL, 0);
+	if (!perm_permits(&ps, PERM_STORAGE))
+		return 0;
+
+	err = cldb_open(&db, path, CLDB_CREATE, msg, sizeof(msg));
+	if (err) {
+		(void)fprintf(stderr, "octasip: note: %s: %s (%s)\n", path,
+			      strerror(err), msg);
+		return 0;
+	}
+
+	cldb_close(db);
+
 	return 0;
 }

@@ -45,6 +45,7 @@ struct config;
 struct contacts;
 struct contact;
 struct network;
+struct stream;
 struct ua;
 
 
@@ -115,6 +116,15 @@ int           call_progress(struct call *call);
  */
 void audio_mute(struct audio *a, bool muted);
 bool audio_ismuted(const struct audio *a);
+struct stream *audio_strm(const struct audio *au);
+
+
+/*
+ * Media stream (core): RTCP summary (struct rtcp_stats is libre's) and
+ * whether the media encryption reported the stream secure
+ */
+const struct rtcp_stats *stream_rtcp_stats(const struct stream *strm);
+bool stream_is_secure(const struct stream *strm);
 
 /*
  * Audio codec in use (1.0.0).  Only the leading fields are declared: read

@@ -3,20 +3,766 @@
  *
  * Loaded by baresip as: module_app
  *
+ * Records every call baresip sees into <profile>/calllog.db, one row per
+ * call, inserted when the call is first seen (in either direction) and
+ * updated as it progresses (docs/calllog.md).  The event handler only
+ * updates a record in memory and queues a copy; a writer thread
+ * (cl_writer.c) owns the database.
+ *
  * Configuration keys (in baresip's config file):
- *   (none yet)
+ *   octasip_calllog_peer            full|hash|none   (default full)
+ *       full: peer URI and display name as received; hash: a keyed hash
+ *       of the URI (key in calllog.db table meta) and no display name;
+ *       none: neither.
+ *   octasip_calllog_retention_days  days kept, 0 = forever (default 365)
+ *   octasip_calllog_max_rows        rows kept, 0 = no limit (default 10000)
+ *   octasip_calllog_memory_only     yes|no: never write calllog.db
+ *                                   (default no)
  *
  * Commands:
- *   (none yet)
+ *   /calllog [missed]   recent calls (this session and the newest stored
+ *                       ones), or only missed ones
+ *   /calllog_stats      writer state and time spent per event on the
+ *                       main thread: thread CPU p50/p99 and wall clock
+ *                       p50/p99/max, microseconds
+ *
+ * Exported for other modules (modules/common/calllog_api.h):
+ *   octasip_calllog_api_v1   blocked(), set_memory_only()
  *
  * Copyright (C) 2026 OctaSIP developers.  BSD-3-Clause.
  */
+#define _POSIX_C_SOURCE 200809L
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <sodium.h>
 #include "bsip.h"
+#include "calllog_api.h"
+#include "fileio.h"
+#include "perm.h"
+#include "profile.h"
+#include "cl_rec.h"
+#include "cl_status.h"
+#include "cl_db.h"
+#include "cl_writer.h"
 #include "octasip_version.h"
+
+
+enum {
+	RECENT_MAX   = 50,        /* calls kept in memory for /calllog  */
+	HEARTBEAT_MS = 10000,     /* in_progress rows refreshed         */
+	TSAMPLES     = 8192,      /* handler timings kept               */
+	PATH_SZ      = 4200,
+};
+
+/* One open call, tracked by the identity of baresip's call object */
+struct callrec {
+	struct le le;
+	const struct call *call;   /* never dereferenced after CLOSED  */
+	const struct ua *ua;
+	struct cl_rec rec;
+};
+
+static struct {
+	struct list calls;         /* struct callrec                    */
+	struct clw *w;
+	struct mqueue *mq;
+	struct tmr tmr_hb;
+	char db_path[PATH_SZ];
+	char perm_path[PATH_SZ];
+
+	/* configuration */
+	enum cl_peer_mode peer;
+	uint32_t retention_days;
+	uint32_t max_rows;
+	bool cfg_memory_only;
+
+	/* memory-only: config, api, or the storage permission */
+	bool api_memory_only;
+	bool memory_only;
+	struct {
+		bool valid;
+		bool exists;
+		dev_t dev;
+		ino_t ino;
+		off_t size;
+		struct timespec mtime;
+		bool allowed;
+	} perm;
+
+	/* recent calls, newest first */
+	struct cl_rec recent[RECENT_MAX];
+	uint32_t nrecent;
+	bool preloaded;
+
+	/* time spent in the event handler: wall clock and thread CPU */
+	uint32_t tsamp[TSAMPLES];
+	uint32_t csamp[TSAMPLES];
+	uint32_t ntsamp;
+	uint64_t nevents;
+
+	atomic_bool closing;
+} d;
+
+
+/*
+ * The storage permission, read with perm_load() and cached by the
+ * file's identity and mtime: deny, ask or a malformed file mean
+ * memory-only; a missing file or line means the product default (allow).
+ */
+static bool calllog_storage_allowed(void)
+{
+	struct perm_set ps;
+	struct stat st;
+	char errbuf[128] = "";
+	bool exists;
+	int err;
+
+	exists = stat(d.perm_path, &st) == 0;
+
+	if (d.perm.valid && exists == d.perm.exists &&
+	    (!exists || (st.st_dev == d.perm.dev &&
+			 st.st_ino == d.perm.ino &&
+			 st.st_size == d.perm.size &&
+			 st.st_mtim.tv_sec == d.perm.mtime.tv_sec &&
+			 st.st_mtim.tv_nsec == d.perm.mtime.tv_nsec)))
+		return d.perm.allowed;
+
+	err = perm_load(d.perm_path, &ps, errbuf, sizeof(errbuf));
+	if (err)
+		warning("octasip_calllog: permissions file %s: %s;"
+			" storage treated as denied\n", d.perm_path,
+			errbuf);
+
+	d.perm.valid = true;
+	d.perm.exists = exists;
+	if (exists) {
+		d.perm.dev = st.st_dev;
+		d.perm.ino = st.st_ino;
+		d.perm.size = st.st_size;
+		d.perm.mtime = st.st_mtim;
+	}
+	d.perm.allowed = perm_permits(&ps, PERM_STORAGE);
+
+	return d.perm.allowed;
+}
+
+
+static void update_mode(void)
+{
+	bool mo = d.cfg_memory_only || d.api_memory_only ||
+		!calllog_storage_allowed();
+
+	if (mo == d.memory_only)
+		return;
+
+	d.memory_only = mo;
+	clw_set_memory_only(d.w, mo);
+
+	info("octasip_calllog: %s\n", mo ?
+	     "memory-only: calls are not written to calllog.db" :
+	     "writing calls to calllog.db");
+}
+
+
+static void recent_add(const struct cl_rec *r)
+{
+	struct cl_rec copy;
+
+	if (cl_rec_copy(&copy, r))
+		return;
+
+	if (d.nrecent == RECENT_MAX)
+		cl_rec_reset(&d.recent[--d.nrecent]);
+
+	memmove(&d.recent[1], &d.recent[0],
+		d.nrecent * sizeof(d.recent[0]));
+	d.recent[0] = copy;
+	++d.nrecent;
+}
+
+
+/* Rows the writer read at open go after this session's calls */
+static void recent_merge_preload(void)
+{
+	struct cl_rec *v;
+	uint32_t n, i;
+
+	if (d.preloaded || clw_take_preload(d.w, &v, &n))
+		return;
+
+	d.preloaded = true;
+
+	for (i = 0; i < n; ++i) {
+		if (d.nrecent < RECENT_MAX)
+			d.recent[d.nrecent++] = v[i];
+		else
+			cl_rec_reset(&v[i]);
+	}
+
+	free(v);
+}
+
+
+static void push(struct callrec *cr)
+{
+	int err;
+
+	cr->rec.updated_at = cl_now_ms();
+
+	err = clw_put(d.w, &cr->rec);
+	if (err)
+		warning("octasip_calllog: cannot queue call record: %m\n",
+			err);
+}
+
+
+static void callrec_destructor(void *arg)
+{
+	struct callrec *cr = arg;
+
+	list_unlink(&cr->le);
+	cl_rec_reset(&cr->rec);
+}
+
+
+static struct callrec *callrec_find(const struct call *call)
+{
+	struct le *le;
+
+	for (le = list_head(&d.calls); le; le = le->next) {
+		struct callrec *cr = le->data;
+
+		if (cr->call == call)
+			return cr;
+	}
+
+	return NULL;
+}
+
+
+static struct callrec *callrec_find_id(const char *id)
+{
+	struct le *le;
+
+	for (le = list_head(&d.calls); le; le = le->next) {
+		struct callrec *cr = le->data;
+
+		if (cr->rec.call_id && !strcmp(cr->rec.call_id, id))
+			return cr;
+	}
+
+	return NULL;
+}
+
+
+static void heartbeat(void *arg)
+{
+	struct le *le;
+
+	(void)arg;
+
+	for (le = list_head(&d.calls); le; le = le->next)
+		push(le->data);
+
+	if (!list_isempty(&d.calls))
+		tmr_start(&d.tmr_hb, HEARTBEAT_MS, heartbeat, NULL);
+}
+
+
+static struct callrec *callrec_new(struct ua *ua, const struct call *call)
+{
+	struct callrec *cr;
+	int err = 0;
+
+	cr = mem_zalloc(sizeof(*cr), callrec_destructor);
+	if (!cr)
+		return NULL;
+
+	cr->call = call;
+	cr->ua = ua;
+	cl_rec_new_key(&cr->rec);
+	cr->rec.outgoing = call_is_outgoing(call);
+	cr->rec.status = CL_ST_IN_PROGRESS;
+	cr->rec.started_at = cl_now_ms();
+
+	err |= cl_rec_set(&cr->rec.account, bsip_ua_aor(ua), CL_CAP_URI);
+	err |= cl_rec_set(&cr->rec.peer_uri, call_peeruri(call),
+			  CL_CAP_URI);
+	err |= cl_rec_set(&cr->rec.peer_name, call_peername(call),
+			  CL_CAP_NAME);
+	err |= cl_rec_set(&cr->rec.call_id, call_id(call), CL_CAP_TEXT);
+	if (err) {
+		mem_deref(cr);
+		return NULL;
+	}
+
+	list_append(&d.calls, &cr->le, cr);
+
+	/* the storage permission is checked at each call start */
+	update_mode();
+
+	if (!tmr_isrunning(&d.tmr_hb))
+		tmr_start(&d.tmr_hb, HEARTBEAT_MS, heartbeat, NULL);
+
+	return cr;
+}
+
+
+/* Media encryption in use: the account's, once the stream is secure
+ * where the method reports it (dtls_srtp) */
+static void note_encryption(struct callrec *cr, struct ua *ua,
+			    const struct call *call)
+{
+	const char *me = account_mediaenc(ua_account(ua));
+	struct stream *strm = audio_strm(call_audio(call));
+
+	if (!me || cr->rec.encryption)
+		return;
+
+	if (!strcmp(me, "dtls_srtp") && !(strm && stream_is_secure(strm)))
+		return;
+
+	(void)cl_rec_set(&cr->rec.encryption, me, CL_CAP_TEXT);
+}
+
+
+static bool note_rtcp(struct callrec *cr, const struct call *call)
+{
+	struct stream *strm = audio_strm(call_audio(call));
+	const struct rtcp_stats *rs = strm ? stream_rtcp_stats(strm) : NULL;
+
+	if (!rs || (!rs->rx.sent && !rs->tx.sent))
+		return false;
+
+	cr->rec.rtcp.valid = true;
+	cr->rec.rtcp.rx_lost = rs->rx.lost;
+	cr->rec.rtcp.rx_jitter_us = rs->rx.jit;
+	cr->rec.rtcp.tx_lost = rs->tx.lost;
+	cr->rec.rtcp.tx_jitter_us = rs->tx.jit;
+	cr->rec.rtcp.rtt_us = rs->rtt;
+
+	return true;
+}
+
+
+static void callrec_done(struct callrec *cr)
+{
+	push(cr);
+	recent_add(&cr->rec);
+	mem_deref(cr);
+}
+
+
+static void call_closed(struct callrec *cr, struct ua *ua,
+			const struct call *call, const char *prm)
+{
+	struct cl_close c;
+	const char *st, *reason;
+
+	memset(&c, 0, sizeof(c));
+	c.outgoing = cr->rec.outgoing;
+	c.answered = cr->rec.answered_at != 0;
+	c.local = call_state(call) == CALL_STATE_TERMINATED &&
+		strcmp(prm, "rtp stream error");
+	c.scode = call_scode(call);
+	c.prm = prm;
+	c.peer_uri = call_peeruri(call);
+
+	st = cl_status_closed(&c, &reason);
+
+	/* a row the policy marked blocked stays blocked */
+	if (!cl_status_is(&cr->rec, CL_ST_BLOCKED)) {
+		cr->rec.status = st;
+		(void)cl_rec_set(&cr->rec.reason, reason, CL_CAP_TEXT);
+	}
+
+	cr->rec.ended_at = cl_now_ms();
+	if (c.scode)
+		cr->rec.sip_code = c.scode;
+	if (c.answered) {
+		note_encryption(cr, ua, call);
+		(void)note_rtcp(cr, call);
+	}
+
+	callrec_done(cr);
+}
+
+
+static void call_event(struct ua *ua, enum ua_event ev, struct call *call,
+		       const char *prm)
+{
+	struct callrec *cr = callrec_find(call);
+	bool dirty = false;
+
+	if (!cr) {
+		cr = callrec_new(ua, call);
+		if (!cr) {
+			warning("octasip_calllog: out of memory; call not"
+				" logged\n");
+			return;
+		}
+		dirty = true;
+	}
+
+	if (!cr->rec.call_id && call_id(call)) {
+		(void)cl_rec_set(&cr->rec.call_id, call_id(call),
+				 CL_CAP_TEXT);
+		dirty = true;
+	}
+
+	switch (ev) {
+
+	case UA_EVENT_CALL_ESTABLISHED:
+		if (!cr->rec.answered_at) {
+			cr->rec.answered_at = cl_now_ms();
+			note_encryption(cr, ua, call);
+			dirty = true;
+		}
+		break;
+
+	case UA_EVENT_CALL_MENC:
+		note_encryption(cr, ua, call);
+		break;
+
+	case UA_EVENT_CALL_RTCP:
+		(void)note_rtcp(cr, call);
+		break;
+
+	case UA_EVENT_CALL_CLOSED:
+		call_closed(cr, ua, call, prm);
+		return;
+
+	default:
+		break;
+	}
+
+	if (dirty)
+		push(cr);
+}
+
+
+/*
+ * baresip destroys calls silently on shutdown (no CALL_CLOSED): close
+ * them here.  Established calls end answered with reason "shutdown";
+ * unanswered ones as if hung up here.
+ */
+static void finalise(const struct ua *ua)
+{
+	struct le *le = list_head(&d.calls);
+
+	while (le) {
+		struct callrec *cr = le->data;
+
+		le = le->next;
+
+		if (ua && cr->ua != ua)
+			continue;
+
+		if (!cl_status_is(&cr->rec, CL_ST_BLOCKED)) {
+			if (cr->rec.answered_at)
+				cr->rec.status = CL_ST_ANSWERED;
+			else if (cr->rec.outgoing)
+				cr->rec.status = CL_ST_CANCELLED;
+			else
+				cr->rec.status = CL_ST_MISSED;
+			(void)cl_rec_set(&cr->rec.reason, "shutdown",
+					 CL_CAP_TEXT);
+		}
+		cr->rec.ended_at = cl_now_ms();
+
+		callrec_done(cr);
+	}
+}
+
+
+static uint64_t clock_ns(clockid_t id)
+{
+	struct timespec ts;
+
+	(void)clock_gettime(id, &ts);
+
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+
+static void event_handler(struct ua *ua, enum ua_event ev,
+			  struct call *call, const char *prm, void *arg)
+{
+	uint64_t t0 = clock_ns(CLOCK_MONOTONIC), dt, dc;
+	uint64_t c0 = clock_ns(CLOCK_THREAD_CPUTIME_ID);
+
+	(void)arg;
+
+	switch (ev) {
+
+	case UA_EVENT_SHUTDOWN:
+		finalise(ua);
+		break;
+
+	case UA_EVENT_VU_TX:
+	case UA_EVENT_VU_RX:
+		return;
+
+	default:
+		if (call)
+			call_event(ua, ev, call, prm ? prm : "");
+		else
+			return;
+		break;
+	}
+
+	dt = clock_ns(CLOCK_MONOTONIC) - t0;
+	dc = clock_ns(CLOCK_THREAD_CPUTIME_ID) - c0;
+	d.csamp[d.ntsamp % TSAMPLES] = dc > UINT32_MAX ? UINT32_MAX :
+		(uint32_t)dc;
+	d.tsamp[d.ntsamp++ % TSAMPLES] = dt > UINT32_MAX ? UINT32_MAX :
+		(uint32_t)dt;
+	++d.nevents;
+}
+
+
+/*
+ * Cross-module API (calllog_api.h)
+ */
+static int api_blocked(const struct calllog_blocked *b)
+{
+	struct callrec *cr;
+	struct cl_rec r;
+	int err = 0;
+
+	if (!b || !d.w)
+		return EINVAL;
+
+	cr = b->call_id ? callrec_find_id(b->call_id) : NULL;
+	if (cr) {
+		cr->rec.status = CL_ST_BLOCKED;
+		(void)cl_rec_set(&cr->rec.reason, b->rule, CL_CAP_TEXT);
+		if (b->sip_code)
+			cr->rec.sip_code = b->sip_code;
+		push(cr);
+		return 0;
+	}
+
+	memset(&r, 0, sizeof(r));
+	cl_rec_new_key(&r);
+	r.outgoing = b->direction && !strcmp(b->direction, "outgoing");
+	r.status = CL_ST_BLOCKED;
+	r.started_at = r.ended_at = r.updated_at = cl_now_ms();
+	r.sip_code = b->sip_code;
+	err |= cl_rec_set(&r.account, b->account ? b->account : "",
+			  CL_CAP_URI);
+	err |= cl_rec_set(&r.peer_uri, b->peer_uri, CL_CAP_URI);
+	err |= cl_rec_set(&r.peer_name, b->peer_name, CL_CAP_NAME);
+	err |= cl_rec_set(&r.call_id, b->call_id, CL_CAP_TEXT);
+	err |= cl_rec_set(&r.reason, b->rule, CL_CAP_TEXT);
+
+	update_mode();
+
+	if (!err)
+		err = clw_block(d.w, &r);
+	if (!err)
+		recent_add(&r);
+
+	cl_rec_reset(&r);
+
+	return err;
+}
+
+
+static int api_set_memory_only(bool on)
+{
+	d.api_memory_only = on;
+	update_mode();
+
+	return 0;
+}
+
+
+const struct calllog_api octasip_calllog_api_v1 = {
+	CALLLOG_API_VERSION,
+	api_blocked,
+	api_set_memory_only,
+};
+
+
+/*
+ * Commands
+ */
+static int print_rec(struct re_printf *pf, const struct cl_rec *r)
+{
+	char when[32] = "?";
+	time_t t = (time_t)(r->started_at / 1000);
+	struct tm tm;
+	int64_t dur = r->duration_ms > 0 ? r->duration_ms :
+		(r->ended_at && r->answered_at ?
+		 r->ended_at - r->answered_at : 0);
+
+	if (localtime_r(&t, &tm))
+		(void)strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm);
+
+	return re_hprintf(pf, "%s  %s  %-11s %4lld:%02lld  %s%s%s\n",
+			  when, r->outgoing ? "out" : "in ", r->status,
+			  (long long)(dur / 60000),
+			  (long long)(dur / 1000 % 60),
+			  r->peer_uri ? r->peer_uri : "(hidden)",
+			  r->reason ? "  " : "",
+			  r->reason ? r->reason : "");
+}
+
+
+static int cmd_calllog(struct re_printf *pf, void *arg)
+{
+	const struct cmd_arg *carg = arg;
+	bool missed = carg && carg->prm && !strcmp(carg->prm, "missed");
+	struct le *le;
+	uint32_t i, n = 0;
+	int err = 0;
+
+	if (carg && carg->prm && *carg->prm && !missed)
+		return re_hprintf(pf, "usage: /calllog [missed]\n");
+
+	recent_merge_preload();
+
+	err |= re_hprintf(pf, "%s calls%s:\n", missed ? "Missed" : "Recent",
+			  d.memory_only ? " (memory-only)" : "");
+
+	for (le = list_tail(&d.calls); le && !missed; le = le->prev) {
+		const struct callrec *cr = le->data;
+
+		err |= print_rec(pf, &cr->rec);
+		++n;
+	}
+
+	for (i = 0; i < d.nrecent; ++i) {
+		if (missed && !cl_status_is(&d.recent[i], CL_ST_MISSED))
+			continue;
+		err |= print_rec(pf, &d.recent[i]);
+		++n;
+	}
+
+	if (!n)
+		err |= re_hprintf(pf, "(none)\n");
+
+	return err;
+}
+
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+
+static int cmd_stats(struct re_printf *pf, void *arg)
+{
+	static uint32_t s[TSAMPLES], c[TSAMPLES];
+	struct clw_stats st;
+	uint32_t n = d.ntsamp < TSAMPLES ? d.ntsamp : TSAMPLES;
+
+	(void)arg;
+
+	clw_stats(d.w, &st);
+	memcpy(s, d.tsamp, n * sizeof(s[0]));
+	qsort(s, n, sizeof(s[0]), cmp_u32);
+	memcpy(c, d.csamp, n * sizeof(c[0]));
+	qsort(c, n, sizeof(c[0]), cmp_u32);
+
+	return re_hprintf(pf, "calllog: open_calls=%u events=%llu"
+			  " cpu_p50_us=%.1f cpu_p99_us=%.1f"
+			  " p50_us=%.1f p99_us=%.1f max_us=%.1f"
+			  " written=%llu queued=%u held=%u dropped=%llu"
+			  " failing=%d db_open=%d memory_only=%d\n",
+			  list_count(&d.calls),
+			  (unsigned long long)d.nevents,
+			  n ? c[n / 2] / 1000.0 : 0.0,
+			  n ? c[(n * 99) / 100] / 1000.0 : 0.0,
+			  n ? s[n / 2] / 1000.0 : 0.0,
+			  n ? s[(n * 99) / 100] / 1000.0 : 0.0,
+			  n ? s[n - 1] / 1000.0 : 0.0,
+			  (unsigned long long)st.written, st.queued,
+			  st.held, (unsigned long long)st.dropped,
+			  st.failing, st.open, d.memory_only);
+}
+
+
+static const struct cmd cmdv[] = {
+	{"calllog", 0, CMD_PRM, "Recent calls [missed]", cmd_calllog},
+	{"calllog_stats", 0, 0, "Call-log writer state and timings",
+	 cmd_stats},
+};
+
+
+/*
+ * Writer reports arrive on the writer thread: hand them to the main
+ * thread (baresip's log is not thread-safe), except while closing, when
+ * the main thread is waiting for the writer.
+ */
+static void mq_handler(int id, void *data, void *arg)
+{
+	(void)arg;
+
+	if (id == CLW_WARN)
+		warning("octasip_calllog: %s\n", (char *)data);
+	else
+		info("octasip_calllog: %s\n", (char *)data);
+
+	free(data);
+}
+
+
+static void writer_report(enum clw_level lvl, const char *msg, void *arg)
+{
+	char *m;
+
+	(void)arg;
+
+	if (atomic_load(&d.closing) || !d.mq) {
+		mq_handler(lvl, strdup(msg), NULL);
+		return;
+	}
+
+	m = strdup(msg);
+	if (m && mqueue_push(d.mq, lvl, m))
+		free(m);
+}
+
+
+static int read_config(void)
+{
+	char peer[16] = "full";
+	struct conf *conf = conf_cur();
+
+	d.peer = CL_PEER_FULL;
+	d.retention_days = 365;
+	d.max_rows = 10000;
+	d.cfg_memory_only = false;
+
+	(void)conf_get_str(conf, "octasip_calllog_peer", peer, sizeof(peer));
+	if (cl_peer_mode_from_name(peer, &d.peer)) {
+		warning("octasip_calllog: octasip_calllog_peer '%s' is not"
+			" full, hash or none\n", peer);
+		return EINVAL;
+	}
+
+	(void)conf_get_u32(conf, "octasip_calllog_retention_days",
+			   &d.retention_days);
+	(void)conf_get_u32(conf, "octasip_calllog_max_rows", &d.max_rows);
+	(void)conf_get_bool(conf, "octasip_calllog_memory_only",
+			    &d.cfg_memory_only);
+
+	return 0;
+}
 
 
 static int module_init(void)
 {
+	struct clw_conf wc;
+	char dir[PATH_SZ - 64];
 	int err;
 
 	bsip_olog_attach();
@@ -25,8 +771,55 @@ static int module_init(void)
 	if (err)
 		return err;
 
-	info("octasip_calllog: OctaSIP %s loaded (baresip API %s)\n",
-	     OCTASIP_VERSION, BSIP_API_VERSION);
+	if (sodium_init() < 0)
+		return ENOSYS;
+
+	err = read_config();
+	if (err)
+		return err;
+
+	err = conf_path_get(dir, sizeof(dir));
+	if (!err)
+		err = fio_path(d.db_path, sizeof(d.db_path), dir,
+			       PROFILE_CALLLOG);
+	if (!err)
+		err = fio_path(d.perm_path, sizeof(d.perm_path), dir,
+			       PROFILE_PERMISSIONS);
+	if (err)
+		return err;
+
+	d.memory_only = d.cfg_memory_only || !calllog_storage_allowed();
+
+	err = mqueue_alloc(&d.mq, mq_handler, NULL);
+	if (err)
+		return err;
+
+	memset(&wc, 0, sizeof(wc));
+	wc.path = d.db_path;
+	wc.peer = d.peer;
+	wc.retention_days = d.retention_days;
+	wc.max_rows = d.max_rows;
+	wc.memory_only = d.memory_only;
+	wc.preload = RECENT_MAX;
+	wc.reporth = writer_report;
+
+	err = clw_start(&d.w, &wc);
+	if (err)
+		return err;
+
+	err = uag_event_register(event_handler, NULL);
+	if (err)
+		return err;
+
+	err = cmd_register(baresip_commands(), cmdv,
+			   sizeof(cmdv) / sizeof(cmdv[0]));
+	if (err)
+		return err;
+
+	info("octasip_calllog: OctaSIP %s loaded (baresip API %s); %s,"
+	     " peer %s, retention %u days / %u rows\n", OCTASIP_VERSION,
+	     BSIP_API_VERSION, d.memory_only ? "memory-only" : d.db_path,
+	     cl_peer_mode_name(d.peer), d.retention_days, d.max_rows);
 
 	return 0;
 }
@@ -34,6 +827,27 @@ static int module_init(void)
 
 static int module_close(void)
 {
+	uint32_t i;
+
+	cmd_unregister(baresip_commands(), cmdv);
+	uag_event_unregister(event_handler);
+	tmr_cancel(&d.tmr_hb);
+
+	/* a module unloaded with calls up (no SHUTDOWN seen) */
+	if (d.w)
+		finalise(NULL);
+
+	atomic_store(&d.closing, true);
+	clw_stop(d.w);
+	d.w = NULL;
+	d.mq = mem_deref(d.mq);
+
+	list_flush(&d.calls);
+	for (i = 0; i < d.nrecent; ++i)
+		cl_rec_reset(&d.recent[i]);
+
+	memset(&d, 0, sizeof(d));
+
 	debug("octasip_calllog: unloaded\n");
 
 	return 0;

@@ -62,7 +62,11 @@ def start_callee(variant, root):
         account=";regint=0;answermode=auto", root=root,
         permissions={"microphone": "allow", "storage": "allow",
                      "phone_state": "allow"},
-        config={"call_max_calls": "4000", "audio_alert": None},
+        # sipp is one caller placing many calls: lift the fraud guard's
+        # per-source flood cap (10/min by default) so it measures cost,
+        # not the guard (stock baresip has no guard to lift)
+        config={"call_max_calls": "4000", "audio_alert": None,
+                "octasip_policy_max_incoming_per_source": "0"},
         drop_modules=drop + ("menu.so",))
     inst.start()
     return inst

@@ -1,0 +1,660 @@
+/**
+ * @file cl_writer.c  The call log's writer thread and its queue
+ *
+ * Copyright (C) 2026 OctaSIP developers.  BSD-3-Clause.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "cl_writer.h"
+
+
+enum op_kind {
+	OP_PUT = 0,
+	OP_BLOCK,
+};
+
+struct op {
+	struct op *next;
+	enum op_kind kind;
+	struct cl_rec rec;
+};
+
+struct opq {
+	struct op *head;
+	struct op *tail;
+	uint32_t n;
+};
+
+struct clw {
+	pthread_t thread;
+	pthread_mutex_t mtx;
+	pthread_cond_t cond;
+	bool started;
+
+	/* under mtx */
+	struct opq queue;
+	bool stop;
+	bool memory_only;
+	bool kick;
+	struct clw_stats st;
+	struct cl_rec *preload;
+	uint32_t npreload;
+
+	/* writer thread only */
+	struct clw_conf conf;
+	char *path;
+	struct cldb *db;
+	struct opq held;
+	bool failing;
+	bool open_reported;
+	bool started_up;        /* interrupted marking done once    */
+	int64_t last_retention;
+};
+
+
+static void report(struct clw *w, enum clw_level lvl, const char *fmt,
+		   ...)
+{
+	char msg[512];
+	va_list ap;
+
+	if (!w->conf.reporth)
+		return;
+
+	va_start(ap, fmt);
+	(void)vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+
+	w->conf.reporth(lvl, msg, w->conf.arg);
+}
+
+
+static void op_free(struct op *op)
+{
+	cl_rec_reset(&op->rec);
+	free(op);
+}
+
+
+static void opq_append(struct opq *q, struct op *op)
+{
+	op->next = NULL;
+	if (q->tail)
+		q->tail->next = op;
+	else
+		q->head = op;
+	q->tail = op;
+	++q->n;
+}
+
+
+static void opq_clear(struct opq *q)
+{
+	struct op *op = q->head, *next;
+
+	for (; op; op = next) {
+		next = op->next;
+		op_free(op);
+	}
+
+	memset(q, 0, sizeof(*q));
+}
+
+
+/* Remove from q the puts of the same call as op (op replaces them) */
+static void opq_coalesce(struct opq *q, const struct op *op)
+{
+	struct op **pp = &q->head, *prev = NULL;
+
+	if (op->kind != OP_PUT)
+		return;
+
+	while (*pp) {
+		struct op *o = *pp;
+
+		if (o->kind == OP_PUT && !strcmp(o->rec.ukey, op->rec.ukey)) {
+			*pp = o->next;
+			if (q->tail == o)
+				q->tail = prev;
+			--q->n;
+			op_free(o);
+			continue;
+		}
+
+		prev = o;
+		pp = &o->next;
+	}
+}
+
+
+/* Keep the held list bounded: drop the oldest finished calls first */
+static uint32_t opq_bound(struct opq *q, uint32_t max)
+{
+	struct op **pp = &q->head, *prev = NULL;
+	uint32_t dropped = 0;
+
+	while (q->n > max && *pp) {
+		struct op *o = *pp;
+
+		if (o->rec.ended_at || q->n > max + max / 10) {
+			*pp = o->next;
+			if (q->tail == o)
+				q->tail = prev;
+			--q->n;
+			op_free(o);
+			++dropped;
+			continue;
+		}
+
+		prev = o;
+		pp = &o->next;
+	}
+
+	return dropped;
+}
+
+
+static void db_close(struct clw *w)
+{
+	cldb_close(w->db);
+	w->db = NULL;
+	pthread_mutex_lock(&w->mtx);
+	w->st.open = false;
+	pthread_mutex_unlock(&w->mtx);
+}
+
+
+struct preload_ctx {
+	struct cl_rec *v;
+	uint32_t n, max;
+};
+
+
+static int preload_row(const struct cl_rec *r, void *arg)
+{
+	struct preload_ctx *pc = arg;
+
+	if (pc->n >= pc->max)
+		return 0;
+
+	if (cl_rec_copy(&pc->v[pc->n], r))
+		return ENOMEM;
+
+	++pc->n;
+
+	return 0;
+}
+
+
+static void preload(struct clw *w)
+{
+	struct cldb_query q = {.limit = w->conf.preload};
+	struct preload_ctx pc = {NULL, 0, w->conf.preload};
+
+	if (!pc.max)
+		return;
+
+	pc.v = calloc(pc.max, sizeof(*pc.v));
+	if (!pc.v)
+		return;
+
+	(void)cldb_list(w->db, &q, preload_row, &pc);
+
+	pthread_mutex_lock(&w->mtx);
+	w->preload = pc.v;
+	w->npreload = pc.n;
+	pthread_mutex_unlock(&w->mtx);
+}
+
+
+static void retention(struct clw *w, int64_t now)
+{
+	int n = 0, err;
+
+	if (!w->db)
+		return;
+
+	err = cldb_retention(w->db, now, w->conf.retention_days,
+			     w->conf.max_rows, &n);
+	if (err) {
+		report(w, CLW_WARN, "retention failed: %s",
+		       cldb_errmsg(w->db));
+		return;
+	}
+
+	w->last_retention = now;
+	if (n)
+		report(w, CLW_INFO, "retention removed %d old call(s)", n);
+}
+
+
+static int db_open(struct clw *w)
+{
+	char aside[4300];
+	int err, n = 0;
+
+	err = cldb_open(&w->db, w->path,
+			CLDB_CREATE | CLDB_RECOVER | CLDB_CHECK,
+			aside, sizeof(aside));
+	if (err) {
+		if (!w->open_reported)
+			report(w, CLW_WARN, "cannot open %s (%s: %s); calls"
+			       " are kept in memory and written when it"
+			       " works", w->path, strerror(err), aside);
+		w->open_reported = true;
+		return err;
+	}
+
+	if (aside[0])
+		report(w, CLW_WARN, "%s was not a valid database: moved"
+		       " aside to %s (kept), started a new call log",
+		       w->path, aside);
+	else if (w->open_reported)
+		report(w, CLW_INFO, "%s opened", w->path);
+
+	w->open_reported = false;
+
+	/* only the first open: later ones (after a failure) must not
+	 * touch this process's own calls */
+	if (!w->started_up) {
+
+		w->started_up = true;
+
+		if (!cldb_interrupt(w->db, &n) && n)
+			report(w, CLW_INFO, "%d call(s) left open by a"
+			       " process that ended marked interrupted", n);
+
+		retention(w, cl_now_ms());
+
+		if (w->conf.preload)
+			preload(w);
+	}
+
+	/* "open" (clw_idle) only once the start-up work is done */
+	pthread_mutex_lock(&w->mtx);
+	w->st.open = true;
+	pthread_mutex_unlock(&w->mtx);
+
+	return 0;
+}
+
+
+/* Write the held list in one transaction; 0 when all of it is stored */
+static int flush_held(struct clw *w)
+{
+	struct op *op;
+	int err;
+
+	if (!w->held.n)
+		return 0;
+
+	err = cldb_begin(w->db);
+	for (op = w->held.head; !err && op; op = op->next) {
+		if (op->kind == OP_PUT)
+			err = cldb_put(w->db, &op->rec, w->conf.peer);
+		else
+			err = cldb_block(w->db, &op->rec, w->conf.peer);
+	}
+	if (!err)
+		err = cldb_commit(w->db);
+
+	if (err) {
+		cldb_rollback(w->db);
+		return err;
+	}
+
+	pthread_mutex_lock(&w->mtx);
+	w->st.written += w->held.n;
+	pthread_mutex_unlock(&w->mtx);
+
+	opq_clear(&w->held);
+
+	return 0;
+}
+
+
+static void write_cycle(struct clw *w)
+{
+	uint32_t n = w->held.n;
+	int err;
+
+	if (!w->db && db_open(w))
+		goto failed;
+
+	err = flush_held(w);
+	if (err == EBADMSG) {
+		report(w, CLW_WARN, "%s is corrupt (%s)", w->path,
+		       cldb_errmsg(w->db));
+		db_close(w);
+		/* reopen moves it aside (quick_check) and starts afresh */
+		if (db_open(w))
+			goto failed;
+		err = flush_held(w);
+	}
+
+	if (!err) {
+		if (w->failing)
+			report(w, CLW_INFO, "%s is writable again: %u held"
+			       " record(s) written", w->path, n);
+		w->failing = false;
+		return;
+	}
+
+	if (!w->failing)
+		report(w, CLW_WARN, "cannot write %s (%s: %s); calls go on,"
+		       " records are kept in memory and written when"
+		       " possible", w->path, strerror(err),
+		       cldb_errmsg(w->db));
+
+	/* a handle that failed may hold a stale lock or WAL state */
+	if (err != EBUSY)
+		db_close(w);
+
+ failed:
+	w->failing = true;
+}
+
+
+static void timeout_at(struct timespec *ts, int ms)
+{
+	(void)clock_gettime(CLOCK_REALTIME, ts);
+	ts->tv_sec += ms / 1000;
+	ts->tv_nsec += (long)(ms % 1000) * 1000000;
+	if (ts->tv_nsec >= 1000000000) {
+		ts->tv_nsec -= 1000000000;
+		++ts->tv_sec;
+	}
+}
+
+
+static void *writer_main(void *arg)
+{
+	struct clw *w = arg;
+	bool stop = false, monly;
+	struct opq batch;
+	struct op *op, *next;
+
+	pthread_mutex_lock(&w->mtx);
+	monly = w->memory_only;
+	pthread_mutex_unlock(&w->mtx);
+
+	if (!monly)
+		(void)db_open(w);
+
+	pthread_mutex_lock(&w->mtx);
+
+	for (;;) {
+		uint32_t dropped;
+		int64_t now;
+
+		while (!w->stop && !w->queue.n && !w->kick) {
+			struct timespec ts;
+			int wait_ms = w->held.n ? CLW_RETRY_MS :
+				CLW_RETENTION_MS;
+
+			timeout_at(&ts, wait_ms);
+			if (pthread_cond_timedwait(&w->cond, &w->mtx, &ts)
+			    == ETIMEDOUT)
+				break;
+		}
+
+		/* group commit: let the events of this moment gather */
+		if (w->queue.n && !w->stop) {
+			pthread_mutex_unlock(&w->mtx);
+			(void)nanosleep(&(struct timespec){0,
+					CLW_BATCH_MS * 1000000L}, NULL);
+			pthread_mutex_lock(&w->mtx);
+		}
+
+		stop = w->stop;
+		monly = w->memory_only;
+		w->kick = false;
+		batch = w->queue;
+		memset(&w->queue, 0, sizeof(w->queue));
+		w->st.queued = 0;
+		w->st.held = w->held.n + batch.n;
+		pthread_mutex_unlock(&w->mtx);
+
+		if (monly) {
+			opq_clear(&batch);
+			opq_clear(&w->held);
+			if (w->db)
+				db_close(w);
+			w->failing = false;
+		}
+		else {
+			for (op = batch.head; op; op = next) {
+				next = op->next;
+				opq_coalesce(&w->held, op);
+				opq_append(&w->held, op);
+			}
+
+			if (w->held.n)
+				write_cycle(w);
+
+			now = cl_now_ms();
+			if (w->db && now - w->last_retention >=
+			    CLW_RETENTION_MS)
+				retention(w, now);
+		}
+
+		dropped = opq_bound(&w->held, CLW_MAX_PENDING);
+		if (dropped)
+			report(w, CLW_WARN, "memory bound reached: %u held"
+			       " record(s) dropped", dropped);
+
+		pthread_mutex_lock(&w->mtx);
+		w->st.held = w->held.n;
+		w->st.dropped += dropped;
+		w->st.failing = w->failing;
+
+		if (stop)
+			break;
+	}
+
+	pthread_mutex_unlock(&w->mtx);
+
+	if (w->held.n)
+		report(w, CLW_WARN, "exiting with %u record(s) not written"
+		       " to %s", w->held.n, w->path);
+
+	opq_clear(&w->held);
+	if (w->db)
+		db_close(w);
+
+	return NULL;
+}
+
+
+int clw_start(struct clw **wp, const struct clw_conf *conf)
+{
+	struct clw *w;
+	int err;
+
+	if (!wp || !conf || !conf->path)
+		return EINVAL;
+
+	w = calloc(1, sizeof(*w));
+	if (!w)
+		return ENOMEM;
+
+	w->conf = *conf;
+	w->path = strdup(conf->path);
+	w->memory_only = conf->memory_only;
+	w->st.memory_only = conf->memory_only;
+	if (!w->path) {
+		free(w);
+		return ENOMEM;
+	}
+
+	(void)pthread_mutex_init(&w->mtx, NULL);
+	(void)pthread_cond_init(&w->cond, NULL);
+
+	err = pthread_create(&w->thread, NULL, writer_main, w);
+	if (err) {
+		(void)pthread_cond_destroy(&w->cond);
+		(void)pthread_mutex_destroy(&w->mtx);
+		free(w->path);
+		free(w);
+		return err;
+	}
+
+	w->started = true;
+	*wp = w;
+
+	return 0;
+}
+
+
+/* Stop: one last write attempt of everything queued, then join */
+void clw_stop(struct clw *w)
+{
+	uint32_t i;
+
+	if (!w)
+		return;
+
+	pthread_mutex_lock(&w->mtx);
+	w->stop = true;
+	(void)pthread_cond_signal(&w->cond);
+	pthread_mutex_unlock(&w->mtx);
+
+	if (w->started)
+		(void)pthread_join(w->thread, NULL);
+
+	opq_clear(&w->queue);
+	for (i = 0; i < w->npreload; ++i)
+		cl_rec_reset(&w->preload[i]);
+	free(w->preload);
+
+	(void)pthread_cond_destroy(&w->cond);
+	(void)pthread_mutex_destroy(&w->mtx);
+	free(w->path);
+	free(w);
+}
+
+
+static int enqueue(struct clw *w, const struct cl_rec *r, enum op_kind k)
+{
+	struct op *op;
+	int err;
+
+	if (!w || !r)
+		return EINVAL;
+
+	op = calloc(1, sizeof(*op));
+	if (!op)
+		return ENOMEM;
+
+	err = cl_rec_copy(&op->rec, r);
+	if (err) {
+		free(op);
+		return err;
+	}
+	op->kind = k;
+
+	pthread_mutex_lock(&w->mtx);
+	if (w->memory_only) {
+		pthread_mutex_unlock(&w->mtx);
+		op_free(op);
+		return 0;
+	}
+	opq_append(&w->queue, op);
+	w->st.queued = w->queue.n;
+	/* wake the writer only when the queue was empty: it collects
+	 * whatever follows for CLW_BATCH_MS before writing */
+	if (w->queue.n == 1)
+		(void)pthread_cond_signal(&w->cond);
+	pthread_mutex_unlock(&w->mtx);
+
+	return 0;
+}
+
+
+int clw_put(struct clw *w, const struct cl_rec *r)
+{
+	return enqueue(w, r, OP_PUT);
+}
+
+
+int clw_block(struct clw *w, const struct cl_rec *r)
+{
+	return enqueue(w, r, OP_BLOCK);
+}
+
+
+void clw_set_memory_only(struct clw *w, bool on)
+{
+	if (!w)
+		return;
+
+	pthread_mutex_lock(&w->mtx);
+	w->memory_only = on;
+	w->st.memory_only = on;
+	w->kick = true;
+	(void)pthread_cond_signal(&w->cond);
+	pthread_mutex_unlock(&w->mtx);
+}
+
+
+void clw_kick(struct clw *w)
+{
+	if (!w)
+		return;
+
+	pthread_mutex_lock(&w->mtx);
+	w->kick = true;
+	(void)pthread_cond_signal(&w->cond);
+	pthread_mutex_unlock(&w->mtx);
+}
+
+
+void clw_stats(struct clw *w, struct clw_stats *st)
+{
+	if (!w || !st)
+		return;
+
+	pthread_mutex_lock(&w->mtx);
+	*st = w->st;
+	st->queued = w->queue.n;
+	pthread_mutex_unlock(&w->mtx);
+}
+
+
+/* Wait until nothing is queued or held (tests, shutdown) */
+bool clw_idle(struct clw *w, int timeout_ms)
+{
+	struct clw_stats st;
+	int i;
+
+	for (i = 0; i <= timeout_ms; i += 5) {
+		clw_stats(w, &st);
+		if (!st.queued && !st.held && (st.open || st.memory_only))
+			return true;
+		(void)nanosleep(&(struct timespec){0, 5000000}, NULL);
+	}
+
+	return false;
+}
+
+
+int clw_take_preload(struct clw *w, struct cl_rec **recv, uint32_t *n)
+{
+	if (!w || !recv || !n)
+		return EINVAL;
+
+	pthread_mutex_lock(&w->mtx);
+	*recv = w->preload;
+	*n = w->npreload;
+	w->preload = NULL;
+	w->npreload = 0;
+	pthread_mutex_unlock(&w->mtx);
+
+	return *recv ? 0 : ENOENT;
+}
