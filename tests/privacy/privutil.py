@@ -32,17 +32,6 @@ def canaries():
     }
 
 
-def crash_module_ready():
-    """The crash reporter is a real one (issue 5 merged), not a stub."""
-    src = os.path.join(harness.SRC, "modules", "octasip_crash")
-    return os.path.exists(os.path.join(src, "redact.c"))
-
-
-def calllog_module_ready():
-    src = os.path.join(harness.SRC, "modules", "octasip_calllog")
-    return os.path.exists(os.path.join(src, "cl_db.c"))
-
-
 def read_bytes(path):
     try:
         with open(path, "rb") as f:
@@ -127,8 +116,7 @@ def canary_scenario(tc):
     # permission changes
     octasip("perm", "set", "contacts", "deny", profile=a.profile, env=env)
     octasip("perm", "set", "contacts", "allow", profile=a.profile, env=env)
-    if crash_module_ready():
-        octasip("crash", "consent", "give", profile=a.profile, env=env)
+    octasip("crash", "consent", "give", profile=a.profile, env=env)
 
     a.start(env=env)
     b.start(env=env)
@@ -153,12 +141,11 @@ def canary_scenario(tc):
     a.start(env=env)
     places.update({"proc:" + k: v for k, v in
                    proc_strings(a.proc.pid).items()})
-    if crash_module_ready():
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline and not any(
-                n.endswith(".json") and len(n) == 37
-                for n in os.listdir(a.path("crash"))):
-            time.sleep(0.05)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and not any(
+            n.endswith(".json") and len(n) == 37
+            for n in os.listdir(a.path("crash"))):
+        time.sleep(0.05)
     tc.assertEqual(a.stop(), 0)
 
     # the export

@@ -70,15 +70,14 @@ class TestPExport1(harness.TestCase):
         self.assertTrue(any("erin@example.org" in c
                             for c in doc["contacts"]))
 
-        if privutil.calllog_module_ready():
-            con = sqlite3.connect("file:%s?mode=ro" %
-                                  a.path("calllog.db"), uri=True)
-            n = con.execute("SELECT count(*) FROM calls").fetchone()[0]
-            con.close()
-            self.assertGreaterEqual(n, 1)
-            self.assertEqual(len(doc["call_log"]["calls"]), n)
-            self.assertEqual(doc["call_log"]["calls"][0]["peer_uri"],
-                             b.aor)
+        con = sqlite3.connect("file:%s?mode=ro" %
+                              a.path("calllog.db"), uri=True)
+        n = con.execute("SELECT count(*) FROM calls").fetchone()[0]
+        con.close()
+        self.assertGreaterEqual(n, 1)
+        self.assertEqual(len(doc["call_log"]["calls"]), n)
+        self.assertEqual(doc["call_log"]["calls"][0]["peer_uri"],
+                         b.aor)
 
         with open(a.path("permissions.audit")) as f:
             audit = [ln for ln in f.read().splitlines() if ln]

@@ -32,16 +32,14 @@ class TestPIdent1(harness.TestCase):
         # the canaries did reach baresip (and the call log and export)
         for key in ("number", "name"):
             self.assertIn("log:alice", privutil.hits(places, c[key]))
-            if privutil.calllog_module_ready():
-                self.assertTrue(privutil.hits(
-                    places, c[key], lambda k: k.startswith("export:")))
+            self.assertTrue(privutil.hits(
+                places, c[key], lambda k: k.startswith("export:")))
         self.assertIn("profile:permissions.audit", places)
-        if privutil.crash_module_ready():
-            self.assertTrue([k for k in places
-                             if re.match(r"profile:crash/[0-9a-f]{32}"
-                                         r"\.json$", k)],
-                            "the crash left no report: %s" %
-                            sorted(places))
+        self.assertTrue([k for k in places
+                         if re.match(r"profile:crash/[0-9a-f]{32}"
+                                     r"\.json$", k)],
+                        "the crash left no report: %s" %
+                        sorted(places))
 
 
 if __name__ == "__main__":

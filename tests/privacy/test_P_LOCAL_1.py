@@ -21,9 +21,8 @@ class TestPLocal1(harness.TestCase):
                 "%s written outside the profile" % key)
         # and inside it they are (the sweep is not vacuous)
         self.assertIn("log:alice", privutil.hits(places, c["number"]))
-        if privutil.calllog_module_ready():
-            self.assertTrue(privutil.hits(
-                places, c["number"], lambda k: k.startswith("profile:")))
+        self.assertTrue(privutil.hits(
+            places, c["number"], lambda k: k.startswith("profile:")))
 
 
 if __name__ == "__main__":

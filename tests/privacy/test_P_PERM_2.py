@@ -57,8 +57,7 @@ class TestPPerm2(harness.TestCase):
         self.assertEqual([n for n in os.listdir(a.path("crash"))
                           if n != "consent"], [])
         self.assertEqual(glob.glob(a.path("*.wav")), [])
-        if privutil.calllog_module_ready():
-            self.assertGreaterEqual(rows(b.path("calllog.db")), 1)
+        self.assertGreaterEqual(rows(b.path("calllog.db")), 1)
 
 
 if __name__ == "__main__":

@@ -65,8 +65,7 @@ class TestPWipe1(harness.TestCase):
                    a.path("vault.bak"), "vault.key": a.path("vault.key"),
                    "audit": a.path("permissions.audit"),
                    "report": report[0]}
-        if privutil.calllog_module_ready():
-            victims["calllog.db"] = a.path("calllog.db")
+        victims["calllog.db"] = a.path("calllog.db")
         before = {}
         for k, p in victims.items():
             with open(p, "rb") as f:
