@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #include <sodium.h>
@@ -27,16 +28,6 @@ static double now_ms(void)
 	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
 
 	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-
-static long maxrss_kb(void)
-{
-	struct rusage ru;
-
-	(void)getrusage(RUSAGE_SELF, &ru);
-
-	return ru.ru_maxrss;
 }
 
 
@@ -85,25 +76,59 @@ static int make_db(const char *path, int rows)
 }
 
 
+/* Exports in a child process; returns its peak RSS (KiB) */
+static long export_child(const struct export_opt *o, const char *out,
+			 unsigned *calls, double *ms)
+{
+	struct export_result r;
+	struct rusage ru;
+	int status, pfd[2];
+	double t0;
+	pid_t pid;
+
+	if (pipe(pfd))
+		return -1;
+	t0 = now_ms();
+	pid = fork();
+	if (pid == 0) {
+		FILE *f = fopen(out, "w");
+
+		if (!f || export_write(f, o, &r))
+			_exit(1);
+		(void)fclose(f);
+		(void)write(pfd[1], &r.calls, sizeof(r.calls));
+		_exit(0);
+	}
+	(void)close(pfd[1]);
+	if (pid < 0 || wait4(pid, &status, 0, &ru) != pid || status ||
+	    read(pfd[0], calls, sizeof(*calls)) != sizeof(*calls)) {
+		(void)close(pfd[0]);
+		return -1;
+	}
+	*ms = now_ms() - t0;
+	(void)close(pfd[0]);
+
+	return ru.ru_maxrss;
+}
+
+
 int main(int argc, char **argv)
 {
 	int rows = argc > 1 ? atoi(argv[1]) : 100000;
 	char dir[] = "/tmp/octasip-bench-privacy-XXXXXX";
 	char db[256], out[256], big[256], cmd[300], msg[256];
-	struct export_result r;
 	struct export_opt o;
 	struct keysrc_opt ko;
-	double t0, t1;
-	long rss0, rss1;
-	FILE *f;
-	int fd;
+	const int sizes[2] = {1000, rows};
+	double t0, t1, ms;
+	unsigned calls;
+	long rss;
+	int fd, k;
 
 	if (sodium_init() < 0 || !mkdtemp(dir))
 		return 1;
 	(void)snprintf(db, sizeof(db), "%s/calllog.db", dir);
 	(void)snprintf(out, sizeof(out), "%s/export.json", dir);
-	if (make_db(db, rows))
-		return 1;
 
 	memset(&ko, 0, sizeof(ko));
 	ko.profile = dir;
@@ -112,18 +137,17 @@ int main(int argc, char **argv)
 	o.profile = dir;
 	o.ko = &ko;
 
-	/* a small export first: the baseline memory */
-	rss0 = maxrss_kb();
-	f = fopen(out, "w");
-	t0 = now_ms();
-	if (!f || export_write(f, &o, &r))
-		return 1;
-	(void)fclose(f);
-	t1 = now_ms();
-	rss1 = maxrss_kb();
-	(void)printf("export: %u call-log rows in %.0f ms (%.0f rows/s),"
-		     " max RSS %ld KiB before, %ld KiB after\n", r.calls,
-		     t1 - t0, r.calls / ((t1 - t0) / 1e3), rss0, rss1);
+	for (k = 0; k < 2; ++k) {
+		(void)unlink(db);
+		if (make_db(db, sizes[k]))
+			return 1;
+		rss = export_child(&o, out, &calls, &ms);
+		if (rss < 0)
+			return 1;
+		(void)printf("export: %u call-log rows in %.0f ms (%.0f rows/s),"
+			     " peak RSS %ld KiB\n", calls, ms,
+			     calls / (ms / 1e3), rss);
+	}
 
 	t0 = now_ms();
 	if (shred_sqlite(db, msg, sizeof(msg)))
