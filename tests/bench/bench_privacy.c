@@ -54,7 +54,8 @@ static int make_db(const char *path, int rows)
 				 " VALUES (?1, 'sip:me@example.org',"
 				 " 'incoming', 'answered',"
 				 " 'sip:+441632960123@example.org',"
-				 " 'A \"quoted\" name \xc3\xa9', ?2, ?2 + 1000,"
+				 " 'A \"quoted\" name \xc3\xa9', ?2,"
+				 " ?2 + 1000,"
 				 " ?2 + 61000, 60000, 200,"
 				 " 'Connection reset by peer', 'srtp')", -1,
 				 &st, NULL);
@@ -144,8 +145,8 @@ int main(int argc, char **argv)
 		rss = export_child(&o, out, &calls, &ms);
 		if (rss < 0)
 			return 1;
-		(void)printf("export: %u call-log rows in %.0f ms (%.0f rows/s),"
-			     " peak RSS %ld KiB\n", calls, ms,
+		(void)printf("export: %u call-log rows in %.0f ms"
+			     " (%.0f rows/s), peak RSS %ld KiB\n", calls, ms,
 			     calls / (ms / 1e3), rss);
 	}
 

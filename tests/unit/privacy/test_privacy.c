@@ -329,7 +329,8 @@ static void make_calllog(const char *path, int rows, const char *name)
 			   " INTEGER NOT NULL, duration_ms INTEGER,"
 			   " extra BLOB, score REAL);"
 			   "CREATE TABLE meta (k TEXT PRIMARY KEY, v BLOB);"
-			   "INSERT INTO meta VALUES ('hash_key', x'00112233');",
+			   "INSERT INTO meta VALUES ('hash_key',"
+			   " x'00112233');",
 			   NULL, NULL, NULL);
 	UT_EQ_INT(sqlite3_prepare_v2(db, "INSERT INTO calls (call_id,"
 				     " account, direction, status, peer_uri,"
