@@ -3,7 +3,8 @@
  *
  * The event loop only copies a record and appends it to a queue
  * (clw_put: a malloc, a mutex, and a signal only when the queue was
- * empty).  The writer gathers what arrives within CLW_BATCH_MS and  One thread owns calllog.db:
+ * empty).  The writer gathers what arrives within CLW_BATCH_MS and
+ * writes it in one transaction.  One thread owns calllog.db:
  * it opens it (recovering a corrupt file), marks calls left in_progress
  * by a dead process as interrupted, applies retention at start and every
  * retention interval, and writes each batch in one transaction.

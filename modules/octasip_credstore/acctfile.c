@@ -181,7 +181,8 @@ int acct_parse(const char *line, size_t len, char *out, size_t outsz,
 		}
 
 		if (*p != ';') {
-			olog_errf(errbuf, errsz, "unexpected '%c' after '>'", *p);
+			olog_errf(errbuf, errsz,
+			     "unexpected '%c' after '>'", *p);
 			return EBADMSG;
 		}
 

@@ -80,7 +80,8 @@ int passphrase_read(int fd, bool tty, const char *prompt, char *buf,
 	if (fd >= 0) {
 		err = read_line(fd, buf, sz, &n);
 		if (err) {
-			olog_errf(errbuf, errsz, "cannot read the passphrase from"
+			olog_errf(errbuf, errsz,
+			     "cannot read the passphrase from"
 			     " fd %d: %s", fd, strerror(err));
 			return err;
 		}
@@ -103,7 +104,8 @@ int passphrase_read(int fd, bool tty, const char *prompt, char *buf,
 	if (tcgetattr(tfd, &old) != 0) {
 		err = errno;
 		(void)close(tfd);
-		olog_errf(errbuf, errsz, "cannot prompt for the passphrase: %s",
+		olog_errf(errbuf, errsz,
+		     "cannot prompt for the passphrase: %s",
 		     strerror(err));
 		return err;
 	}
@@ -145,7 +147,8 @@ static int kdf(const struct vault_hdr *hdr, const char *pass,
 	if (hdr->kdf != VAULT_KDF_ARGON2ID13 ||
 	    hdr->opslimit < OPS_MIN || hdr->opslimit > OPS_MAX ||
 	    hdr->memlimit < MEM_MIN || hdr->memlimit > MEM_MAX) {
-		olog_errf(errbuf, errsz, "the vault's KDF parameters are out of"
+		olog_errf(errbuf, errsz,
+		     "the vault's KDF parameters are out of"
 		     " range (corrupt header?)");
 		return EBADMSG;
 	}
@@ -294,7 +297,8 @@ static int systemd_path(const struct keysrc_opt *o, char *buf, size_t sz,
 	int n;
 
 	if (!o->cred_dir || !*o->cred_dir) {
-		olog_errf(errbuf, errsz, "the vault key is a systemd credential,"
+		olog_errf(errbuf, errsz,
+		     "the vault key is a systemd credential,"
 		     " but $CREDENTIALS_DIRECTORY is not set (run baresip"
 		     " as a service with LoadCredentialEncrypted=%s:...)",
 		     name);
@@ -430,7 +434,8 @@ int keysrc_new(enum keysrc ks, const struct keysrc_opt *o,
 			return ENAMETOOLONG;
 		err = fio_write_atomic(path, key, VAULT_KEY_LEN, 0600);
 		if (err)
-			olog_errf(errbuf, errsz, "cannot write key file %s: %s",
+			olog_errf(errbuf, errsz,
+			     "cannot write key file %s: %s",
 			     path, strerror(err));
 		return err;
 

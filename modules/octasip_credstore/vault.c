@@ -228,20 +228,23 @@ static int hdr_decode(const uint8_t *buf, size_t len, const char *name,
 	uint32_t ctlen;
 
 	if (len < sizeof(magic) || memcmp(buf, magic, sizeof(magic))) {
-		olog_errf(errbuf, errsz, "%s is not an OctaSIP vault (bad magic);"
+		olog_errf(errbuf, errsz,
+		     "%s is not an OctaSIP vault (bad magic);"
 		     " it was left as it is", name);
 		return EBADMSG;
 	}
 
 	if (len < VAULT_HDR_LEN) {
-		olog_errf(errbuf, errsz, "%s is truncated (%zu bytes, the header"
+		olog_errf(errbuf, errsz,
+		     "%s is truncated (%zu bytes, the header"
 		     " alone is %d); restore it from %s.bak", name, len,
 		     VAULT_HDR_LEN, name);
 		return EBADMSG;
 	}
 
 	if (buf[OFF_VERSION] > VAULT_VERSION) {
-		olog_errf(errbuf, errsz, "%s has vault format version %u, newer"
+		olog_errf(errbuf, errsz,
+		     "%s has vault format version %u, newer"
 		     " than this OctaSIP reads (%d); upgrade OctaSIP", name,
 		     buf[OFF_VERSION], VAULT_VERSION);
 		return ENOTSUP;
@@ -400,7 +403,8 @@ int vault_decode(struct vault **vp, const uint8_t *buf, size_t len,
 
 	vault_key_check(check, key);
 	if (sodium_memcmp(check, buf + OFF_CHECK, CHECK_LEN)) {
-		olog_errf(errbuf, errsz, "cannot open %s: wrong %s (the key does"
+		olog_errf(errbuf, errsz,
+		     "cannot open %s: wrong %s (the key does"
 		     " not match this vault)", name,
 		     hdr.keysrc == KEYSRC_PASSPHRASE ? "passphrase" : "key");
 		err = EKEYREJECTED;
@@ -582,7 +586,8 @@ int vault_save(const struct vault *v, const char *path, bool keep_bak,
 
 	err = fio_write_atomic(path, buf, len, 0600);
 	if (err) {
-		olog_errf(errbuf, errsz, "cannot write vault %s: %s (the previous"
+		olog_errf(errbuf, errsz,
+		     "cannot write vault %s: %s (the previous"
 		     " vault is unchanged)", path, strerror(err));
 		goto out;
 	}

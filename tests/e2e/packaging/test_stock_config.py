@@ -3,14 +3,16 @@ four documented OctaSIP lines, run as plain /usr/bin/baresip -f DIR (no
 launcher).  The modules load in the documented order and a call works.
 
 Runs from the build tree under ctest, and against the installed package
-in scripts/package-test (OCTASIP_INSTALLED=1).  Call log rows, vault
-passwords and the policy in this setup: add the checks to
-call_test below as those areas land (see
-docs/packaging.md).
+in scripts/package-test (OCTASIP_INSTALLED=1).  "Working" is checked
+for each module in this setup: the call log records the calls, the
+credential store reads the vault `octasip -d DIR account add` wrote, and
+the policy's fraud guard blocks a deny-listed number (logged as blocked).
 """
 
+import os
 import re
 import shutil
+import sqlite3
 import harness
 import stockcfg
 from stockcfg import StockBaresip
@@ -56,6 +58,12 @@ class StockConfigTest(harness.TestCase):
         perms = {"microphone": "allow"}
         a = StockBaresip(self, "alice", self.root, perms, source)
         b = StockBaresip(self, "bob", self.root, perms, source)
+        # policy: a deny-listed premium number (only this key is added)
+        with open(os.path.join(a.dir, "config"), "a") as f:
+            f.write("octasip_policy_deny_prefixes\t1900\n")
+        # credential store: a secret for alice's existing account line
+        harness.octasip("account", "add", a.aor, "--password-stdin",
+                        profile=a.dir, stdin="stock-config-secret\n")
         a.start()
         b.start()
 
@@ -71,14 +79,33 @@ class StockConfigTest(harness.TestCase):
             self.assertEqual(pos, sorted(pos), log)
             self.assertNotRegex(log, r"module octasip_\S+: ", log)
 
+        ok, data = a.ctrl.command("credstore_status")
+        self.assertTrue(ok, data)
+        self.assertRegex(data, r"secret from vault")
+        self.assertNotIn("stock-config-secret", data)
+
         harness.call(a, b)
         b.wait_event("CALL_RTPESTAB")
         a.command("hangup")
         a.wait_event("CALL_CLOSED")
         b.wait_event("CALL_CLOSED")
 
+        n = len(a.ctrl.events)
+        a.command("dial", "sip:+19005550100@127.0.0.1:%d" % b.sip_port)
+        ev = a.wait_event("CALL_CLOSED", start=n)
+        self.assertIn("octasip blocked", ev.get("param", ""))
+
         self.assertEqual(a.stop(), 0)
         self.assertEqual(b.stop(), 0)
+
+        rows = {}
+        for inst in (a, b):
+            con = sqlite3.connect(os.path.join(inst.dir, "calllog.db"))
+            rows[inst.name] = [r[0] for r in con.execute(
+                "SELECT status FROM calls ORDER BY id")]
+            con.close()
+        self.assertEqual(rows["alice"], ["answered", "blocked"])
+        self.assertEqual(rows["bob"], ["answered"])
 
 
 if __name__ == "__main__":
