@@ -91,6 +91,19 @@ def octasip(*args, profile=None, stdin=None, env=None, check=True,
     return p
 
 
+def sanitizer_env():
+    """For an ASan+UBSan build (scripts/test-asan): the modules baresip
+    loads need the ASan runtime, preloaded from OCTASIP_TEST_PRELOAD;
+    baresip's and libre's own leaks are not ours (detect_leaks=0)."""
+    pre = os.environ.get("OCTASIP_TEST_PRELOAD")
+    if not pre:
+        return {}
+    return {"LD_PRELOAD": pre,
+            "ASAN_OPTIONS": "detect_leaks=0:halt_on_error=1:"
+                            "abort_on_error=1",
+            "UBSAN_OPTIONS": "halt_on_error=1:print_stacktrace=1"}
+
+
 class CtrlError(Exception):
     pass
 
@@ -266,6 +279,7 @@ class Instance:
         """Start baresip through `octasip run --tone`."""
         e = dict(os.environ)
         e.update(env or {})
+        e.update(sanitizer_env())
         logf = open(self.log_path, "ab")
         self.proc = subprocess.Popen(
             [OCTASIP, "-d", self.profile, "run", "--tone", "--",

@@ -1,0 +1,77 @@
+"""valgrind memcheck of baresip with the four OctaSIP modules during
+calls: baresip runs under valgrind (OCTASIP_BARESIP points `octasip run`
+at a wrapper), takes sipp calls, answers every module's commands, and
+quits.  Fails on any memcheck error (invalid access, uninitialised value,
+bad free) and on any leak whose stack passes through OctaSIP code
+(octasip_*.so).  baresip's and libre's own leaks are listed, not failed.
+
+Not a test_*.py: ctest runs it as valgrind.call (label valgrind)."""
+
+import os
+import stat
+import sys
+import unittest
+import xml.etree.ElementTree as ET
+
+import harness
+from test_faults import callee, sipp_calls, wait_rows
+
+WRAPPER = """#!/bin/sh
+exec valgrind --tool=memcheck --leak-check=full --show-leak-kinds=all \\
+    --num-callers=30 --keep-debuginfo=yes --xml=yes --xml-file=%s /usr/bin/baresip "$@"
+"""
+LEAKS = ("Leak_DefinitelyLost", "Leak_IndirectlyLost",
+         "Leak_PossiblyLost")
+
+
+def frames(err):
+    return [(f.findtext("obj") or "", f.findtext("fn") or "")
+            for f in err.iter("frame")]
+
+
+def ours(err):
+    return any("octasip_" in os.path.basename(obj)
+               for obj, _ in frames(err))
+
+
+class Valgrind(harness.TestCase):
+
+    def test_call_under_memcheck(self):
+        if os.environ.get("OCTASIP_TEST_PRELOAD"):
+            raise unittest.SkipTest("not in the ASan build")
+        b = callee(self)
+        xmlf = os.path.join(b.root, "memcheck.xml")
+        wrap = os.path.join(b.root, "baresip-vg")
+        with open(wrap, "w") as f:
+            f.write(WRAPPER % xmlf)
+        os.chmod(wrap, stat.S_IRWXU)
+        b.start(env={"OCTASIP_BARESIP": wrap}, timeout=120)
+        self.assertEqual(sipp_calls(b, 2, hold_ms=500, timeout=120),
+                         (2, 0))
+        wait_rows(b, 2, timeout=60)
+        for cmd in ("calllog", "calllog_stats", "perm", "credstore_status",
+                    "credstore_reload", "octasip_crash"):
+            ok, data = b.command(cmd, timeout=30)
+        self.assertEqual(b.stop(timeout=120), 0)
+
+        root = ET.parse(xmlf).getroot()
+        errors = root.findall("error")
+        bad, theirs = [], []
+        for e in errors:
+            kind = e.findtext("kind")
+            text = (e.findtext("what") or
+                    e.findtext("xwhat/text") or "") + "\n  " + \
+                "\n  ".join("%s %s" % (fn, os.path.basename(o))
+                            for o, fn in frames(e)[:12])
+            if kind in LEAKS and not ours(e):
+                theirs.append(text)
+            elif kind in LEAKS or kind != "Leak_StillReachable":
+                bad.append("%s: %s" % (kind, text))
+        if theirs:
+            sys.stderr.write("%d leak record(s) outside OctaSIP (baresip,"
+                             " libre)\n" % len(theirs))
+        self.assertEqual(bad, [], "\n\n".join(bad))
+
+
+if __name__ == "__main__":
+    harness.main()
