@@ -94,13 +94,17 @@ def octasip(*args, profile=None, stdin=None, env=None, check=True,
 def sanitizer_env():
     """For an ASan+UBSan build (scripts/test-asan): the modules baresip
     loads need the ASan runtime, preloaded from OCTASIP_TEST_PRELOAD;
-    baresip's and libre's own leaks are not ours (detect_leaks=0)."""
+    baresip's and libre's own leaks are not ours (detect_leaks=0); fatal
+    signals are left to octasip_crash's handler (handle_segv=0 ...), and
+    an ASan report aborts, which that handler then reports too."""
     pre = os.environ.get("OCTASIP_TEST_PRELOAD")
     if not pre:
         return {}
     return {"LD_PRELOAD": pre,
             "ASAN_OPTIONS": "detect_leaks=0:halt_on_error=1:"
-                            "abort_on_error=1",
+                            "abort_on_error=1:handle_segv=0:"
+                            "handle_sigbus=0:handle_sigfpe=0:"
+                            "handle_sigill=0",
             "UBSAN_OPTIONS": "halt_on_error=1:print_stacktrace=1"}
 
 

@@ -43,9 +43,13 @@ class VaultSigterm(harness.TestCase):
             cmd = [STRACE, "-f", "-qq", "-o", "/dev/null", "-e",
                    "trace=fsync", "-e", "inject=fsync:delay_enter=%d" %
                    (FSYNC_DELAY_MS * 1000)] + cmd
+        env = dict(os.environ)
+        if STRACE:
+            # LeakSanitizer cannot run under ptrace (ASan build)
+            env["ASAN_OPTIONS"] = "detect_leaks=0:halt_on_error=1"
         p = subprocess.Popen(cmd, stdin=subprocess.PIPE,
                              stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True)
+                             stderr=subprocess.PIPE, text=True, env=env)
         if not STRACE:
             return p, p.pid
         kids = "/proc/%d/task/%d/children" % (p.pid, p.pid)
