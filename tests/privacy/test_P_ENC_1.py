@@ -9,11 +9,12 @@ both sides report SRTP secure (CALL_MENC); both call-log rows are
 `answered` with encryption `srtp-mand`.
 
 Refused: carol (encryption required, plain account) dials dave (plain):
-the call ends before any response (dave sees it CANCELled) with `octasip blocked: encryption
-required (account mediaenc=none)` and dave never gets to an established
-call; dave dials carol: 488.  carol's call log holds both calls as
-`blocked` with that rule, one row per call; carol reported at start that her account is
-neither TLS nor encrypted."""
+the call ends before any response (dave sees it CANCELled) with
+`octasip blocked: encryption required (account mediaenc=none)`; dave
+dials carol: 488; neither gets to an established call.  carol's call log
+holds both calls as `blocked` with that rule, exactly one row per call;
+carol reported at start that her account is neither TLS nor
+encrypted."""
 
 import re
 
