@@ -1,22 +1,22 @@
 """P-ACCT-1: you can add and remove accounts at any time, also while
 baresip runs; a removed account's line and vault record (with its
-password) are deleted at once, and the vault backup loses it at the next
-change of the vault; removing an unknown account is a one-line error
-that changes nothing.
+password) are deleted at once, from the vault and from its backup, and a
+running baresip drops the account; removing an unknown account is a
+one-line error that changes nothing.
 
 With alice's baresip running:
 - `account add carol --password-stdin`: the running baresip reloads the
   vault and creates carol's account (`/credstore_status`: secret from
   vault); `account list` and the export show carol.
 - `account remove carol`: the running baresip reloads the vault (0
-  records, carol no longer has a secret from it); carol's accounts line
+  records) and deletes carol's account (uadel); carol's accounts line
   is gone; the vault, read through the CLI (`account list`, `vault
-  status`, `data export`), has no record of carol; baresip keeps running.
+  status`, `data export`), has no record of carol, and neither has
+  vault.bak (read through the CLI in a copy of the profile where it
+  takes the vault's place); baresip keeps running.
 - `account remove` of an unknown AOR: exit 1, one line on stderr, no
   output, accounts, vault and vault.bak unchanged byte for byte.
-- after the next change (adding dave), vault.bak, read through the CLI
-  in a copy of the profile where it takes the vault's place, has no
-  carol either."""
+"""
 
 import json
 import os
@@ -75,15 +75,17 @@ class TestPAcct1(harness.TestCase):
                       profile=a.profile).stdout
         self.assertIn("removed %s" % carol, out)
         self.assertIn("running baresip: vault reloaded", out)
+        self.assertIn("running baresip: account deleted", out)
         st = self.status(a)
         self.assertRegex(st, r"(?m)^records: 0$")
-        self.assertNotRegex(st, r"carol@\S+: secret from vault")
+        self.assertNotIn("carol@", st)
         self.assertNotIn("carol", read(a.path("accounts")).decode())
         lst, recs, accts = self.vault_aors(a.profile)
         self.assertNotIn("carol", lst)
         self.assertEqual(recs, [])
         self.assertNotIn(carol, accts)
         self.assertIn(a.aor, accts)
+        self.assertEqual(self.bak_aors(a), ([], ""))
 
         # unknown AOR: one clear line, nothing changed
         before = {n: read(a.path(n)) for n in ("accounts", "vault",
@@ -95,20 +97,20 @@ class TestPAcct1(harness.TestCase):
         self.assertRegex(p.stderr, r"\Aoctasip: no account "
                          r"sip:nobody@127\.0\.0\.1:9\b[^\n]*\n\Z")
         self.assertEqual({n: read(a.path(n)) for n in before}, before)
-
-        # the next change: vault.bak (the previous vault) has no carol
-        octasip("account", "add", "sip:dave@127.0.0.1:%d" % a.sip_port,
-                "--password-stdin", profile=a.profile,
-                stdin="DaveSecret-k27\n")
-        self.assertRegex(self.status(a), r"(?m)^records: 1$")
         self.assertEqual(a.stop(), 0)
-        copy = os.path.join(a.root, "bak-copy")
-        shutil.copytree(a.profile, copy)
+
+    def bak_aors(self, inst):
+        """Records and "carol" mentions of vault.bak, read by the CLI in a
+        copy of the profile where the backup takes the vault's place."""
+        copy = os.path.join(inst.root, "bak-copy")
+        shutil.rmtree(copy, ignore_errors=True)
+        shutil.copytree(inst.profile, copy,
+                        ignore=shutil.ignore_patterns(".modules"))
         os.replace(os.path.join(copy, "vault.bak"),
                    os.path.join(copy, "vault"))
         lst, recs, accts = self.vault_aors(copy)
-        self.assertEqual(recs, [])
-        self.assertNotIn("carol", lst)
+        shutil.rmtree(copy, ignore_errors=True)
+        return recs, "carol" if "carol" in lst else ""
 
 
 if __name__ == "__main__":
