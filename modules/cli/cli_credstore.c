@@ -85,20 +85,6 @@ static int cs_setup(struct cs *cs, const struct cli_ctx *ctx)
 }
 
 
-static int fd_arg(const char *s, int *fdp)
-{
-	char *end;
-	long v = strtol(s, &end, 10);
-
-	if (*s == '\0' || *end || v < 0 || v > 65535)
-		return cli_err("not a file descriptor: %s", s);
-
-	*fdp = (int)v;
-
-	return 0;
-}
-
-
 /* Common options; returns the index of the first other argument, or -1 */
 static int cs_opts(struct cs *cs, int argc, char **argv, int first,
 		   const char **posv, int posmax, int *posc)
@@ -113,11 +99,11 @@ static int cs_opts(struct cs *cs, int argc, char **argv, int first,
 		bool more = i + 1 < argc;
 
 		if (!strcmp(a, "--passphrase-fd") && more) {
-			if (fd_arg(argv[++i], &cs->ko.pass_fd))
+			if (cli_fd_arg(argv[++i], &cs->ko.pass_fd))
 				return -1;
 		}
 		else if (!strcmp(a, "--new-passphrase-fd") && more) {
-			if (fd_arg(argv[++i], &cs->new_pass_fd))
+			if (cli_fd_arg(argv[++i], &cs->new_pass_fd))
 				return -1;
 		}
 		else if (!strcmp(a, "--to") && more) {
