@@ -28,11 +28,13 @@ typedef int (cli_cmd_h)(int argc, char **argv, struct cli_ctx *ctx);
 int cli_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int cli_usage_err(const char *cmd, const char *usage);
 int cli_profile_require(const struct cli_ctx *ctx);
+int cli_fd_arg(const char *s, int *fdp);
 
 /* cli_profile.c */
 int cli_init(int argc, char **argv, struct cli_ctx *ctx);
 int cli_run(int argc, char **argv, struct cli_ctx *ctx);
 int cli_profile_seed(const struct cli_ctx *ctx, bool quiet);
+int cli_profile_areas_init(const struct cli_ctx *ctx);
 int cli_modules_prepare(const struct cli_ctx *ctx, char *moddir,
 			size_t sz);
 int cli_baresip_path(char *buf, size_t sz);

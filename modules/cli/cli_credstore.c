@@ -85,20 +85,6 @@ static int cs_setup(struct cs *cs, const struct cli_ctx *ctx)
 }
 
 
-static int fd_arg(const char *s, int *fdp)
-{
-	char *end;
-	long v = strtol(s, &end, 10);
-
-	if (*s == '\0' || *end || v < 0 || v > 65535)
-		return cli_err("not a file descriptor: %s", s);
-
-	*fdp = (int)v;
-
-	return 0;
-}
-
-
 /* Common options; returns the index of the first other argument, or -1 */
 static int cs_opts(struct cs *cs, int argc, char **argv, int first,
 		   const char **posv, int posmax, int *posc)
@@ -113,11 +99,11 @@ static int cs_opts(struct cs *cs, int argc, char **argv, int first,
 		bool more = i + 1 < argc;
 
 		if (!strcmp(a, "--passphrase-fd") && more) {
-			if (fd_arg(argv[++i], &cs->ko.pass_fd))
+			if (cli_fd_arg(argv[++i], &cs->ko.pass_fd))
 				return -1;
 		}
 		else if (!strcmp(a, "--new-passphrase-fd") && more) {
-			if (fd_arg(argv[++i], &cs->new_pass_fd))
+			if (cli_fd_arg(argv[++i], &cs->new_pass_fd))
 				return -1;
 		}
 		else if (!strcmp(a, "--to") && more) {
@@ -265,19 +251,29 @@ static int cs_open(struct cs *cs, bool create, struct vault **vp)
 }
 
 
-static int cs_save(struct cs *cs, struct vault *v)
+/*
+ * keep_bak: the previous vault becomes vault.bak.  Without it (account
+ * remove) vault.bak gets the new content too, so a removed secret is left
+ * in neither file.
+ */
+static int cs_save(struct cs *cs, struct vault *v, bool keep_bak)
 {
 	char msg[1024] = "";
 
-	if (vault_save(v, cs->vault, true, msg, sizeof(msg)))
+	if (vault_save(v, cs->vault, keep_bak, msg, sizeof(msg)))
 		return cli_err("%s", msg);
 
 	return vault_verify(cs, v);
 }
 
 
-/* Tell a running baresip (ctrl_tcp) to reload; quiet if none runs */
-static void notify_running(struct cs *cs, const char *newline)
+/*
+ * Tell a running baresip (ctrl_tcp) to reload; quiet if none runs.
+ * newline: an accounts line to create (uanew); delaor: the AOR of an
+ * account to delete (uadel), so a removed account stops at once.
+ */
+static void notify_running(struct cs *cs, const char *newline,
+			   const char *delaor)
 {
 	char val[256], msg[1024];
 	struct ctrl c;
@@ -303,6 +299,11 @@ static void notify_running(struct cs *cs, const char *newline)
 	if (newline && ctrl_send(&c, "uanew", newline) == 0 &&
 	    ctrl_wait(&c, "\"response\"", 3000, msg, sizeof(msg)) == 0)
 		(void)printf("running baresip: account added\n");
+
+	if (delaor && ctrl_send(&c, "uadel", delaor) == 0 &&
+	    ctrl_wait(&c, "\"response\"", 3000, msg, sizeof(msg)) == 0 &&
+	    strstr(msg, "\"ok\":true"))
+		(void)printf("running baresip: account deleted\n");
 
 	ctrl_close(&c);
 }
@@ -463,7 +464,7 @@ static int account_add(struct cs *cs, const char *aor)
 		goto out;
 	}
 
-	err = cs_save(cs, v);
+	err = cs_save(cs, v, true);
 	if (err)
 		goto out;
 
@@ -481,7 +482,7 @@ static int account_add(struct cs *cs, const char *aor)
 	(void)printf("%s %s (secret in the vault, key source %s)\n",
 		     have_line ? "updated" : "added", aor,
 		     keysrc_name(v->hdr.keysrc));
-	notify_running(cs, have_line ? NULL : line);
+	notify_running(cs, have_line ? NULL : line, NULL);
 
  out:
 	sodium_free(secret);
@@ -615,7 +616,7 @@ static int account_remove(struct cs *cs, const char *aor)
 	}
 
 	if (in_vault) {
-		err = cs_save(cs, v);
+		err = cs_save(cs, v, false);
 		if (err)
 			goto done;
 	}
@@ -630,7 +631,7 @@ static int account_remove(struct cs *cs, const char *aor)
 	}
 
 	(void)printf("removed %s\n", aor);
-	notify_running(cs, NULL);
+	notify_running(cs, NULL, aor);
 
  done:
 	free(out);
@@ -729,7 +730,7 @@ static int account_import(struct cs *cs, const char *file)
 	}
 
 	/* the vault first, verified; only then the plaintext goes */
-	err = cs_save(cs, v);
+	err = cs_save(cs, v, true);
 	if (err)
 		goto done;
 
@@ -783,7 +784,7 @@ static int account_import(struct cs *cs, const char *file)
 		     " source %s); %s no longer holds any\n", moved,
 		     moved == 1 ? "" : "s", path,
 		     keysrc_name(v->hdr.keysrc), path);
-	notify_running(cs, NULL);
+	notify_running(cs, NULL, NULL);
 
  done:
 	free(out);

@@ -43,20 +43,6 @@
 #include "shred.h"
 
 
-static int fd_arg(const char *s, int *fdp)
-{
-	char *end;
-	long v = strtol(s, &end, 10);
-
-	if (*s == '\0' || *end || v < 0 || v > 65535)
-		return cli_err("not a file descriptor: %s", s);
-
-	*fdp = (int)v;
-
-	return 0;
-}
-
-
 /* The recordings directory (baresip's snd_path), if configured */
 static const char *snd_path(const struct cli_ctx *ctx, char *buf,
 			    size_t sz)
@@ -132,7 +118,7 @@ static int data_export(int argc, char **argv, struct cli_ctx *ctx)
 
 	for (i = 1; i < argc; ++i) {
 		if (!strcmp(argv[i], "--passphrase-fd") && i + 1 < argc) {
-			if (fd_arg(argv[++i], &ko.pass_fd))
+			if (cli_fd_arg(argv[++i], &ko.pass_fd))
 				return 1;
 		}
 		else if (argv[i][0] == '-' && argv[i][1]) {
@@ -345,11 +331,7 @@ static int data_wipe(int argc, char **argv, struct cli_ctx *ctx)
 	/* a working, empty profile: what "octasip init" makes */
 	err = cli_profile_seed(ctx, true);
 	if (!err)
-		err = cli_policy_profile_init(ctx);
-	if (!err)
-		err = cli_calllog_profile_init(ctx);
-	if (!err)
-		err = cli_crash_profile_init(ctx);
+		err = cli_profile_areas_init(ctx);
 	if (err)
 		return cli_err("wiped, but the profile could not be set up"
 			       " again: run 'octasip init'");

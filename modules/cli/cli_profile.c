@@ -188,6 +188,21 @@ int cli_profile_seed(const struct cli_ctx *ctx, bool quiet)
 }
 
 
+/* The state of the areas that have one: permissions, call log, crash/ */
+int cli_profile_areas_init(const struct cli_ctx *ctx)
+{
+	int err;
+
+	err = cli_policy_profile_init(ctx);
+	if (!err)
+		err = cli_calllog_profile_init(ctx);
+	if (!err)
+		err = cli_crash_profile_init(ctx);
+
+	return err;
+}
+
+
 int cli_init(int argc, char **argv, struct cli_ctx *ctx)
 {
 	int err;
@@ -201,11 +216,7 @@ int cli_init(int argc, char **argv, struct cli_ctx *ctx)
 
 	err = cli_credstore_profile_init(ctx);
 	if (!err)
-		err = cli_policy_profile_init(ctx);
-	if (!err)
-		err = cli_calllog_profile_init(ctx);
-	if (!err)
-		err = cli_crash_profile_init(ctx);
+		err = cli_profile_areas_init(ctx);
 	if (err)
 		return err;
 

@@ -60,6 +60,20 @@ int cli_usage_err(const char *cmd, const char *usage)
 }
 
 
+int cli_fd_arg(const char *s, int *fdp)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+
+	if (*s == '\0' || *end || v < 0 || v > 65535)
+		return cli_err("not a file descriptor: %s", s);
+
+	*fdp = (int)v;
+
+	return 0;
+}
+
+
 int cli_profile_require(const struct cli_ctx *ctx)
 {
 	char path[4200];

@@ -272,6 +272,37 @@ static void heartbeat(void *arg)
 }
 
 
+/*
+ * The policy may record an incoming call as blocked (api_blocked()) before
+ * this module has seen the call: the call is then already a row.  A call
+ * whose Call-ID matches a blocked record of this session continues that
+ * row (same ukey) and stays blocked, so it is logged exactly once.
+ */
+static void adopt_blocked(struct cl_rec *rec)
+{
+	uint32_t i;
+
+	if (!rec->call_id)
+		return;
+
+	for (i = 0; i < d.nrecent; ++i) {
+
+		const struct cl_rec *b = &d.recent[i];
+
+		if (!cl_status_is(b, CL_ST_BLOCKED) || !b->call_id ||
+		    strcmp(b->call_id, rec->call_id))
+			continue;
+
+		memcpy(rec->ukey, b->ukey, sizeof(rec->ukey));
+		rec->status = CL_ST_BLOCKED;
+		rec->started_at = b->started_at;
+		rec->sip_code = b->sip_code;
+		(void)cl_rec_set(&rec->reason, b->reason, CL_CAP_TEXT);
+		return;
+	}
+}
+
+
 static struct callrec *callrec_new(struct ua *ua, const struct call *call)
 {
 	struct callrec *cr;
@@ -298,6 +329,8 @@ static struct callrec *callrec_new(struct ua *ua, const struct call *call)
 		mem_deref(cr);
 		return NULL;
 	}
+
+	adopt_blocked(&cr->rec);
 
 	list_append(&d.calls, &cr->le, cr);
 

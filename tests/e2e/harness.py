@@ -280,7 +280,38 @@ class Instance:
 
     # -- process ----------------------------------------------------------
     def start(self, args=(), timeout=15.0, wait_ready=True, env=None):
-        """Start baresip through `octasip run --tone`."""
+        """Start baresip through `octasip run --tone`.
+
+        free_port() can only say a port was free when it looked: if another
+        process took it before baresip bound it ("Address already in use"),
+        the instance moves to new ports and starts again (twice at most)."""
+        for attempt in range(3):
+            try:
+                return self._start(args, timeout, wait_ready, env)
+            except AssertionError:
+                if (attempt == 2 or "Address already in use" not in
+                        self.log() or self.proc.poll() is None):
+                    raise
+                self._forget()
+                self._move_ports()
+
+    def _move_ports(self):
+        old = self.aor
+        self.sip_port = free_port()
+        self.ctrl_port = free_port()
+        self.aor = "sip:%s@127.0.0.1:%d" % (self.name, self.sip_port)
+        self.edit_config({"sip_listen": "127.0.0.1:%d" % self.sip_port,
+                          "ctrl_tcp_listen": "127.0.0.1:%d" %
+                          self.ctrl_port})
+        with open(self.path("accounts")) as f:
+            text = f.read()
+        with open(self.path("accounts"), "w") as f:
+            f.write(text.replace(old, self.aor))
+        with open(self.log_path, "ab") as f:
+            f.write(b"\n[harness: port taken by another process;"
+                    b" restarting on new ports]\n")
+
+    def _start(self, args, timeout, wait_ready, env):
         e = dict(os.environ)
         e.update(env or {})
         e.update(sanitizer_env())
