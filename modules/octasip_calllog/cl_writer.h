@@ -33,7 +33,7 @@
 #include "cl_rec.h"
 
 #define CLW_RETRY_MS       1000
-#define CLW_BATCH_MS         20
+#define CLW_BATCH_MS         2
 #define CLW_MAX_PENDING   50000
 #define CLW_RETENTION_MS  (3600 * 1000)
 
