@@ -69,8 +69,8 @@ class TestLazyLibsecret(harness.TestCase):
         self.reg.wait_log(r"AUTH-OK user=alice ")
         m = maps(inst.proc.pid)
         self.assertIn("octasip_credstore.so", m)
-        self.assertNotIn("libsecret-1", m)
-        self.assertNotIn("libgio-2.0", m)
+        self.assertFalse("libsecret-1" in m, "libsecret is mapped")
+        self.assertFalse("libgio-2.0" in m, "gio is mapped")
         self.assertEqual(inst.stop(), 0)
 
     def test_keyring_vault_loads_libsecret(self):
@@ -79,8 +79,8 @@ class TestLazyLibsecret(harness.TestCase):
         inst.start(env=ks.env)
         self.reg.wait_log(r"AUTH-OK user=alice ")
         m = maps(inst.proc.pid)
-        self.assertIn("libsecret-1", m)
-        self.assertIn("libgio-2.0", m)
+        self.assertTrue("libsecret-1" in m, "libsecret is not mapped")
+        self.assertTrue("libgio-2.0" in m, "gio is not mapped")
         self.assertEqual(inst.stop(), 0)
 
     def test_broken_libsecret_clear_error(self):
