@@ -10,15 +10,20 @@
  * org.freedesktop.secrets has an owner, so a missing daemon is a clear
  * error instead of a D-Bus activation that may start a locked keyring.
  *
+ * libsecret and glib/gio are not linked: every call goes through the
+ * table secretlib_get() fills on first use (secretlib.c), so a process
+ * that never touches the keyring never maps them.  A missing libsecret
+ * is one error naming the package; auto-detection then says "no keyring".
+ *
  * Copyright (C) 2026 OctaSIP developers.  BSD-3-Clause.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <libsecret/secret.h>
 #include <sodium.h>
 #include "keysrc.h"
+#include "secretlib.h"
 
 
 static const SecretSchema schema = {
@@ -35,43 +40,65 @@ static const SecretSchema schema = {
 				      sodium_base64_VARIANT_ORIGINAL)
 
 
-bool keyring_answers(void)
+static const char *bus_address(void)
 {
 	const char *addr = getenv("DBUS_SESSION_BUS_ADDRESS");
+
+	/* without an address glib would try X11 autolaunch */
+	return addr && *addr ? addr : NULL;
+}
+
+
+static bool answers(const struct secretlib *sl, const char *addr)
+{
 	GDBusConnection *bus;
 	GVariant *ret;
 	GError *gerr = NULL;
 	gboolean owned = FALSE;
 
-	/* without an address glib would try X11 autolaunch */
-	if (!addr || !*addr)
-		return false;
-
-	bus = g_dbus_connection_new_for_address_sync(
+	bus = sl->conn_new_sync(
 		addr, G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
 		G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
 		NULL, NULL, &gerr);
 	if (!bus) {
-		g_clear_error(&gerr);
+		sl->clear_error(&gerr);
 		return false;
 	}
 
-	ret = g_dbus_connection_call_sync(
+	/* a GVariantType is its type string (G_VARIANT_TYPE without the
+	 * check, which would be one more glib call) */
+	ret = sl->conn_call_sync(
 		bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
 		"org.freedesktop.DBus", "NameHasOwner",
-		g_variant_new("(s)", "org.freedesktop.secrets"),
-		G_VARIANT_TYPE("(b)"), G_DBUS_CALL_FLAGS_NONE, 3000, NULL,
-		&gerr);
+		sl->variant_new("(s)", "org.freedesktop.secrets"),
+		(const GVariantType *)"(b)", G_DBUS_CALL_FLAGS_NONE, 3000,
+		NULL, &gerr);
 	if (ret) {
-		g_variant_get(ret, "(b)", &owned);
-		g_variant_unref(ret);
+		sl->variant_get(ret, "(b)", &owned);
+		sl->variant_unref(ret);
 	}
-	g_clear_error(&gerr);
+	sl->clear_error(&gerr);
 
-	(void)g_dbus_connection_close_sync(bus, NULL, NULL);
-	g_object_unref(bus);
+	(void)sl->conn_close_sync(bus, NULL, NULL);
+	sl->object_unref(bus);
 
 	return owned;
+}
+
+
+bool keyring_answers(void)
+{
+	const struct secretlib *sl;
+	const char *addr = bus_address();
+
+	/* no session bus: nothing to load */
+	if (!addr)
+		return false;
+
+	if (secretlib_get(&sl, NULL, 0))
+		return false;
+
+	return answers(sl, addr);
 }
 
 
@@ -93,17 +120,40 @@ static int absent(char *errbuf, size_t errsz)
 }
 
 
+/* libsecret loaded and a Secret Service answering, or an error line */
+static int ready(const struct secretlib **slp, char *errbuf, size_t errsz)
+{
+	const char *addr = bus_address();
+	int err;
+
+	if (!addr)
+		return absent(errbuf, errsz);
+
+	err = secretlib_get(slp, errbuf, errsz);
+	if (err)
+		return err;
+
+	if (!answers(*slp, addr))
+		return absent(errbuf, errsz);
+
+	return 0;
+}
+
+
 int keyring_store(const char *profile, const uint8_t *key,
 		  char *errbuf, size_t errsz)
 {
 	char keyid[2 * VAULT_CHECK_LEN + 1], label[512];
 	uint8_t check[VAULT_CHECK_LEN];
+	const struct secretlib *sl;
 	GError *gerr = NULL;
 	char *b64;
 	gboolean ok;
+	int err;
 
-	if (!keyring_answers())
-		return absent(errbuf, errsz);
+	err = ready(&sl, errbuf, errsz);
+	if (err)
+		return err;
 
 	b64 = sodium_malloc(B64_LEN);
 	if (!b64)
@@ -116,17 +166,17 @@ int keyring_store(const char *profile, const uint8_t *key,
 	(void)snprintf(label, sizeof(label), "OctaSIP vault key (%s)",
 		       profile);
 
-	ok = secret_password_store_sync(&schema, SECRET_COLLECTION_DEFAULT,
-					label, b64, NULL, &gerr,
-					"profile", profile, "keyid", keyid,
-					NULL);
+	ok = sl->password_store_sync(&schema, SECRET_COLLECTION_DEFAULT,
+				     label, b64, NULL, &gerr,
+				     "profile", profile, "keyid", keyid,
+				     NULL);
 	sodium_free(b64);
 
 	if (!ok) {
 		(void)snprintf(errbuf, errsz, "cannot store the vault key in"
 			       " the keyring: %s",
 			       gerr ? gerr->message : "unknown error");
-		g_clear_error(&gerr);
+		sl->clear_error(&gerr);
 		return EIO;
 	}
 
@@ -138,23 +188,25 @@ int keyring_lookup(const char *profile, const uint8_t *check,
 		   uint8_t *key, char *errbuf, size_t errsz)
 {
 	char keyid[2 * VAULT_CHECK_LEN + 1];
+	const struct secretlib *sl;
 	GError *gerr = NULL;
 	size_t n = 0;
 	gchar *pw;
-	int err = 0;
+	int err;
 
-	if (!keyring_answers())
-		return absent(errbuf, errsz);
+	err = ready(&sl, errbuf, errsz);
+	if (err)
+		return err;
 
 	keyid_hex(keyid, check);
 
-	pw = secret_password_lookup_sync(&schema, NULL, &gerr,
-					 "profile", profile, "keyid", keyid,
-					 NULL);
+	pw = sl->password_lookup_sync(&schema, NULL, &gerr,
+				      "profile", profile, "keyid", keyid,
+				      NULL);
 	if (gerr) {
 		(void)snprintf(errbuf, errsz, "cannot read the vault key"
 			       " from the keyring: %s", gerr->message);
-		g_clear_error(&gerr);
+		sl->clear_error(&gerr);
 		return EIO;
 	}
 	if (!pw) {
@@ -172,7 +224,7 @@ int keyring_lookup(const char *profile, const uint8_t *check,
 		err = EBADMSG;
 	}
 
-	secret_password_free(pw);    /* wipes it */
+	sl->password_free(pw);    /* wipes it */
 
 	return err;
 }
@@ -181,12 +233,13 @@ int keyring_lookup(const char *profile, const uint8_t *check,
 void keyring_clear(const char *profile, const uint8_t *check)
 {
 	char keyid[2 * VAULT_CHECK_LEN + 1];
+	const struct secretlib *sl;
 
-	if (!keyring_answers())
+	if (ready(&sl, NULL, 0))
 		return;
 
 	keyid_hex(keyid, check);
-	(void)secret_password_clear_sync(&schema, NULL, NULL,
-					 "profile", profile, "keyid", keyid,
-					 NULL);
+	(void)sl->password_clear_sync(&schema, NULL, NULL,
+				      "profile", profile, "keyid", keyid,
+				      NULL);
 }
