@@ -11,7 +11,8 @@ VmRSS from /proc/PID/status and whether libcurl is mapped
     tests/bench/rss_crash.py [--rounds 5] [--settle 1.5] [--dsn]
 
 --dsn sets octasip_crash_dsn (consent stays "unknown"): the configured
-but not consented case, which must not load libcurl either.
+but not consented case, which must not load libcurl either.  --all keeps
+all four octasip_* modules in the "crash" variant (the whole overhead).
 """
 
 import argparse
@@ -42,8 +43,9 @@ def curl_mapped(pid):
         return "libcurl" in f.read()
 
 
-def measure(variant, root, settle, dsn):
-    drop = OCTA_MODS if variant == "stock" else OCTA_MODS[1:]
+def measure(variant, root, settle, dsn, all_mods):
+    drop = OCTA_MODS if variant == "stock" else (
+        () if all_mods else OCTA_MODS[1:])
     cfg = {"octasip_crash_dsn": "https://k@127.0.0.1:9/1"} if dsn else {}
     os.makedirs(root)
     inst = harness.Instance(None, name=variant, root=root,
@@ -62,6 +64,7 @@ def main():
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--settle", type=float, default=1.5)
     ap.add_argument("--dsn", action="store_true")
+    ap.add_argument("--all", action="store_true")
     a = ap.parse_args()
 
     res = {"stock": [], "crash": []}
@@ -73,7 +76,7 @@ def main():
             for i, v in enumerate(order):
                 rss, mapped = measure(v, os.path.join(root, "%d%d" %
                                                       (r, i)),
-                                      a.settle, a.dsn)
+                                      a.settle, a.dsn, a.all)
                 res[v].append(rss)
                 if v == "crash":
                     curl = curl or mapped
@@ -81,9 +84,10 @@ def main():
                       (r, v, rss, "mapped" if mapped else "no"))
     st = statistics.median(res["stock"])
     cr = statistics.median(res["crash"])
-    print("median stock %.0f KiB, with octasip_crash %.0f KiB: +%.2f MiB;"
-          " libcurl mapped with octasip_crash: %s" %
-          (st, cr, (cr - st) / 1024.0, "yes" if curl else "no"))
+    what = "all four octasip modules" if a.all else "octasip_crash"
+    print("median stock %.0f KiB, with %s %.0f KiB: +%.2f MiB;"
+          " libcurl mapped: %s" %
+          (st, what, cr, (cr - st) / 1024.0, "yes" if curl else "no"))
 
 
 if __name__ == "__main__":
