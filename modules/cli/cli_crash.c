@@ -27,6 +27,7 @@
 #include "perm.h"
 #include "profile.h"
 #include "consent.h"
+#include "curlapi.h"
 #include "report.h"
 #include "sender.h"
 #include "stats.h"
@@ -276,9 +277,6 @@ static int crash_send(const struct cli_ctx *ctx, const char *dir)
 	convert_pending(dir);
 	config_dsn(ctx, dsn, sizeof(dsn));
 
-	if (sender_global_init())
-		return cli_err("cannot initialise libcurl");
-
 	err = sender_run(dir, dsn, true, NULL, &res);
 
 	switch (err) {
@@ -306,6 +304,11 @@ static int crash_send(const struct cli_ctx *ctx, const char *dir)
 	case EINVAL:
 		return cli_err("octasip_crash_dsn is not a DSN"
 			       " (https://KEY@HOST/PROJECT)");
+
+	case ENOSYS:
+		return cli_err("cannot load libcurl (%s): nothing was sent,"
+			       " the reports are kept; install libcurl4",
+			       curl_api_error());
 
 	case EAGAIN:
 		t = (time_t)res.retry_at;

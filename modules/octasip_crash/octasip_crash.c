@@ -16,7 +16,10 @@
  *   3. installs the fatal-signal handler (sighandler.c);
  *   4. with consent given and a DSN, starts a worker thread that uploads
  *      pending reports and the statistics (sender.c).  Never on the main
- *      or audio thread.
+ *      or audio thread.  libcurl is not linked: the worker loads it
+ *      (dlopen, curlapi.c) before its first transfer, so without a DSN
+ *      and consent it is never mapped.  Missing libcurl: one warning,
+ *      the reports stay, no upload is tried again until restart.
  * Then every 10 s (first right after all modules loaded): the module
  * table for backtraces is refreshed, the storage permission re-read, the
  * statistics flushed (only with consent), and pending reports uploaded.
@@ -55,6 +58,7 @@
 #include "perm.h"
 #include "profile.h"
 #include "consent.h"
+#include "curlapi.h"
 #include "report.h"
 #include "sender.h"
 #include "sighandler.h"
@@ -85,7 +89,7 @@ static struct {
 	bool unwritable;               /* crash/ cannot be written to   */
 	bool cmds;
 	bool events;
-	bool curl;
+	bool nocurl;                   /* libcurl could not be loaded  */
 	uint32_t watchdog;
 	struct store_limits lim;
 	struct tmr tick;
@@ -169,6 +173,12 @@ static void worker_reap(void)
 	if (d.res.rejected)
 		warning("octasip_crash: the server refused %u report(s);"
 			" kept as *.rejected\n", d.res.rejected);
+	if (d.worker_err == ENOSYS && !d.nocurl) {
+		warning("octasip_crash: cannot load libcurl (%s): crash"
+			" reports kept, not sent; install libcurl4\n",
+			curl_api_error());
+		d.nocurl = true;
+	}
 	if (d.worker_err == EAGAIN && d.res.http_status)
 		info("octasip_crash: upload deferred (HTTP %ld)\n",
 		     d.res.http_status);
@@ -181,7 +191,7 @@ static bool uploads_due(void)
 	struct send_state ss;
 	size_t n = 0;
 
-	if (!d.dsn[0] || !consent_allows_upload(d.crashdir))
+	if (!d.dsn[0] || d.nocurl || !consent_allows_upload(d.crashdir))
 		return false;
 
 	if (send_state_load(d.crashdir, &ss) ||
@@ -408,12 +418,15 @@ static int cmd_status(struct re_printf *pf, void *arg)
 
 	return re_hprintf(pf, "octasip_crash: handler %s, storage %s,"
 			  " consent %s%s (policy %u), %zu report(s)"
-			  " pending, %u modules mapped, upload %s\n",
+			  " pending, %u modules mapped, upload %s, libcurl"
+			  " %s\n",
 			  crash_sig_installed() ? "on" : "off",
 			  d.storage ? "allowed" : "denied",
 			  consent_name(ci.state), err ? " (unreadable)" : "",
 			  ci.version, n, crash_sig_module_count(),
-			  d.dsn[0] ? "configured" : "off (no DSN)");
+			  d.dsn[0] ? "configured" : "off (no DSN)",
+			  d.nocurl ? "missing" : curl_api_loaded() ?
+			  "loaded" : "not loaded");
 }
 
 
@@ -584,10 +597,8 @@ static int module_init(void)
 				" uploads off\n");
 			d.dsn[0] = '\0';
 		}
-		else if (!sender_global_init()) {
-			d.curl = true;
-			if (d.storage)
-				worker_start(true);
+		else if (d.storage) {
+			worker_start(true);
 		}
 	}
 
@@ -625,10 +636,7 @@ static int module_close(void)
 		d.worker_started = false;
 	}
 
-	if (d.curl) {
-		sender_global_cleanup();
-		d.curl = false;
-	}
+	sender_global_cleanup();
 
 	crash_sig_uninstall();
 

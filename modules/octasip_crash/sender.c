@@ -12,8 +12,8 @@
 #include <strings.h>
 #include <time.h>
 #include <unistd.h>
-#include <curl/curl.h>
 #include <re.h>
+#include "curlapi.h"
 #include "fileio.h"
 #include "consent.h"
 #include "report.h"
@@ -23,30 +23,9 @@
 #include "sender.h"
 
 
-static bool curl_ready;
-
-
-int sender_global_init(void)
-{
-	if (curl_ready)
-		return 0;
-
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
-		return ENOSYS;
-
-	curl_ready = true;
-
-	return 0;
-}
-
-
 void sender_global_cleanup(void)
 {
-	if (!curl_ready)
-		return;
-
-	curl_global_cleanup();
-	curl_ready = false;
+	curl_api_cleanup();
 }
 
 
@@ -344,8 +323,9 @@ static int on_progress(void *arg, curl_off_t a, curl_off_t b,
 
 
 /* POST one envelope; *status 0 on a transport error */
-static int post(const struct dsn *d, const char *body, size_t len,
-		atomic_bool *stop, long *status, int64_t *retry_after)
+static int post(const struct curl_api *api, const struct dsn *d,
+		const char *body, size_t len, atomic_bool *stop, long *status,
+		int64_t *retry_after)
 {
 	char url[1024], auth[512];
 	struct curl_slist *hdr = NULL, *h2;
@@ -363,44 +343,42 @@ static int post(const struct dsn *d, const char *body, size_t len,
 	if (err)
 		return err;
 
-	c = curl_easy_init();
+	c = api->easy_init();
 	if (!c)
 		return ENOMEM;
 
-	hdr = curl_slist_append(hdr, auth);
-	h2 = hdr ? curl_slist_append(hdr, "Content-Type: "
-				     "application/x-sentry-envelope") : NULL;
+	hdr = api->slist_append(hdr, auth);
+	h2 = hdr ? api->slist_append(hdr, "Content-Type: "
+				    "application/x-sentry-envelope") : NULL;
 	if (!h2) {
-		curl_slist_free_all(hdr);
-		curl_easy_cleanup(c);
+		api->slist_free_all(hdr);
+		api->easy_cleanup(c);
 		return ENOMEM;
 	}
 	hdr = h2;
 
-	(void)curl_easy_setopt(c, CURLOPT_URL, url);
-	(void)curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "https,http");
-	(void)curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
-	(void)curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
-	(void)curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
-	(void)curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	(void)curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 10L);
-	(void)curl_easy_setopt(c, CURLOPT_TIMEOUT, 30L);
-	(void)curl_easy_setopt(c, CURLOPT_USERAGENT,
-			       "octasip/" OCTASIP_VERSION);
-	(void)curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdr);
-	(void)curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-	(void)curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
-			       (curl_off_t)len);
-	(void)curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-	(void)curl_easy_setopt(c, CURLOPT_HEADERDATA, &x);
-	(void)curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-	(void)curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
-	(void)curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
-	(void)curl_easy_setopt(c, CURLOPT_XFERINFODATA, &x);
+	(void)api->setopt(c, CURLOPT_URL, url);
+	(void)api->setopt(c, CURLOPT_PROTOCOLS_STR, "https,http");
+	(void)api->setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
+	(void)api->setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+	(void)api->setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+	(void)api->setopt(c, CURLOPT_NOSIGNAL, 1L);
+	(void)api->setopt(c, CURLOPT_CONNECTTIMEOUT, 10L);
+	(void)api->setopt(c, CURLOPT_TIMEOUT, 30L);
+	(void)api->setopt(c, CURLOPT_USERAGENT, "octasip/" OCTASIP_VERSION);
+	(void)api->setopt(c, CURLOPT_HTTPHEADER, hdr);
+	(void)api->setopt(c, CURLOPT_POSTFIELDS, body);
+	(void)api->setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+	(void)api->setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+	(void)api->setopt(c, CURLOPT_HEADERDATA, &x);
+	(void)api->setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+	(void)api->setopt(c, CURLOPT_NOPROGRESS, 0L);
+	(void)api->setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+	(void)api->setopt(c, CURLOPT_XFERINFODATA, &x);
 
-	rc = curl_easy_perform(c);
+	rc = api->perform(c);
 	if (rc == CURLE_OK) {
-		(void)curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, status);
+		(void)api->getinfo(c, CURLINFO_RESPONSE_CODE, status);
 	}
 	else {
 		err = rc == CURLE_ABORTED_BY_CALLBACK ? ECANCELED : EIO;
@@ -408,30 +386,43 @@ static int post(const struct dsn *d, const char *body, size_t len,
 
 	*retry_after = x.retry_after >= 0 ? x.retry_after : x.rate_limit;
 
-	curl_slist_free_all(hdr);
-	curl_easy_cleanup(c);
+	api->slist_free_all(hdr);
+	api->easy_cleanup(c);
 
 	return err;
 }
 
 
-/* 2xx: 0; 429 / 5xx / transport: EAGAIN (state updated); 4xx: EPERM */
+/*
+ * 2xx: 0; 429 / 5xx / transport: EAGAIN (state updated); 4xx: EPERM;
+ * ENOSYS: libcurl cannot be loaded (nothing sent, state unchanged)
+ */
 static int deliver(const char *crashdir, const struct dsn *d,
 		   const char *dsn, const char *id, const char *payload,
 		   size_t plen, atomic_bool *stop, struct send_state *ss,
 		   struct send_result *res)
 {
 	int64_t now = (int64_t)time(NULL), ra;
+	const struct curl_api *api = NULL;
 	char *env = NULL;
 	size_t elen = 0;
 	long status;
 	int err;
 
+	/*
+	 * libcurl is loaded here, before the first transfer only.  A
+	 * missing library is no failure of the server: no backoff, the
+	 * report stays for a later run.
+	 */
+	err = curl_api_load(&api);
+	if (err)
+		return err;
+
 	err = envelope_build(dsn, id, payload, plen, now, &env, &elen);
 	if (err)
 		return err;
 
-	err = post(d, env, elen, stop, &status, &ra);
+	err = post(api, d, env, elen, stop, &status, &ra);
 	free(env);
 	res->http_status = status;
 

@@ -1,5 +1,6 @@
 /**
- * @file sender.h  Delivery: Sentry envelopes over HTTPS (libcurl)
+ * @file sender.h  Delivery: Sentry envelopes over HTTPS (libcurl, loaded
+ *                 on first use: curlapi.h)
  *
  * DSN: SCHEME://PUBLIC_KEY@HOST[:PORT][/PATH]/PROJECT_ID.  Reports go to
  * SCHEME://HOST[:PORT][/PATH]/api/PROJECT_ID/envelope/ with
@@ -80,14 +81,19 @@ struct send_result {
 	int64_t retry_at;        /* when deferred         */
 };
 
-/* libcurl's global setup: once, on the main thread, before sender_run */
-int  sender_global_init(void);
+/*
+ * libcurl is not linked: the first transfer loads it (curlapi.h), on the
+ * caller's thread.  sender_global_cleanup() undoes curl_global_init() if
+ * it was done; call it when no sender_run() is running (module close).
+ */
 void sender_global_cleanup(void);
 
 /*
  * Send what is pending.  Returns 0 (all sent or nothing to send),
  * EACCES (no consent: nothing sent), ENOENT (no DSN), EINVAL (bad DSN),
- * EAGAIN (deferred: 429, backoff, or a failure just now; see retry_at).
+ * EAGAIN (deferred: 429, backoff, or a failure just now; see retry_at),
+ * ENOSYS (libcurl cannot be loaded, curl_api_error() says why: nothing
+ * sent, reports and the wait state unchanged).
  * stop (may be NULL) aborts a transfer in progress.
  */
 int sender_run(const char *crashdir, const char *dsn, bool with_stats,
