@@ -85,7 +85,7 @@ def variant_drops(variant):
     raise SystemExit("unknown variant %r" % variant)
 
 
-def start_callee(variant, root):
+def start_callee(variant, root, env=None):
     drop = variant_drops(variant)
     harness.OCTASIP = variant_bin(variant)[1]
     inst = harness.Instance(
@@ -99,7 +99,7 @@ def start_callee(variant, root):
         config={"call_max_calls": "4000", "audio_alert": None,
                 "octasip_policy_max_incoming_per_source": "0"},
         drop_modules=drop + ("menu.so",))
-    inst.start()
+    inst.start(env=env)
     return inst
 
 
@@ -175,9 +175,25 @@ def pct(values, q):
     return s[k]
 
 
+PROBE = None
+
+
+def probe_times(path):
+    """INVITE -> 200 OK inside the callee (ms), from setup_probe.so."""
+    try:
+        with open(path) as f:
+            return [int(l) / 1e6 for l in f if l.strip()]
+    except OSError:
+        return []
+
+
 def measure(variant, rate, calls, hold_ms, workdir):
     root = tempfile.mkdtemp(prefix="octasip-bench-")
-    inst = start_callee(variant, root)
+    probe_out = os.path.join(root, "probe.txt")
+    env = ({"LD_PRELOAD": PROBE, "SETUP_PROBE_OUT": probe_out}
+           if PROBE else None)
+    inst = start_callee(variant, root, env)
+    m = None
     try:
         pid = baresip_pid(inst)
         cpu0 = proc_cpu(pid)
@@ -185,7 +201,7 @@ def measure(variant, rate, calls, hold_ms, workdir):
                                     workdir, timeout=calls // rate + 60)
         cpu1 = proc_cpu(pid)
         rss, hwm = proc_rss_kib(pid)
-        return {"variant": variant, "rate": rate, "calls": calls,
+        m = {"variant": variant, "rate": rate, "calls": calls,
                 "ok": ok, "failed": failed,
                 "success": ok / float(calls),
                 "p50": pct(rtts, 50), "p95": pct(rtts, 95),
@@ -194,9 +210,14 @@ def measure(variant, rate, calls, hold_ms, workdir):
                 "rss_kib": rss, "hwm_kib": hwm}
     finally:
         inst.stop()
+        if m is not None and PROBE:
+            t = probe_times(probe_out)
+            m.update({"in_p50": pct(t, 50), "in_p95": pct(t, 95),
+                      "in_p99": pct(t, 99)})
         inst.cleanup()
         import shutil
         shutil.rmtree(root, ignore_errors=True)
+    return m
 
 
 def sustainable(variant, rates, calls_per_step, hold_ms, workdir):
@@ -225,7 +246,13 @@ def main():
                     "octasip, only:octasip_<area> (that module alone); "
                     "NAME@/path/to/octasip runs another build tree's "
                     "modules; the order rotates each round")
+    ap.add_argument("--probe", default=None,
+                    help="setup_probe.so (build/tests/unit/latency): "
+                    "also time INVITE -> 200 OK inside the callee "
+                    "(in_p50/in_p95/in_p99)")
     a = ap.parse_args()
+    global PROBE
+    PROBE = os.path.abspath(a.probe) if a.probe else None
     if a.quick:
         a.rounds, a.calls = 1, 60
     variants = [v.strip() for v in a.variants.split(",") if v.strip()]
@@ -243,9 +270,11 @@ def main():
             m = measure(variant, a.rate, a.calls, a.hold, workdir)
             results[variant].append(m)
             print("round %d %-22s ok=%d failed=%d p50=%.3fms "
-                  "p95=%.3fms cpu/call=%.2fms rss=%dKiB" %
+                  "p95=%.3fms cpu/call=%.2fms rss=%dKiB%s" %
                   (rnd + 1, variant, m["ok"], m["failed"], m["p50"],
-                   m["p95"], m["cpu_ms_per_call"], m["rss_kib"]),
+                   m["p95"], m["cpu_ms_per_call"], m["rss_kib"],
+                   " inside: p50=%.3fms p95=%.3fms" %
+                   (m["in_p50"], m["in_p95"]) if PROBE else ""),
                   flush=True)
 
     def agg(variant, key, fn=statistics.median):
@@ -255,7 +284,8 @@ def main():
     for v in variants:
         summary[v] = {k: agg(v, k) for k in
                       ("success", "p50", "p95", "p99", "cpu_ms_per_call",
-                       "rss_kib")}
+                       "rss_kib") + (("in_p50", "in_p95", "in_p99")
+                                     if PROBE else ())}
     if not a.quick and a.rates.strip():
         rates = [int(x) for x in a.rates.split(",")]
         for v in variants:
