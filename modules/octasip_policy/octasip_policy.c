@@ -36,6 +36,9 @@
  *   enforce_contacts()     no contact module while contacts are denied
  *   enforce_storage()      call log in memory, no recorder, no audit file
  *   enforce_phone_state()  the only place a call is answered automatically
+ *                          (answer_now(): in baresip's own loop turn)
+ *   audit()                audit lines, written after the turn's SIP
+ *                          replies went out (audit_flush())
  *   check_outgoing() / check_incoming()  encryption policy + fraud guard
  *
  * Copyright (C) 2026 OctaSIP developers.  BSD-3-Clause.
@@ -59,6 +62,7 @@
 #define MAX_ACCOUNTS 32
 #define RECORDER     "sndfile.so"
 #define CONTACTS_MOD "contact.so"
+#define AUDIT_QUEUE  16
 
 enum op_kind {
 	OP_HANGUP = 0,
@@ -102,6 +106,15 @@ static struct {
 
 	bool contacts_unloaded;      /* we unloaded contact.so          */
 	unsigned audit_lost;         /* lines not written since failing */
+	struct {
+		long long t;
+		char subject[32];
+		char decision[32];
+		char reason[200];
+	} audq[AUDIT_QUEUE];         /* audit lines of this loop turn   */
+	unsigned naudq;
+	struct tmr tmr_audit;
+	bool answer_last;            /* answer_now() is registered      */
 	struct list ops;
 	struct tmr tmr_start;
 	struct tmr tmr_idle;
@@ -136,32 +149,74 @@ static bool allowed(enum perm p)
 }
 
 
+/* Append the queued audit lines, oldest first. */
+static void audit_flush(void)
+{
+	unsigned i;
+	int err;
+
+	for (i = 0; i < d.naudq; ++i) {
+
+		/* a failure is logged once, and so is the recovery */
+		err = perm_audit_append(d.pf.audit, d.audq[i].t,
+					d.audq[i].subject,
+					d.audq[i].decision,
+					d.audq[i].reason);
+		if (err) {
+			if (!d.audit_lost++)
+				warning("octasip_policy: cannot append to"
+					" %s: %m; audit lines are lost until"
+					" it works\n", d.pf.audit, err);
+		}
+		else if (d.audit_lost) {
+			info("octasip_policy: %s is writable again (%u"
+			     " audit line(s) lost)\n", d.pf.audit,
+			     d.audit_lost);
+			d.audit_lost = 0;
+		}
+	}
+
+	d.naudq = 0;
+}
+
+
+static void audit_timer(void *arg)
+{
+	(void)arg;
+	audit_flush();
+}
+
+
 /*
  * The audit log.  With storage denied OctaSIP writes nothing but the
  * permissions file and the vault, so denials are then only logged.
+ *
+ * A call start audits two or three lines.  Written here they were ten
+ * file system calls between the INVITE and its 200 OK, so they are
+ * queued and written by a 0 ms timer: in the same loop turn, after the
+ * SIP replies of that turn went out (measured: docs/performance.md).
  */
 static void audit(const char *subject, const char *decision,
 		  const char *reason)
 {
-	int err;
+	unsigned i;
 
 	if (!allowed(PERM_STORAGE))
 		return;
 
-	/* a failure is logged once, and so is the recovery */
-	err = perm_audit_append(d.pf.audit, now_s(), subject, decision,
-				reason);
-	if (err) {
-		if (!d.audit_lost++)
-			warning("octasip_policy: cannot append to %s: %m;"
-				" audit lines are lost until it works\n",
-				d.pf.audit, err);
-	}
-	else if (d.audit_lost) {
-		info("octasip_policy: %s is writable again (%u audit"
-		     " line(s) lost)\n", d.pf.audit, d.audit_lost);
-		d.audit_lost = 0;
-	}
+	if (d.naudq == AUDIT_QUEUE)
+		audit_flush();
+
+	i = d.naudq++;
+	d.audq[i].t = now_s();
+	(void)re_snprintf(d.audq[i].subject, sizeof(d.audq[i].subject),
+			  "%s", subject);
+	(void)re_snprintf(d.audq[i].decision, sizeof(d.audq[i].decision),
+			  "%s", decision);
+	(void)re_snprintf(d.audq[i].reason, sizeof(d.audq[i].reason),
+			  "%s", reason ? reason : "");
+
+	tmr_start(&d.tmr_audit, 0, audit_timer, NULL);
 }
 
 
@@ -813,6 +868,42 @@ static void ua_event_handler(struct ua *ua, enum ua_event ev,
 }
 
 
+/*
+ * Answer (or early media) in the loop turn the INVITE arrived in, as
+ * stock baresip's answermode auto does, instead of from op_run()'s
+ * 0 ms timer after the turn's other file descriptors were served.
+ *
+ * This handler is registered after every module of the config file
+ * (start_timer()), so it is the last of CALL_INCOMING's handlers: every
+ * other handler has seen the call before it is answered, and nothing
+ * uses the call after it in this event.  Answering does not free the
+ * call (not the trap of BARESIP-1.0.md 7).  A call it does not find
+ * an op for (not registered yet, hangups) keeps the timer.
+ */
+static void answer_now(struct ua *ua, enum ua_event ev, struct call *call,
+		       const char *prm, void *arg)
+{
+	struct le *le;
+	(void)ua;
+	(void)prm;
+	(void)arg;
+
+	if (ev != UA_EVENT_CALL_INCOMING || !call)
+		return;
+
+	for (le = list_head(&d.ops); le; le = le->next) {
+		struct op *op = le->data;
+
+		if (op->call != call)
+			continue;
+
+		if (op->kind == OP_ANSWER || op->kind == OP_PROGRESS)
+			op_run(op);
+		return;
+	}
+}
+
+
 /* ---- start report --------------------------------------------------- */
 
 static bool account_tls(const struct account *acc)
@@ -864,6 +955,12 @@ static void start_timer(void *arg)
 {
 	size_t n = 0;
 	(void)arg;
+
+	/* last of the event handlers: see answer_now() */
+	d.answer_last = !uag_event_register(answer_now, NULL);
+	if (!d.answer_last)
+		warning("octasip_policy: automatic answers run from a"
+			" timer\n");
 
 	take_over_answermodes();
 	report_accounts();
@@ -1110,6 +1207,7 @@ static int module_init(void)
 	list_init(&d.ops);
 	tmr_init(&d.tmr_start);
 	tmr_init(&d.tmr_idle);
+	tmr_init(&d.tmr_audit);
 
 	perms_load();
 	micgate_init(&d.gate, allowed(PERM_MICROPHONE), 0);
@@ -1146,8 +1244,13 @@ static int module_close(void)
 {
 	tmr_cancel(&d.tmr_start);
 	tmr_cancel(&d.tmr_idle);
+	tmr_cancel(&d.tmr_audit);
+	audit_flush();
 	list_flush(&d.ops);
 	cmd_unregister(baresip_commands(), cmdv);
+	if (d.answer_last)
+		uag_event_unregister(answer_now);
+	d.answer_last = false;
 	uag_event_unregister(ua_event_handler);
 	aufilt_unregister(&gate_filter);
 	fraud_free(d.fraud);

@@ -25,6 +25,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "e2e"))
 import harness  # noqa: E402
 
+DEFAULT_BIN = harness.OCTASIP
 OCTA_MODS = ("octasip_crash.so", "octasip_policy.so",
              "octasip_credstore.so", "octasip_calllog.so")
 
@@ -55,8 +56,38 @@ def baresip_pid(inst):
     return inst.proc.pid
 
 
-def start_callee(variant, root):
-    drop = OCTA_MODS if variant == "stock" else ()
+def variant_bin(variant):
+    """"VARIANT@/path/to/octasip": that octasip binary (another build
+    tree, e.g. the code before a change) for this variant."""
+    if "@" in variant:
+        return variant.split("@", 1)
+    return variant, DEFAULT_BIN
+
+
+def variant_drops(variant):
+    """Module lines a variant drops: "stock" all four, "octasip" none,
+    "only:octasip_<area>" the other three (that module alone); any
+    other name with "@" (another build) keeps all four."""
+    variant, binary = variant_bin(variant)
+    if binary != DEFAULT_BIN and variant not in ("stock",) and \
+            not variant.startswith("only:"):
+        return ()
+    if variant == "stock":
+        return OCTA_MODS
+    if variant == "octasip":
+        return ()
+    if variant.startswith("only:"):
+        keep = variant[5:]
+        keep = keep if keep.endswith(".so") else keep + ".so"
+        if keep not in OCTA_MODS:
+            raise SystemExit("unknown module in variant %r" % variant)
+        return tuple(m for m in OCTA_MODS if m != keep)
+    raise SystemExit("unknown variant %r" % variant)
+
+
+def start_callee(variant, root, env=None):
+    drop = variant_drops(variant)
+    harness.OCTASIP = variant_bin(variant)[1]
     inst = harness.Instance(
         None, "bob",
         account=";regint=0;answermode=auto", root=root,
@@ -68,7 +99,7 @@ def start_callee(variant, root):
         config={"call_max_calls": "4000", "audio_alert": None,
                 "octasip_policy_max_incoming_per_source": "0"},
         drop_modules=drop + ("menu.so",))
-    inst.start()
+    inst.start(env=env)
     return inst
 
 
@@ -144,9 +175,25 @@ def pct(values, q):
     return s[k]
 
 
+PROBE = None
+
+
+def probe_times(path):
+    """INVITE -> 200 OK inside the callee (ms), from setup_probe.so."""
+    try:
+        with open(path) as f:
+            return [int(l) / 1e6 for l in f if l.strip()]
+    except OSError:
+        return []
+
+
 def measure(variant, rate, calls, hold_ms, workdir):
     root = tempfile.mkdtemp(prefix="octasip-bench-")
-    inst = start_callee(variant, root)
+    probe_out = os.path.join(root, "probe.txt")
+    env = ({"LD_PRELOAD": PROBE, "SETUP_PROBE_OUT": probe_out}
+           if PROBE else None)
+    inst = start_callee(variant, root, env)
+    m = None
     try:
         pid = baresip_pid(inst)
         cpu0 = proc_cpu(pid)
@@ -154,7 +201,7 @@ def measure(variant, rate, calls, hold_ms, workdir):
                                     workdir, timeout=calls // rate + 60)
         cpu1 = proc_cpu(pid)
         rss, hwm = proc_rss_kib(pid)
-        return {"variant": variant, "rate": rate, "calls": calls,
+        m = {"variant": variant, "rate": rate, "calls": calls,
                 "ok": ok, "failed": failed,
                 "success": ok / float(calls),
                 "p50": pct(rtts, 50), "p95": pct(rtts, 95),
@@ -163,9 +210,14 @@ def measure(variant, rate, calls, hold_ms, workdir):
                 "rss_kib": rss, "hwm_kib": hwm}
     finally:
         inst.stop()
+        if m is not None and PROBE:
+            t = probe_times(probe_out)
+            m.update({"in_p50": pct(t, 50), "in_p95": pct(t, 95),
+                      "in_p99": pct(t, 99)})
         inst.cleanup()
         import shutil
         shutil.rmtree(root, ignore_errors=True)
+    return m
 
 
 def sustainable(variant, rates, calls_per_step, hold_ms, workdir):
@@ -184,51 +236,73 @@ def main():
     ap.add_argument("--rate", type=int, default=20)
     ap.add_argument("--calls", type=int, default=200)
     ap.add_argument("--hold", type=int, default=1000, help="ms")
-    ap.add_argument("--rates", default="10,20,40,60,80,120")
+    ap.add_argument("--rates", default="10,20,40,60,80,120",
+                    help="sustainable-rate search steps; \"\" skips it")
     ap.add_argument("--quick", action="store_true",
                     help="1 round, 60 calls, no sustainable-rate search")
     ap.add_argument("--out", default=None)
+    ap.add_argument("--variants", default="stock,octasip",
+                    help="comma list, first is the baseline: stock, "
+                    "octasip, only:octasip_<area> (that module alone); "
+                    "NAME@/path/to/octasip runs another build tree's "
+                    "modules; the order rotates each round")
+    ap.add_argument("--probe", default=None,
+                    help="setup_probe.so (build/tests/unit/latency): "
+                    "also time INVITE -> 200 OK inside the callee "
+                    "(in_p50/in_p95/in_p99)")
     a = ap.parse_args()
+    global PROBE
+    PROBE = os.path.abspath(a.probe) if a.probe else None
     if a.quick:
         a.rounds, a.calls = 1, 60
+    variants = [v.strip() for v in a.variants.split(",") if v.strip()]
+    for v in variants:
+        variant_drops(v)
+    base = variants[0]
     workdir = tempfile.mkdtemp(prefix="octasip-sipp-")
-    results = {"stock": [], "octasip": []}
+    results = {v: [] for v in variants}
     for rnd in range(a.rounds):
-        for variant in (("stock", "octasip") if rnd % 2 == 0
-                        else ("octasip", "stock")):
+        k = rnd % len(variants)
+        order = variants[k:] + variants[:k]
+        if rnd % 2:
+            order.reverse()
+        for variant in order:
             m = measure(variant, a.rate, a.calls, a.hold, workdir)
             results[variant].append(m)
-            print("round %d %-7s ok=%d failed=%d p50=%.1fms p95=%.1fms "
-                  "cpu/call=%.2fms rss=%dKiB" %
+            print("round %d %-22s ok=%d failed=%d p50=%.3fms "
+                  "p95=%.3fms cpu/call=%.2fms rss=%dKiB%s" %
                   (rnd + 1, variant, m["ok"], m["failed"], m["p50"],
-                   m["p95"], m["cpu_ms_per_call"], m["rss_kib"]),
+                   m["p95"], m["cpu_ms_per_call"], m["rss_kib"],
+                   " inside: p50=%.3fms p95=%.3fms" %
+                   (m["in_p50"], m["in_p95"]) if PROBE else ""),
                   flush=True)
 
     def agg(variant, key, fn=statistics.median):
         return fn([m[key] for m in results[variant]])
 
     summary = {}
-    for v in ("stock", "octasip"):
+    for v in variants:
         summary[v] = {k: agg(v, k) for k in
                       ("success", "p50", "p95", "p99", "cpu_ms_per_call",
-                       "rss_kib")}
-    if not a.quick:
+                       "rss_kib") + (("in_p50", "in_p95", "in_p99")
+                                     if PROBE else ())}
+    if not a.quick and a.rates.strip():
         rates = [int(x) for x in a.rates.split(",")]
-        for v in ("stock", "octasip"):
+        for v in variants:
             summary[v]["max_cps"] = sustainable(v, rates, 150, a.hold,
                                                 workdir)
 
     lines = ["sipp vs baresip, %d round(s) of %d calls at %d cps, hold %d"
-             " ms (median of rounds)" % (a.rounds, a.calls, a.rate, a.hold),
-             "%-18s %12s %12s %8s" % ("figure", "stock", "octasip",
-                                       "ratio")]
-    for k in summary["stock"]:
-        s, o = summary["stock"][k], summary["octasip"][k]
-        ratio = (o / s) if s else float("nan")
-        lines.append("%-18s %12.3f %12.3f %8.3f" % (k, s, o, ratio))
-    rss_over = (summary["octasip"]["rss_kib"] -
-                summary["stock"]["rss_kib"]) / 1024.0
-    lines.append("rss overhead: %.2f MiB" % rss_over)
+             " ms (median of rounds)" % (a.rounds, a.calls, a.rate, a.hold)]
+    for v in variants[1:]:
+        lines.append("%-18s %12s %22s %8s" % ("figure", base, v, "ratio"))
+        for k in summary[base]:
+            s, o = summary[base][k], summary[v][k]
+            ratio = (o / s) if s else float("nan")
+            lines.append("%-18s %12.3f %22.3f %8.3f" % (k, s, o, ratio))
+        rss_over = (summary[v]["rss_kib"] -
+                    summary[base]["rss_kib"]) / 1024.0
+        lines.append("rss overhead: %.2f MiB" % rss_over)
     print("\n".join(lines))
     if a.out:
         with open(a.out, "w") as f:
