@@ -205,7 +205,80 @@ class Ctrl:
                                  [e.get("type") for e in self.events]))
 
 
-class Instance:
+class Process:
+    """A running baresip: its log, its control socket, stopping it.
+
+    Subclasses set self.proc (Popen), self.ctrl (Ctrl) and self.log_path.
+    """
+
+    proc = None
+    ctrl = None
+    log_path = None
+
+    def log(self):
+        try:
+            with open(self.log_path, "rb") as f:
+                return f.read().decode("utf-8", "replace")
+        except OSError:
+            return ""
+
+    def wait_log(self, pattern, timeout=10.0):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if re.search(pattern, self.log()):
+                return True
+            if self.proc and self.proc.poll() is not None:
+                break
+            time.sleep(0.05)
+        raise AssertionError("log never matched %r:\n%s" %
+                             (pattern, self.log()))
+
+    def command(self, command, params=None, timeout=10.0):
+        return self.ctrl.command(command, params, timeout)
+
+    def wait_event(self, etype, timeout=10.0, pred=None, start=0):
+        return self.ctrl.wait_event(etype, timeout, pred, start)
+
+    def stop(self, timeout=15.0):
+        """Quit cleanly; returns the exit status."""
+        if not self.proc:
+            return None
+        if self.proc.poll() is None and self.ctrl:
+            try:
+                self.ctrl.command("quit", timeout=2.0)
+            except (CtrlError, OSError):
+                pass
+        try:
+            rc = self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.kill()
+            raise AssertionError("baresip did not exit on quit")
+        self._forget()
+        return rc
+
+    def signal(self, sig):
+        if self.proc and self.proc.poll() is None:
+            os.kill(self.proc.pid, sig)
+
+    def kill(self):
+        if self.proc and self.proc.poll() is None:
+            try:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            except OSError:
+                pass
+            self.proc.wait()
+        self._forget()
+
+    def _forget(self):
+        if self.ctrl:
+            self.ctrl.close()
+            self.ctrl = None
+        if self in _live:
+            _live.remove(self)
+
+
+
+class Instance(Process):
     """One baresip with an OctaSIP profile.
 
     name: user part of the local AOR; account: extra account params;
@@ -330,67 +403,6 @@ class Instance:
                 raise AssertionError("baresip did not start:\n" + self.log())
             self.wait_log(r"baresip is ready", timeout)
         return self
-
-    def log(self):
-        try:
-            with open(self.log_path, "rb") as f:
-                return f.read().decode("utf-8", "replace")
-        except OSError:
-            return ""
-
-    def wait_log(self, pattern, timeout=10.0):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if re.search(pattern, self.log()):
-                return True
-            if self.proc and self.proc.poll() is not None:
-                break
-            time.sleep(0.05)
-        raise AssertionError("log never matched %r:\n%s" %
-                             (pattern, self.log()))
-
-    def command(self, command, params=None, timeout=10.0):
-        return self.ctrl.command(command, params, timeout)
-
-    def wait_event(self, etype, timeout=10.0, pred=None, start=0):
-        return self.ctrl.wait_event(etype, timeout, pred, start)
-
-    def stop(self, timeout=15.0):
-        """Quit cleanly; returns the exit status."""
-        if not self.proc:
-            return None
-        if self.proc.poll() is None and self.ctrl:
-            try:
-                self.ctrl.command("quit", timeout=2.0)
-            except (CtrlError, OSError):
-                pass
-        try:
-            rc = self.proc.wait(timeout)
-        except subprocess.TimeoutExpired:
-            self.kill()
-            raise AssertionError("baresip did not exit on quit")
-        self._forget()
-        return rc
-
-    def signal(self, sig):
-        if self.proc and self.proc.poll() is None:
-            os.kill(self.proc.pid, sig)
-
-    def kill(self):
-        if self.proc and self.proc.poll() is None:
-            try:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-            except OSError:
-                pass
-            self.proc.wait()
-        self._forget()
-
-    def _forget(self):
-        if self.ctrl:
-            self.ctrl.close()
-            self.ctrl = None
-        if self in _live:
-            _live.remove(self)
 
     def cleanup(self):
         self.kill()

@@ -96,7 +96,7 @@ def module_farm(root):
     return farm
 
 
-class StockBaresip:
+class StockBaresip(harness.Process):
     """/usr/bin/baresip -f DIR on the stock config plus OctaSIP's lines."""
 
     def __init__(self, testcase, name, root, permissions=None,
@@ -161,53 +161,6 @@ class StockBaresip:
             raise AssertionError("baresip did not start:\n" + self.log())
         self.wait_log(r"baresip is ready", timeout)
         return self
-
-    def log(self):
-        try:
-            with open(self.log_path, "rb") as f:
-                return f.read().decode("utf-8", "replace")
-        except OSError:
-            return ""
-
-    def wait_log(self, pattern, timeout=10.0):
-        import time
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if re.search(pattern, self.log()):
-                return
-            if self.proc and self.proc.poll() is not None:
-                break
-            time.sleep(0.05)
-        raise AssertionError("log never matched %r:\n%s" %
-                             (pattern, self.log()))
-
-    def command(self, command, params=None, timeout=10.0):
-        return self.ctrl.command(command, params, timeout)
-
-    def wait_event(self, etype, timeout=10.0, pred=None, start=0):
-        return self.ctrl.wait_event(etype, timeout, pred, start)
-
-    def stop(self, timeout=15.0):
-        if self.proc.poll() is None and self.ctrl:
-            try:
-                self.ctrl.command("quit", timeout=2.0)
-            except (harness.CtrlError, OSError):
-                pass
-        rc = self.proc.wait(timeout)
-        self.ctrl.close()
-        self.ctrl = None
-        return rc
-
-    def kill(self):
-        if self.ctrl:
-            self.ctrl.close()
-            self.ctrl = None
-        if self.proc and self.proc.poll() is None:
-            try:
-                os.killpg(self.proc.pid, 9)
-            except OSError:
-                pass
-            self.proc.wait()
 
 
 def stock_config(source, root):
