@@ -22,33 +22,16 @@
 #include <time.h>
 #include <unistd.h>
 #include "acctfile.h"
+#include "benchutil.h"
 #include "fileio.h"
 #include "perm.h"
 
 enum { RUNS = 20000, WRITES = 300 };
 
 
-static uint64_t ns(void)
-{
-	struct timespec ts;
-
-	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
-
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-
-static int cmp(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-
 static void report(const char *what, uint64_t *t, size_t n)
 {
-	qsort(t, n, sizeof(*t), cmp);
+	bench_sort(t, n);
 	(void)printf("%-14s p50 %8.2f us  p99 %8.2f us  (n=%zu)\n", what,
 		     (double)t[n / 2] / 1000.0,
 		     (double)t[n * 99 / 100] / 1000.0, n);
@@ -76,11 +59,11 @@ int main(int argc, char **argv)
 	sigaddset(&set, SIGHUP);
 	sigaddset(&set, SIGQUIT);
 	for (i = 0; i < RUNS; i++) {
-		uint64_t t0 = ns();
+		uint64_t t0 = bench_ns();
 
 		(void)pthread_sigmask(SIG_BLOCK, &set, &old);
 		(void)pthread_sigmask(SIG_SETMASK, &old, NULL);
-		t[i] = ns() - t0;
+		t[i] = bench_ns() - t0;
 	}
 	report("sigmask pair", t, RUNS);
 
@@ -88,34 +71,34 @@ int main(int argc, char **argv)
 		return 1;
 	memset(buf, 'x', sizeof(buf));
 	for (i = 0; i < WRITES; i++) {
-		uint64_t t0 = ns();
+		uint64_t t0 = bench_ns();
 
 		if (fio_write_atomic(path, buf, sizeof(buf), 0600)) {
 			perror(path);
 			return 1;
 		}
-		t[i] = ns() - t0;
+		t[i] = bench_ns() - t0;
 	}
 	(void)unlink(path);
 	report("write_atomic", t, WRITES);
 
 	for (i = 0; i < RUNS; i++) {
-		uint64_t t0 = ns();
+		uint64_t t0 = bench_ns();
 
 		(void)perm_parse(perms, &ps, err, sizeof(err));
-		t[i] = ns() - t0;
+		t[i] = bench_ns() - t0;
 	}
 	report("perm_parse", t, RUNS);
 
 	for (i = 0; i < RUNS; i++) {
-		uint64_t t0 = ns();
+		uint64_t t0 = bench_ns();
 
 		memset(&ap, 0, sizeof(ap));
 		ap.pass = pass;
 		ap.passsz = sizeof(pass);
 		(void)acct_parse(line, strlen(line), out, sizeof(out), &ap,
 				 err, sizeof(err));
-		t[i] = ns() - t0;
+		t[i] = bench_ns() - t0;
 	}
 	report("acct_parse", t, RUNS);
 

@@ -13,32 +13,15 @@
 #include <string.h>
 #include <time.h>
 #include "fraud.h"
+#include "benchutil.h"
 #include "micgate.h"
 
 #define RUNS 20000
 
 
-static uint64_t ns(void)
-{
-	struct timespec ts;
-
-	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
-
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-
-static int cmp(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-
 static void report(const char *what, uint64_t *t, size_t n)
 {
-	qsort(t, n, sizeof(*t), cmp);
+	bench_sort(t, n);
 	(void)printf("%-44s p50 %6llu ns  p99 %6llu ns\n", what,
 		     (unsigned long long)t[n / 2],
 		     (unsigned long long)t[n * 99 / 100]);
@@ -60,9 +43,9 @@ static void bench_gate(const char *what, int open, int notice)
 		uint64_t t0;
 
 		memset(frame, 0x11, sizeof(frame));
-		t0 = ns();
+		t0 = bench_ns();
 		(void)micgate_process(&g, &s, frame, 1920);
-		t[i] = ns() - t0;
+		t[i] = bench_ns() - t0;
 	}
 
 	report(what, t, RUNS);
@@ -90,10 +73,10 @@ static void bench_decision(void)
 
 		(void)snprintf(uri, sizeof(uri), "sip:+3312345%04zu@x",
 			       i % 10000);
-		t0 = ns();
+		t0 = bench_ns();
 		(void)fraud_check_outgoing(f, uri, i * 100, 0, rule,
 					   sizeof(rule));
-		t[i] = ns() - t0;
+		t[i] = bench_ns() - t0;
 	}
 	report("decision per outgoing call (premium list)", t, RUNS);
 
@@ -101,10 +84,10 @@ static void bench_decision(void)
 		uint64_t t0;
 
 		(void)snprintf(uri, sizeof(uri), "sip:%zu@x", i % 500);
-		t0 = ns();
+		t0 = bench_ns();
 		(void)fraud_check_incoming(f, uri, i * 100, rule,
 					   sizeof(rule));
-		t[i] = ns() - t0;
+		t[i] = bench_ns() - t0;
 	}
 	report("decision per incoming call", t, RUNS);
 
