@@ -76,5 +76,17 @@ class StyleTest(harness.TestCase):
             self.assertRegex(head.group(1), r"(?i)commands?:", m)
 
 
+    def test_every_fuzz_harness_is_built(self):
+        # scripts/fuzz runs every tests/fuzz/fuzz_*.c; each needs its
+        # octasip_fuzz() line, or CI's fuzz step fails to build it
+        d = os.path.join(SRC, "tests", "fuzz")
+        with open(os.path.join(d, "CMakeLists.txt")) as f:
+            built = set(re.findall(r"octasip_fuzz\((\w+)", f.read()))
+        harnesses = {f[5:-2] for f in os.listdir(d)
+                     if f.startswith("fuzz_") and f.endswith(".c")}
+        self.assertGreaterEqual(len(harnesses), 6)
+        self.assertEqual(harnesses - built, set())
+
+
 if __name__ == "__main__":
     harness.main()
