@@ -108,6 +108,16 @@ def sanitizer_env():
             "UBSAN_OPTIONS": "halt_on_error=1:print_stacktrace=1"}
 
 
+def wait_for(pred, timeout=10.0, what="condition"):
+    """Poll pred() until it is true; AssertionError after timeout s."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if pred():
+            return
+        time.sleep(0.05)
+    raise AssertionError("timed out waiting for " + what)
+
+
 class CtrlError(Exception):
     pass
 

@@ -38,13 +38,7 @@ def reports(inst):
     return sorted(glob.glob(inst.path("crash", "*.json")))
 
 
-def wait_for(pred, timeout=10.0, what="condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if pred():
-            return
-        time.sleep(0.05)
-    raise AssertionError("timed out waiting for " + what)
+wait_for = harness.wait_for
 
 
 def restart(inst):

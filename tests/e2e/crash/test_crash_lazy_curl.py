@@ -32,13 +32,7 @@ def status(inst):
     return data
 
 
-def wait_for(pred, timeout=10.0, what="condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if pred():
-            return
-        time.sleep(0.05)
-    raise AssertionError("timed out waiting for " + what)
+wait_for = harness.wait_for
 
 
 class LazyCurlTest(harness.TestCase):
