@@ -108,3 +108,11 @@ const struct calllog_api *calllog_api_get(void)
 
 	return api;
 }
+
+
+int bsip_module_init(const char *modname)
+{
+	bsip_olog_attach();
+
+	return bsip_events_verify(modname);
+}

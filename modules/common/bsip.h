@@ -343,6 +343,13 @@ int bsip_events_verify(const char *modname);
 /* Route the shared code's olog() messages to baresip's log. */
 void bsip_olog_attach(void);
 
+/*
+ * What every OctaSIP module does first in its init: attach the shared
+ * code's log to baresip's and verify the event numbering
+ * (bsip_events_verify()).  Returns 0 or EPROTO.
+ */
+int bsip_module_init(const char *modname);
+
 /* The account AOR of a UA, or "" */
 const char *bsip_ua_aor(const struct ua *ua);
 

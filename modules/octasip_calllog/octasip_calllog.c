@@ -798,9 +798,7 @@ static int module_init(void)
 	char dir[PATH_SZ - 64];
 	int err;
 
-	bsip_olog_attach();
-
-	err = bsip_events_verify("octasip_calllog");
+	err = bsip_module_init("octasip_calllog");
 	if (err)
 		return err;
 

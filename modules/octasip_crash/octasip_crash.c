@@ -526,9 +526,7 @@ static int module_init(void)
 	struct crash_sig_cfg cfg;
 	int err;
 
-	bsip_olog_attach();
-
-	err = bsip_events_verify("octasip_crash");
+	err = bsip_module_init("octasip_crash");
 	if (err)
 		return err;
 

@@ -368,9 +368,7 @@ static int module_init(void)
 	uint64_t t0 = now_us();
 	int err;
 
-	bsip_olog_attach();
-
-	err = bsip_events_verify("octasip_credstore");
+	err = bsip_module_init("octasip_credstore");
 	if (err)
 		return err;
 

@@ -1186,9 +1186,7 @@ static int module_init(void)
 	char profile[512];
 	int err;
 
-	bsip_olog_attach();
-
-	err = bsip_events_verify("octasip_policy");
+	err = bsip_module_init("octasip_policy");
 	if (err)
 		return err;
 
