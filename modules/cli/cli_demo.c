@@ -28,6 +28,7 @@
 #include "cfgedit.h"
 #include "ctrl.h"
 #include "fileio.h"
+#include "perm.h"
 #include "profile.h"
 
 
@@ -109,7 +110,7 @@ static int edit_accounts(struct peer *p, const char *in, char **outp)
 static int setup(struct peer *p, const char *root, const struct cli_ctx *c)
 {
 	char moddir[4200], perms[4200];
-	static const char permtext[] = "microphone allow\n";
+	struct perm_set ps;
 	int err;
 
 	p->ctx = *c;
@@ -127,7 +128,9 @@ static int setup(struct peer *p, const char *root, const struct cli_ctx *c)
 	/* the demo speaks with a tone: allow the microphone here */
 	(void)fio_path(perms, sizeof(perms), p->ctx.profile,
 		       PROFILE_PERMISSIONS);
-	err = fio_write_atomic(perms, permtext, sizeof(permtext) - 1, 0600);
+	perm_set_defaults(&ps);
+	ps.state[PERM_MICROPHONE] = PERM_ALLOW;
+	err = perm_save(perms, &ps);
 	if (err)
 		return cli_err("cannot write %s: %s", perms, strerror(err));
 
