@@ -79,34 +79,65 @@ void bsip_olog_attach(void)
  * Find the call log's API in the already loaded octasip_calllog.so.  The
  * module is loaded from <module_path>/octasip_calllog.so; RTLD_NOLOAD
  * returns it only if it is loaded, and never loads it.
+ *
+ * Asked once per call (policy), so the answer is kept: looking up
+ * module_path scans the whole config text (about 0.6 M instructions
+ * with OctaSIP's commented config), the lookup itself walks every loaded
+ * object.  The path is built once; a found API is kept together with the
+ * dlopen() reference, which keeps the module mapped until
+ * calllog_api_release() (a closed call log answers ENOENT).
  */
+static struct {
+	char path[1024];
+	void *h;
+	const struct calllog_api *api;
+} cl;
+
+
 const struct calllog_api *calllog_api_get(void)
 {
 	const struct calllog_api *api;
-	char path[1024];
 	struct pl mp;
 	void *h;
 
-	if (conf_get(conf_cur(), "module_path", &mp))
-		pl_set_str(&mp, ".");
+	if (cl.api)
+		return cl.api;
 
-	if (re_snprintf(path, sizeof(path), "%r/octasip_calllog.so",
-			&mp) < 0)
-		return NULL;
+	if (!cl.path[0]) {
 
-	h = dlopen(path, RTLD_NOW | RTLD_NOLOAD);
+		if (conf_get(conf_cur(), "module_path", &mp))
+			pl_set_str(&mp, ".");
+
+		if (re_snprintf(cl.path, sizeof(cl.path),
+				"%r/octasip_calllog.so", &mp) < 0) {
+			cl.path[0] = '\0';
+			return NULL;
+		}
+	}
+
+	h = dlopen(cl.path, RTLD_NOW | RTLD_NOLOAD);
 	if (!h)
 		return NULL;
 
 	api = dlsym(h, CALLLOG_API_SYMBOL);
-
-	/* the module stays loaded by baresip's own handle */
-	(void)dlclose(h);
-
-	if (!api || api->version != CALLLOG_API_VERSION)
+	if (!api || api->version != CALLLOG_API_VERSION) {
+		(void)dlclose(h);
 		return NULL;
+	}
+
+	cl.h = h;
+	cl.api = api;
 
 	return api;
+}
+
+
+void calllog_api_release(void)
+{
+	if (cl.h)
+		(void)dlclose(cl.h);
+
+	memset(&cl, 0, sizeof(cl));
 }
 
 

@@ -6,7 +6,10 @@
  * const struct calllog_api; other modules find it at run time with
  * calllog_api_get() (bsip.c: dlopen RTLD_NOLOAD on the loaded module, so
  * it never loads anything itself).  NULL means the call log is not loaded:
- * callers must carry on without it.
+ * callers must carry on without it.  The first API found is kept, with a
+ * dlopen() reference that keeps octasip_calllog.so mapped: a module that
+ * used calllog_api_get() calls calllog_api_release() when it closes.  If
+ * the call log module is closed meanwhile, its functions return ENOENT.
  *
  * All functions run on baresip's main thread and return 0 or an errno.
  *
@@ -54,5 +57,6 @@ struct calllog_api {
 #define CALLLOG_BLOCKED_PREFIX "octasip blocked: "
 
 const struct calllog_api *calllog_api_get(void);
+void calllog_api_release(void);
 
 #endif

@@ -566,8 +566,11 @@ static int api_blocked(const struct calllog_blocked *b)
 	struct cl_rec r;
 	int err = 0;
 
-	if (!b || !d.w)
+	if (!b)
 		return EINVAL;
+
+	if (!d.w)
+		return ENOENT;
 
 	cr = b->call_id ? callrec_find_id(b->call_id) : NULL;
 	if (cr) {
@@ -607,6 +610,9 @@ static int api_blocked(const struct calllog_blocked *b)
 
 static int api_set_memory_only(bool on)
 {
+	if (!d.w)
+		return ENOENT;
+
 	d.api_memory_only = on;
 	update_mode();
 

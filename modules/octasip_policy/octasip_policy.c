@@ -1253,6 +1253,7 @@ static int module_close(void)
 	aufilt_unregister(&gate_filter);
 	fraud_free(d.fraud);
 	d.fraud = NULL;
+	calllog_api_release();
 
 	debug("octasip_policy: unloaded\n");
 
