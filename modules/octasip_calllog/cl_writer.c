@@ -540,7 +540,8 @@ void clw_stop(struct clw *w)
 }
 
 
-static int enqueue(struct clw *w, const struct cl_rec *r, enum op_kind k)
+static int enqueue(struct clw *w, const struct cl_rec *r, enum op_kind k,
+		   bool wake)
 {
 	struct op *op;
 	int err;
@@ -569,7 +570,7 @@ static int enqueue(struct clw *w, const struct cl_rec *r, enum op_kind k)
 	w->st.queued = w->queue.n;
 	/* wake the writer only when the queue was empty: it collects
 	 * whatever follows for CLW_BATCH_MS before writing */
-	if (w->queue.n == 1)
+	if (wake && w->queue.n == 1)
 		(void)pthread_cond_signal(&w->cond);
 	pthread_mutex_unlock(&w->mtx);
 
@@ -579,13 +580,31 @@ static int enqueue(struct clw *w, const struct cl_rec *r, enum op_kind k)
 
 int clw_put(struct clw *w, const struct cl_rec *r)
 {
-	return enqueue(w, r, OP_PUT);
+	return enqueue(w, r, OP_PUT, true);
+}
+
+
+int clw_queue(struct clw *w, const struct cl_rec *r)
+{
+	return enqueue(w, r, OP_PUT, false);
+}
+
+
+void clw_wake(struct clw *w)
+{
+	if (!w)
+		return;
+
+	pthread_mutex_lock(&w->mtx);
+	if (w->queue.n)
+		(void)pthread_cond_signal(&w->cond);
+	pthread_mutex_unlock(&w->mtx);
 }
 
 
 int clw_block(struct clw *w, const struct cl_rec *r)
 {
-	return enqueue(w, r, OP_BLOCK);
+	return enqueue(w, r, OP_BLOCK, true);
 }
 
 

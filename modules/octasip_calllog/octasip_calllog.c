@@ -23,8 +23,9 @@
  *   /calllog [missed]   recent calls (this session and the newest stored
  *                       ones), or only missed ones
  *   /calllog_stats      writer state and time spent per event on the
- *                       main thread: thread CPU p50/p99 and wall clock
- *                       p50/p99/max, microseconds
+ *                       main thread: thread CPU p50/p99 (one event in
+ *                       8 sampled) and wall clock p50/p99/max,
+ *                       microseconds
  *
  * Exported for other modules (modules/common/calllog_api.h):
  *   octasip_calllog_api_v1   blocked(), set_memory_only()
@@ -54,6 +55,7 @@ enum {
 	RECENT_MAX   = 50,        /* calls kept in memory for /calllog  */
 	HEARTBEAT_MS = 10000,     /* in_progress rows refreshed         */
 	TSAMPLES     = 8192,      /* handler timings kept               */
+	CPU_SAMPLE   = 8,         /* thread CPU read for 1 event in 8   */
 	PATH_SZ      = 4200,
 };
 
@@ -70,6 +72,7 @@ static struct {
 	struct clw *w;
 	struct mqueue *mq;
 	struct tmr tmr_hb;
+	struct tmr tmr_wake;
 	char db_path[PATH_SZ];
 	char perm_path[PATH_SZ];
 
@@ -101,6 +104,7 @@ static struct {
 	uint32_t tsamp[TSAMPLES];
 	uint32_t csamp[TSAMPLES];
 	uint32_t ntsamp;
+	uint32_t ncsamp;
 	uint64_t nevents;
 
 	atomic_bool closing;
@@ -206,16 +210,34 @@ static void recent_merge_preload(void)
 }
 
 
+static void wake_writer(void *arg)
+{
+	(void)arg;
+
+	clw_wake(d.w);
+}
+
+
+/*
+ * Queue a copy of the record; the writer thread is woken from a 0 ms
+ * timer, after this loop turn has sent its SIP replies (the 200 OK of an
+ * auto-answered call among them), not from inside the event handler.
+ */
 static void push(struct callrec *cr)
 {
 	int err;
 
 	cr->rec.updated_at = cl_now_ms();
 
-	err = clw_put(d.w, &cr->rec);
-	if (err)
+	err = clw_queue(d.w, &cr->rec);
+	if (err) {
 		warning("octasip_calllog: cannot queue call record: %m\n",
 			err);
+		return;
+	}
+
+	if (!tmr_isrunning(&d.tmr_wake))
+		tmr_start(&d.tmr_wake, 0, wake_writer, NULL);
 }
 
 
@@ -521,13 +543,21 @@ static uint64_t clock_ns(clockid_t id)
 }
 
 
+/*
+ * Every event's wall time is kept (CLOCK_MONOTONIC is read without a
+ * system call); thread CPU time needs one, so it is read for one event in
+ * CPU_SAMPLE.
+ */
 static void event_handler(struct ua *ua, enum ua_event ev,
 			  struct call *call, const char *prm, void *arg)
 {
-	uint64_t t0 = clock_ns(CLOCK_MONOTONIC), dt, dc;
-	uint64_t c0 = clock_ns(CLOCK_THREAD_CPUTIME_ID);
+	bool cpu = (d.nevents % CPU_SAMPLE) == 0;
+	uint64_t t0 = clock_ns(CLOCK_MONOTONIC), c0 = 0, dt, dc;
 
 	(void)arg;
+
+	if (cpu)
+		c0 = clock_ns(CLOCK_THREAD_CPUTIME_ID);
 
 	switch (ev) {
 
@@ -548,11 +578,13 @@ static void event_handler(struct ua *ua, enum ua_event ev,
 	}
 
 	dt = clock_ns(CLOCK_MONOTONIC) - t0;
-	dc = clock_ns(CLOCK_THREAD_CPUTIME_ID) - c0;
-	d.csamp[d.ntsamp % TSAMPLES] = dc > UINT32_MAX ? UINT32_MAX :
-		(uint32_t)dc;
 	d.tsamp[d.ntsamp++ % TSAMPLES] = dt > UINT32_MAX ? UINT32_MAX :
 		(uint32_t)dt;
+	if (cpu) {
+		dc = clock_ns(CLOCK_THREAD_CPUTIME_ID) - c0;
+		d.csamp[d.ncsamp++ % TSAMPLES] = dc > UINT32_MAX ?
+			UINT32_MAX : (uint32_t)dc;
+	}
 	++d.nevents;
 }
 
@@ -702,14 +734,15 @@ static int cmd_stats(struct re_printf *pf, void *arg)
 	static uint32_t s[TSAMPLES], c[TSAMPLES];
 	struct clw_stats st;
 	uint32_t n = d.ntsamp < TSAMPLES ? d.ntsamp : TSAMPLES;
+	uint32_t nc = d.ncsamp < TSAMPLES ? d.ncsamp : TSAMPLES;
 
 	(void)arg;
 
 	clw_stats(d.w, &st);
 	memcpy(s, d.tsamp, n * sizeof(s[0]));
 	qsort(s, n, sizeof(s[0]), cmp_u32);
-	memcpy(c, d.csamp, n * sizeof(c[0]));
-	qsort(c, n, sizeof(c[0]), cmp_u32);
+	memcpy(c, d.csamp, nc * sizeof(c[0]));
+	qsort(c, nc, sizeof(c[0]), cmp_u32);
 
 	return re_hprintf(pf, "calllog: open_calls=%u events=%llu"
 			  " cpu_p50_us=%.1f cpu_p99_us=%.1f"
@@ -718,8 +751,8 @@ static int cmd_stats(struct re_printf *pf, void *arg)
 			  " failing=%d db_open=%d memory_only=%d\n",
 			  list_count(&d.calls),
 			  (unsigned long long)d.nevents,
-			  n ? c[n / 2] / 1000.0 : 0.0,
-			  n ? c[(n * 99) / 100] / 1000.0 : 0.0,
+			  nc ? c[nc / 2] / 1000.0 : 0.0,
+			  nc ? c[(nc * 99) / 100] / 1000.0 : 0.0,
 			  n ? s[n / 2] / 1000.0 : 0.0,
 			  n ? s[(n * 99) / 100] / 1000.0 : 0.0,
 			  n ? s[n - 1] / 1000.0 : 0.0,
@@ -869,6 +902,7 @@ static int module_close(void)
 	cmd_unregister(baresip_commands(), cmdv);
 	uag_event_unregister(event_handler);
 	tmr_cancel(&d.tmr_hb);
+	tmr_cancel(&d.tmr_wake);
 
 	/* a module unloaded with calls up (no SHUTDOWN seen) */
 	if (d.w)
