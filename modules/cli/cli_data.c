@@ -43,14 +43,23 @@
 #include "shred.h"
 
 
-/* The recordings directory (baresip's snd_path), if configured */
+/*
+ * The recordings directory: baresip's snd_path as configured (`octasip run`
+ * sets it to <profile>/recordings unless the user set it), else the
+ * profile's recordings/ if it exists; NULL if neither.
+ */
 static const char *snd_path(const struct cli_ctx *ctx, char *buf,
 			    size_t sz)
 {
 	char cfg[4200];
+	struct stat st;
 
-	if (fio_path(cfg, sizeof(cfg), ctx->profile, PROFILE_CONFIG) ||
-	    cfg_file_get(cfg, "snd_path", buf, sz) || !buf[0])
+	if (!fio_path(cfg, sizeof(cfg), ctx->profile, PROFILE_CONFIG) &&
+	    !cfg_file_get(cfg, "snd_path", buf, sz) && buf[0])
+		return buf;
+
+	if (fio_path(buf, sz, ctx->profile, PROFILE_RECORDINGS) ||
+	    stat(buf, &st) || !S_ISDIR(st.st_mode))
 		return NULL;
 
 	return buf;
@@ -320,7 +329,12 @@ static int data_wipe(int argc, char **argv, struct cli_ctx *ctx)
 	if (!fio_path(path, sizeof(path), ctx->profile, PROFILE_CRASHDIR))
 		wipe_dir(&wp, path, NULL, 0);
 
-	if (snd_path(ctx, snd, sizeof(snd)))
+	/* recordings: the profile's own directory whole, a directory of
+	 * the user's choice (snd_path) only baresip's dump-* files */
+	if (!fio_path(path, sizeof(path), ctx->profile, PROFILE_RECORDINGS))
+		wipe_dir(&wp, path, NULL, 0);
+
+	if (snd_path(ctx, snd, sizeof(snd)) && strcmp(snd, path))
 		wipe_dir(&wp, snd, dumps, 1);
 
 	(void)printf("wiped %u files in %s\n", wp.files, ctx->profile);

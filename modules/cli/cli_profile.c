@@ -5,7 +5,8 @@
  * .octasip-seed (file name and a hash).  A later init updates a file only
  * if it still holds exactly what was seeded; a file the user changed is
  * never touched.  run rewrites only the "octasip managed" block of the
- * config (module_path, the terminal UI and the audio device), then execs
+ * config (module_path, the terminal UI, the audio device and, unless
+ * set elsewhere, snd_path = <profile>/recordings), then execs
  * baresip.  Headless (--headless, or stdin not a terminal, as under
  * systemd) leaves stdio.so out: on /dev/null it cannot even load.
  *
@@ -372,16 +373,75 @@ static bool pulse_reachable(void)
 }
 
 
+/*
+ * Recordings (sndfile.so, only with the recording permission) go to
+ * baresip's snd_path, "." by default: wherever baresip was started.  Unless
+ * the user set snd_path outside the managed block, the block points it at
+ * the profile's private recordings/ directory, so that export and wipe
+ * find them and nothing lands in the working directory.
+ */
+static int snd_line(const struct cli_ctx *ctx, const char *text,
+		    char *line, size_t sz)
+{
+	char *rest = NULL, val[8], dir[4200];
+	bool own;
+	int err;
+
+	line[0] = '\0';
+
+	err = cfg_replace_block(text, MANAGED_BEGIN, MANAGED_END, "", &rest);
+	if (err == ENOENT)
+		return 0;
+	if (err)
+		return err;
+
+	own = cfg_get(rest, "snd_path", val, sizeof(val)) != ENOENT;
+	free(rest);
+	if (own)
+		return 0;
+
+	err = fio_path(dir, sizeof(dir), ctx->profile, PROFILE_RECORDINGS);
+	if (err)
+		return err;
+
+	/* a read-only profile still runs; a recording then fails to open
+	 * rather than land in the working directory */
+	err = fio_mkdir_private(dir);
+	if (err)
+		(void)fprintf(stderr, "octasip: note: cannot create %s (%s);"
+			      " recordings, if allowed, cannot be saved\n",
+			      dir, strerror(err));
+
+	if (snprintf(line, sz, "snd_path\t\t%s\n", dir) >= (int)sz)
+		return ENAMETOOLONG;
+
+	return 0;
+}
+
+
 int cli_config_managed(const struct cli_ctx *ctx, const char *moddir,
 		       bool tone)
 {
-	char path[4200], block[8192];
+	char path[4200], block[8192], snd[4300];
 	uint8_t *buf = NULL;
 	size_t len;
 	char *out = NULL;
 	const char *ui = ctx->headless ? "" : "module\t\t\tstdio.so\n";
 	bool same;
 	int err;
+
+	(void)fio_path(path, sizeof(path), ctx->profile, PROFILE_CONFIG);
+
+	err = fio_read_all(path, &buf, &len, 1 << 20);
+	if (err)
+		return cli_err("cannot read %s: %s", path, strerror(err));
+
+	err = snd_line(ctx, (const char *)buf, snd, sizeof(snd));
+	if (err) {
+		free(buf);
+		return cli_err("cannot prepare the recordings directory in"
+			       " %s: %s", ctx->profile, strerror(err));
+	}
 
 	if (tone || !pulse_reachable()) {
 		(void)snprintf(block, sizeof(block),
@@ -391,7 +451,7 @@ int cli_config_managed(const struct cli_ctx *ctx, const char *moddir,
 			       "audio_source\t\tausine,440\n"
 			       "audio_alert\t\tausine,440\n"
 			       "ausrc_srate\t\t48000\n"
-			       "ausrc_channels\t\t2\n", moddir, ui);
+			       "ausrc_channels\t\t2\n%s", moddir, ui, snd);
 	}
 	else {
 		(void)snprintf(block, sizeof(block),
@@ -400,14 +460,9 @@ int cli_config_managed(const struct cli_ctx *ctx, const char *moddir,
 			       "module\t\t\talsa.so\n"
 			       "audio_player\t\talsa,default\n"
 			       "audio_source\t\talsa,default\n"
-			       "audio_alert\t\talsa,default\n", moddir, ui);
+			       "audio_alert\t\talsa,default\n%s", moddir, ui,
+			       snd);
 	}
-
-	(void)fio_path(path, sizeof(path), ctx->profile, PROFILE_CONFIG);
-
-	err = fio_read_all(path, &buf, &len, 1 << 20);
-	if (err)
-		return cli_err("cannot read %s: %s", path, strerror(err));
 
 	err = cfg_replace_block((const char *)buf, MANAGED_BEGIN,
 				MANAGED_END, block, &out);

@@ -21,6 +21,7 @@
 #define PROFILE_PERMISSIONS "permissions"
 #define PROFILE_PERMISSIONS_AUDIT "permissions.audit"
 #define PROFILE_CRASHDIR    "crash"
+#define PROFILE_RECORDINGS  "recordings"
 
 int profile_resolve(char *buf, size_t sz, const char *explicit_dir);
 

@@ -1,10 +1,16 @@
 """recording permission: denied (the default) means the recorder module
 is unloaded and no call audio reaches the disk; allowed means calls are
 recorded with an audible notice (1400 Hz, 0.5 s at the start) mixed into
-what the other party hears, unless configured off."""
+what the other party hears, unless configured off.  Recordings go to the
+profile's private recordings/ directory (not baresip's working
+directory) unless snd_path is set, so export lists and wipe removes
+them."""
 
+import json
 import os
+import shutil
 import sys
+import tempfile
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness                      # noqa: E402
 from harness import Instance        # noqa: E402
@@ -66,6 +72,38 @@ class RecordingTest(harness.TestCase):
         samples, rate = polutil.read_wav(wav)
         burst = samples[int(0.05 * rate):int(0.45 * rate)]
         self.assertLess(polutil.tone_power(burst, rate, 1400), 1e-4)
+
+    def test_recordings_stay_in_the_profile(self):
+        a = Instance(self, "alice")
+        b = Instance(self, "bob", root=a.root,
+                     add_modules=(("module", "sndfile.so"),),
+                     permissions={"recording": "allow"})
+        cwd = tempfile.mkdtemp(prefix="octasip-cwd-")
+        self.addCleanup(shutil.rmtree, cwd, True)
+        a.start()
+        here = os.getcwd()
+        os.chdir(cwd)               # baresip's working directory
+        try:
+            b.start()
+        finally:
+            os.chdir(here)
+        rec = b.path("recordings")
+        harness.call(a, b)
+        wav = polutil.wait_recording(rec, "enc", 44 + 16000)
+        hangup(a, b)
+        self.assertEqual(os.stat(rec).st_mode & 0o777, 0o700)
+        self.assertEqual(os.listdir(cwd), [])
+        self.assertEqual(b.stop(), 0)
+
+        doc = json.loads(harness.octasip("data", "export",
+                                         profile=b.profile).stdout)
+        names = [os.path.basename(r["path"])
+                 for r in doc["recordings"]["files"]]
+        self.assertIn(os.path.basename(wav), names)
+        self.assertEqual(doc["recordings"]["directory"], rec)
+
+        harness.octasip("data", "wipe", "--yes", profile=b.profile)
+        self.assertEqual(os.listdir(rec), [])
 
 
 if __name__ == "__main__":
