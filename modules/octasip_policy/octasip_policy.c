@@ -814,6 +814,60 @@ static void idle_check(void *arg)
 }
 
 
+static bool account_taken_over(const struct ua *ua)
+{
+	const char *aor = bsip_ua_aor(ua);
+	size_t i;
+
+	for (i = 0; i < d.nacc; ++i) {
+		if (!strcmp(d.acc[i].aor, aor))
+			return true;
+	}
+
+	return false;
+}
+
+
+/*
+ * baresip binds its SIP port before it loads the modules, and accounts
+ * exist only after this module's init: an INVITE that arrives meanwhile
+ * is read in the event loop's first turn, before start_timer(), and an
+ * auto/early account's call is answered by baresip itself, with no
+ * CALL_INCOMING.  The policy first sees such a call inside that answer
+ * (REMOTE_SDP "offer" on an account not yet taken over).  It takes the
+ * accounts over and applies the incoming checks after the fact: a call
+ * it would have refused, or not answered (phone_state), is ended right
+ * after the answer; the next call goes through CALL_INCOMING.
+ */
+static void answered_before_start(struct ua *ua, struct call *call)
+{
+	take_over_answermodes();
+	call_starts();
+
+	warning("octasip_policy: a call from %s was answered by baresip"
+		" before the policy started (it arrived while modules were"
+		" loading)\n", call_peeruri(call));
+
+	if (check_incoming(ua, call))
+		return;
+
+	call_used_microphone();
+	label_call(call);
+
+	if (!allowed(PERM_PHONE_STATE)) {
+		warning("octasip_policy: phone_state %s: ending it\n",
+			perm_state_name(d.ps.state[PERM_PHONE_STATE]));
+		audit("phone_state", "deny",
+		      "answered before the policy started: ended");
+		op_start(ua, call, OP_HANGUP, 0, NULL);
+		return;
+	}
+
+	audit("phone_state", "use", "automatic answer (before the policy"
+	      " started)");
+}
+
+
 static void ua_event_handler(struct ua *ua, enum ua_event ev,
 			     struct call *call, const char *prm, void *arg)
 {
@@ -852,6 +906,12 @@ static void ua_event_handler(struct ua *ua, enum ua_event ev,
 		break;
 
 	case UA_EVENT_CALL_REMOTE_SDP:
+		if (call && !call_is_outgoing(call) && prm &&
+		    !strcmp(prm, "offer") && !account_taken_over(ua))
+			answered_before_start(ua, call);
+		enforce_microphone(call);
+		break;
+
 	case UA_EVENT_CALL_ESTABLISHED:
 	case UA_EVENT_CALL_RTPESTAB:
 		enforce_microphone(call);

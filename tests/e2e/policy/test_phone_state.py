@@ -1,11 +1,23 @@
 """phone_state permission: deny means no automatic call handling (an
 auto-answer account waits for the user); allow applies the account's
 answer mode, and with octasip_policy_busy_second_call a second incoming
-call gets 486 Busy."""
+call gets 486 Busy.  An INVITE that reaches baresip before the policy
+has taken the accounts over (sent while the modules still load) is
+answered by baresip itself; the policy then ends it right away."""
 
+import glob
+import os
+import signal
+import subprocess
 import time
 import harness
 from harness import Instance
+
+
+def udp_bound(port):
+    with open("/proc/net/udp") as f:
+        return any(":%04X " % port in l.split(None, 3)[1] + " "
+                   for l in f.readlines()[1:])
 
 
 class PhoneStateTest(harness.TestCase):
@@ -54,6 +66,46 @@ class PhoneStateTest(harness.TestCase):
         self.assertRegex(ev.get("param", ""), r"^486")
         self.assertNotIn("CALL_CLOSED",
                          [e.get("type") for e in a.ctrl.events])
+
+    def test_invite_while_modules_load(self):
+        b = Instance(self, "bob", account=";regint=0;answermode=auto",
+                     permissions={"phone_state": "deny"})
+        work = os.path.join(b.root, "sipp")
+        os.makedirs(work)
+        b.start(wait_ready=False)
+        # baresip binds its SIP port before it loads the modules (and
+        # dtls_srtp makes its certificate); stopped right then, it finds
+        # the INVITE in its socket when its event loop first runs,
+        # before the policy's start timer
+        deadline = time.monotonic() + 10
+        while not udp_bound(b.sip_port):
+            self.assertLess(time.monotonic(), deadline, "SIP not bound")
+            time.sleep(0.0005)
+        b.signal(signal.SIGSTOP)
+        try:
+            sipp = subprocess.Popen(
+                ["sipp", "-sn", "uac", "127.0.0.1:%d" % b.sip_port, "-s",
+                 "bob", "-i", "127.0.0.1", "-p", str(harness.free_port()),
+                 "-m", "1", "-d", "3000", "-nostdin", "-timeout", "20s",
+                 "-recv_timeout", "10000", "-trace_msg"], cwd=work,
+                stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                text=True)
+            harness.wait_for(lambda: glob.glob(
+                os.path.join(work, "*messages.log")) and "INVITE" in
+                open(glob.glob(os.path.join(work, "*messages.log"))[0])
+                .read(), timeout=10, what="sipp's INVITE")
+        finally:
+            b.signal(signal.SIGCONT)
+        out = sipp.communicate(timeout=60)[0]
+        b.wait_log(r"baresip is ready")
+        log = b.log()
+        self.assertRegex(log, r"octasip_policy: .*answered by baresip"
+                         r" before the policy started")
+        # sipp's 3 s call is cut short by bob's BYE: a failed call
+        self.assertNotEqual(sipp.returncode, 0, out[-1500:])
+        with open(b.path("permissions.audit")) as f:
+            self.assertRegex(f.read(), r"\tphone_state\tdeny\t"
+                             r"answered before the policy started")
 
 
 if __name__ == "__main__":
