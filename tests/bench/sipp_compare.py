@@ -85,7 +85,7 @@ def variant_drops(variant):
     raise SystemExit("unknown variant %r" % variant)
 
 
-def start_callee(variant, root, env=None):
+def start_callee(variant, root, env=None, timeout=15.0):
     drop = variant_drops(variant)
     harness.OCTASIP = variant_bin(variant)[1]
     inst = harness.Instance(
@@ -99,8 +99,28 @@ def start_callee(variant, root, env=None):
         config={"call_max_calls": "4000", "audio_alert": None,
                 "octasip_policy_max_incoming_per_source": "0"},
         drop_modules=drop + ("menu.so",))
-    inst.start(env=env)
+    inst.start(env=env, timeout=timeout)
     return inst
+
+
+CTRL_CLIENT = False
+
+
+def detach(inst):
+    """Close the harness's ctrl_tcp connection for the measured calls, as
+    a softphone runs (ctrl_tcp listening, nobody connected): every event
+    baresip sends to a client is JSON-encoded on the main thread and wakes
+    the client, so a connected harness would weigh on the variant with
+    more events (OctaSIP's policy makes baresip emit CALL_INCOMING for
+    calls it auto-answers).  --ctrl-client keeps it."""
+    if not CTRL_CLIENT and inst.ctrl:
+        inst.ctrl.close()
+        inst.ctrl = None
+
+
+def reattach(inst):
+    if inst.ctrl is None:
+        inst.ctrl = harness.Ctrl(inst.ctrl_port, 30)
 
 
 def run_sipp(port, rate, calls, hold_ms, workdir, timeout):
@@ -196,10 +216,12 @@ def measure(variant, rate, calls, hold_ms, workdir):
     m = None
     try:
         pid = baresip_pid(inst)
+        detach(inst)
         cpu0 = proc_cpu(pid)
         ok, failed, rtts = run_sipp(inst.sip_port, rate, calls, hold_ms,
                                     workdir, timeout=calls // rate + 60)
         cpu1 = proc_cpu(pid)
+        reattach(inst)
         rss, hwm = proc_rss_kib(pid)
         m = {"variant": variant, "rate": rate, "calls": calls,
                 "ok": ok, "failed": failed,
@@ -207,7 +229,7 @@ def measure(variant, rate, calls, hold_ms, workdir):
                 "p50": pct(rtts, 50), "p95": pct(rtts, 95),
                 "p99": pct(rtts, 99),
                 "cpu_ms_per_call": 1000.0 * (cpu1 - cpu0) / max(1, ok),
-                "rss_kib": rss, "hwm_kib": hwm}
+                "rss_kib": rss, "hwm_kib": hwm, "rtts": rtts}
     finally:
         inst.stop()
         if m is not None and PROBE:
@@ -218,6 +240,33 @@ def measure(variant, rate, calls, hold_ms, workdir):
         import shutil
         shutil.rmtree(root, ignore_errors=True)
     return m
+
+
+def pooled_lines(results, base, v):
+    """Setup latency over every call of every round (not the median of
+    rounds), and the OctaSIP/stock p95 ratio per round: both variants of
+    a round ran back to back, so the ratio of a round is paired; its
+    median and a 95 % bootstrap interval over rounds say whether a
+    difference is larger than the machine's own swing."""
+    import random
+    out = []
+    for q in (50, 95, 99):
+        sb = pct([t for m in results[base] for t in m["rtts"]], q)
+        so = pct([t for m in results[v] for t in m["rtts"]], q)
+        out.append("pooled p%-2d %10.3f ms %19.3f ms %8.3f" %
+                   (q, sb, so, so / sb if sb else float("nan")))
+    ratios = [o["p95"] / b["p95"] for b, o in
+              zip(results[base], results[v]) if b["p95"] > 0]
+    if len(ratios) >= 3:
+        rng = random.Random(1)
+        boot = sorted(statistics.median(rng.choice(ratios)
+                                        for _ in ratios)
+                      for _ in range(2000))
+        out.append("p95 ratio per round: median %.3f, 95%% interval"
+                   " %.3f-%.3f over %d rounds" %
+                   (statistics.median(ratios), boot[50], boot[1949],
+                    len(ratios)))
+    return out
 
 
 def sustainable(variant, rates, calls_per_step, hold_ms, workdir):
@@ -250,9 +299,13 @@ def main():
                     help="setup_probe.so (build/tests/unit/latency): "
                     "also time INVITE -> 200 OK inside the callee "
                     "(in_p50/in_p95/in_p99)")
+    ap.add_argument("--ctrl-client", action="store_true",
+                    help="keep the harness's ctrl_tcp client connected"
+                    " during the calls")
     a = ap.parse_args()
-    global PROBE
+    global PROBE, CTRL_CLIENT
     PROBE = os.path.abspath(a.probe) if a.probe else None
+    CTRL_CLIENT = a.ctrl_client
     if a.quick:
         a.rounds, a.calls = 1, 60
     variants = [v.strip() for v in a.variants.split(",") if v.strip()]
@@ -293,7 +346,9 @@ def main():
                                                 workdir)
 
     lines = ["sipp vs baresip, %d round(s) of %d calls at %d cps, hold %d"
-             " ms (median of rounds)" % (a.rounds, a.calls, a.rate, a.hold)]
+             " ms (median of rounds), ctrl_tcp client %s" %
+             (a.rounds, a.calls, a.rate, a.hold,
+              "connected" if CTRL_CLIENT else "not connected")]
     for v in variants[1:]:
         lines.append("%-18s %12s %22s %8s" % ("figure", base, v, "ratio"))
         for k in summary[base]:
@@ -303,6 +358,7 @@ def main():
         rss_over = (summary[v]["rss_kib"] -
                     summary[base]["rss_kib"]) / 1024.0
         lines.append("rss overhead: %.2f MiB" % rss_over)
+        lines.extend(pooled_lines(results, base, v))
     print("\n".join(lines))
     if a.out:
         with open(a.out, "w") as f:
