@@ -130,6 +130,76 @@ static size_t match_uri(const char *in, size_t len, size_t i)
 }
 
 
+/*
+ * The user information of a URL, right after "://": RFC 3986 characters
+ * up to an '@'.  Returns its length with the '@', 0 if there is none.
+ */
+static size_t match_userinfo(const char *in, size_t len, size_t j)
+{
+	size_t k;
+
+	for (k = j; k < len; ++k) {
+
+		unsigned char c = (unsigned char)in[k];
+
+		if (c == '@')
+			return k > j ? k + 1 - j : 0;
+
+		if (is_alnum(c))
+			continue;
+
+		switch (c) {
+
+		case '-': case '.': case '_': case '~': case '%':
+		case '!': case '$': case '&': case '\'': case '(':
+		case ')': case '*': case '+': case ',': case ';':
+		case '=': case ':':
+			continue;
+
+		default:
+			return 0;
+		}
+	}
+
+	return 0;
+}
+
+
+/*
+ * A MAC address: six pairs of hex digits split by ':' or by '-', not
+ * part of a longer run of them (an EUI-64 is left to the IPv6 rule).
+ */
+static size_t match_mac(const char *in, size_t len, size_t i)
+{
+	char sep;
+	size_t k;
+	int g;
+
+	if (len - i < 17)
+		return 0;
+
+	sep = in[i + 2];
+	if (sep != ':' && sep != '-')
+		return 0;
+
+	for (g = 0, k = i; g < 6; ++g, k += 3) {
+		if (!is_hex((unsigned char)in[k]) ||
+		    !is_hex((unsigned char)in[k + 1]))
+			return 0;
+		if (g < 5 && in[k + 2] != sep)
+			return 0;
+	}
+
+	k = i + 17;
+	if (k < len && (is_word((unsigned char)in[k]) ||
+			((in[k] == ':' || in[k] == '-') && k + 1 < len &&
+			 is_hex((unsigned char)in[k + 1]))))
+		return 0;
+
+	return 17;
+}
+
+
 /* "Bearer" and spaces, then a token */
 static size_t match_bearer(const char *in, size_t len, size_t i,
 			   size_t *tok)
@@ -553,6 +623,11 @@ size_t redact(const char *in, size_t len, char *out, size_t outsz)
 				REPLACED(i + m);
 				continue;
 			}
+			if (is_hex(c) && (m = match_mac(in, len, i))) {
+				PUTS(&o, "[mac]");
+				REPLACED(i + m);
+				continue;
+			}
 			if (is_hex(c) && (m = match_ipv6(in, len, i))) {
 				PUTS(&o, "[ip]");
 				REPLACED(i + m);
@@ -590,6 +665,11 @@ size_t redact(const char *in, size_t len, char *out, size_t outsz)
 
 		if (bnd && (is_digit(c) || c == ':')) {
 
+			if (c != ':' && (m = match_mac(in, len, i))) {
+				PUTS(&o, "[mac]");
+				REPLACED(i + m);
+				continue;
+			}
 			if (c != ':' && (m = match_ipv4(in, len, i))) {
 				PUTS(&o, "[ip]");
 				REPLACED(i + m);
@@ -624,6 +704,16 @@ size_t redact(const char *in, size_t len, char *out, size_t outsz)
 				++w;
 			puts_n(&o, in + i, w - i);
 			i = w;
+			continue;
+		}
+
+		/* scheme://user:password@host: the user information and
+		 * the host go, as an address would */
+		if (c == ':' && prefix_ci(in, len, i, "://") &&
+		    (m = match_userinfo(in, len, i + 3)) &&
+		    (t = domain_len(in, len, i + 3 + m))) {
+			PUTS(&o, "://[email]");
+			REPLACED(i + 3 + m + t);
 			continue;
 		}
 

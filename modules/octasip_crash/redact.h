@@ -5,6 +5,9 @@
  * redact() copies text and replaces, left to right:
  *   sip:, sips:, tel: URIs            -> [uri]
  *   e-mail / user@host addresses      -> [email]
+ *   user:password@host in a URL
+ *   (after "://")                     -> ://[email]
+ *   MAC addresses (aa:bb:.. or aa-bb-..) -> [mac]
  *   IPv4 (with :port) and IPv6        -> [ip]
  *   card numbers (13-19 digits, Luhn) -> [card]
  *   phone and other numbers of 7+

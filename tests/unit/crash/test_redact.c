@@ -91,6 +91,35 @@ static void test_email(void)
 }
 
 
+static void test_url_userinfo(void)
+{
+	/* the user name went out before; now user, password and host go */
+	RX("GET https://alice:hunter2@example.com/x",
+	   "GET https://[email]/x");
+	RX("https://u:p!x$y@h.example:8080/p", "https://[email]:8080/p");
+	RX("https://user:p%40ss@host", "https://[email]");
+	RX("https://:secretonly@host/path", "https://[email]/path");
+	RX("ftp://bob@files.example.org", "ftp://[email]");
+	/* no user information: the URL stays */
+	RX("see https://example.com/a?b=c", "see https://example.com/a?b=c");
+	RX("http:// nothing@", "http:// nothing@");
+}
+
+
+static void test_mac(void)
+{
+	RX("wlan0 link/ether 3c:22:fb:01:02:03 brd",
+	   "wlan0 link/ether [mac] brd");
+	RX("MAC=00-1A-2B-3C-4D-5E", "MAC=[mac]");
+	RX("AA:BB:CC:DD:EE:FF", "[mac]");
+	/* not MACs: times, dates, mixed separators, longer runs */
+	RX("at 12:30:45 on 2026-11-28", "at 12:30:45 on 2026-11-28");
+	RX("00:1a-2b:3c:4d:5e", "00:1a-2b:3c:4d:5e");
+	RX("aa:bb:cc:dd:ee:ff:00:11", "[ip]");
+	RX("aa:bb:cc:dd:ee:ff0", "aa:bb:cc:dd:ee:ff0");
+}
+
+
 static void test_secrets(void)
 {
 	RX("password=hunter2 next", "password=[secret] next");
@@ -204,6 +233,7 @@ static void test_idempotent(void)
 		"password=[secret] sip:a@b 1.2.3.4 x@y.z +1 555 123 4567",
 		"Bearer abc /home/bob/x 4111 1111 1111 1111 ::1",
 		"Authorization: Digest x\nrest 2001:db8::2",
+		"https://a:b@c.d/e 00:11:22:33:44:55 f0-e1-d2-c3-b4-a5",
 	};
 	char once[1024], twice[1024];
 	size_t i;
@@ -247,6 +277,8 @@ int main(void)
 	UT_RUN(test_ipv4);
 	UT_RUN(test_ipv6);
 	UT_RUN(test_email);
+	UT_RUN(test_url_userinfo);
+	UT_RUN(test_mac);
 	UT_RUN(test_secrets);
 	UT_RUN(test_bearer);
 	UT_RUN(test_cards);
