@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include "cli.h"
 #include "fileio.h"
@@ -89,10 +90,16 @@ static int db_path(const struct cli_ctx *ctx, char *buf, size_t sz)
 }
 
 
+/*
+ * ro_ok: the command only reads.  If the profile cannot be written (a
+ * read-only mount, a file without write permission), the database is
+ * read as it is on disk, with a note, instead of failing.
+ */
 static int db_open(const struct cli_ctx *ctx, struct cldb **dbp,
-		   bool *none)
+		   bool *none, bool ro_ok)
 {
-	char path[4200], msg[512];
+	char path[4200], wal[4300], msg[512];
+	struct stat st;
 	int err;
 
 	err = cli_profile_require(ctx);
@@ -106,6 +113,22 @@ static int db_open(const struct cli_ctx *ctx, struct cldb **dbp,
 	if (err == ENOENT) {
 		*none = true;
 		return 0;
+	}
+	if ((err == EROFS || err == EACCES) && ro_ok) {
+
+		int err2 = cldb_open(dbp, path, CLDB_READONLY, msg,
+				     sizeof(msg));
+
+		if (!err2) {
+			(void)snprintf(wal, sizeof(wal), "%s-wal", path);
+			(void)fprintf(stderr, "octasip: note: %s cannot be"
+				      " written (%s): read as it is on disk"
+				      "%s\n", path, strerror(err),
+				      !stat(wal, &st) && st.st_size > 0 ?
+				      "; changes still in its -wal file are"
+				      " not shown" : "");
+			return 0;
+		}
 	}
 	if (err)
 		return cli_err("cannot read %s: %s (%s)", path,
@@ -196,7 +219,7 @@ static int cmd_list(int argc, char **argv, struct cli_ctx *ctx)
 			return cli_usage_err("calllog", usage);
 	}
 
-	err = db_open(ctx, &db, &none);
+	err = db_open(ctx, &db, &none, true);
 	if (err)
 		return err;
 
@@ -270,7 +293,7 @@ static int cmd_export(int argc, char **argv, struct cli_ctx *ctx)
 		return cli_err("export needs --format csv or --format json");
 	ec.json = !strcmp(fmt, "json");
 
-	err = db_open(ctx, &db, &none);
+	err = db_open(ctx, &db, &none, true);
 	if (err)
 		return err;
 
@@ -319,7 +342,7 @@ static int cmd_purge(int argc, char **argv, struct cli_ctx *ctx)
 	else
 		return cli_usage_err("calllog", usage);
 
-	err = db_open(ctx, &db, &none);
+	err = db_open(ctx, &db, &none, false);
 	if (err)
 		return err;
 	if (none) {

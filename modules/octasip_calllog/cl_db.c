@@ -402,9 +402,66 @@ static void close_handle(struct cldb *db)
 }
 
 
+/*
+ * Read only, without writing anything next to the file: SQLite's
+ * immutable URI mode needs no -shm (a WAL database otherwise needs one,
+ * which a read-only directory cannot hold).  Changes still in a -wal file
+ * are not seen.  The schema must be the current one: migrating writes.
+ */
+static int open_readonly(struct cldb *db, const char *path)
+{
+	char uri[8600];
+	size_t n = 0;
+	const char *p;
+	int rc, v, err;
+
+	n = (size_t)snprintf(uri, sizeof(uri), "file:");
+	for (p = path; *p && n + 4 < sizeof(uri); ++p) {
+		if (*p == '?' || *p == '#' || *p == '%')
+			n += (size_t)snprintf(uri + n, sizeof(uri) - n,
+					      "%%%02X", (unsigned char)*p);
+		else
+			uri[n++] = *p;
+	}
+	if (*p || n + sizeof("?mode=ro&immutable=1") > sizeof(uri))
+		return ENAMETOOLONG;
+	(void)snprintf(uri + n, sizeof(uri) - n, "?mode=ro&immutable=1");
+
+	rc = sqlite3_open_v2(uri, &db->h, SQLITE_OPEN_READONLY |
+			     SQLITE_OPEN_URI, NULL);
+	if (rc != SQLITE_OK)
+		return dberr(db, rc);
+
+	(void)sqlite3_extended_result_codes(db->h, 1);
+
+	err = user_version(db, &v);
+	if (!err && v != CLDB_SCHEMA) {
+		(void)snprintf(db->msg, sizeof(db->msg), "schema version %d,"
+			       " this OctaSIP reads %d: open it once where"
+			       " it is writable", v, CLDB_SCHEMA);
+		err = EPROTO;
+	}
+
+	return err;
+}
+
+
 static int open_once(struct cldb *db, const char *path, int flags)
 {
 	int i, rc, err;
+
+	if (flags & CLDB_READONLY) {
+
+		err = check_header(path);
+		if (err) {
+			(void)snprintf(db->msg, sizeof(db->msg), "not an"
+				       " SQLite database");
+			return err;
+		}
+
+		err = open_readonly(db, path);
+		goto prepare;
+	}
 
 	err = prepare_file(path, flags & CLDB_CREATE);
 	if (err) {
@@ -439,6 +496,7 @@ static int open_once(struct cldb *db, const char *path, int flags)
 	if (!err)
 		err = load_hkey(db);
 
+ prepare:
 	for (i = 0; !err && i < ST_MAX; ++i) {
 		rc = sqlite3_prepare_v3(db->h, stmt_sql[i], -1,
 					SQLITE_PREPARE_PERSISTENT,

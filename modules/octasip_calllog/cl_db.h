@@ -46,6 +46,9 @@ enum {
 	CLDB_CREATE  = 1 << 0,  /* create the file if missing             */
 	CLDB_RECOVER = 1 << 1,  /* move a corrupt file aside, start fresh  */
 	CLDB_CHECK   = 1 << 2,  /* run PRAGMA quick_check at open          */
+	CLDB_READONLY = 1 << 3, /* read only, as the file is on disk: for a
+				 * read-only profile (no WAL, no -shm, no
+				 * migration; reading functions only)    */
 };
 
 struct cldb;

@@ -150,18 +150,22 @@ class Faults(harness.TestCase):
                 p = harness.octasip(*args, stdin="pw\n",
                                     profile=b.profile, check=False)
                 self.assertOneLineError(p)
-            # reading: the vault opens; the call log (SQLite WAL needs
-            # its -shm file) gives one clear line
+            # reading works: the vault opens; the call log is read as
+            # it is on disk (a WAL database needs a -shm file that a
+            # read-only directory cannot hold), with a note
             out = harness.octasip("account", "list",
                                   profile=b.profile).stdout
             self.assertIn("key source", out)
             p = harness.octasip("calllog", "list", "--json",
+                                profile=b.profile)
+            self.assertEqual(len(json.loads(p.stdout)), 1)
+            self.assertIn("read as it is on disk", p.stderr)
+            p = harness.octasip("calllog", "export", "--format", "csv",
+                                profile=b.profile)
+            self.assertEqual(len(p.stdout.strip().splitlines()), 2)
+            p = harness.octasip("calllog", "purge", "--all",
                                 profile=b.profile, check=False)
-            if p.returncode:
-                self.assertOneLineError(p)
-                self.assertIn("Read-only file system", p.stderr)
-            else:
-                self.assertEqual(len(json.loads(p.stdout)), 1)
+            self.assertOneLineError(p)
             self.assertEqual(b.stop(), 0)
         log = b.log()[mark:]
         # each module says it once, not once per call
