@@ -18,7 +18,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include "cli.h"
 #include "fileio.h"
@@ -26,6 +25,7 @@
 #include "profile.h"
 #include "cl_db.h"
 #include "cl_export.h"
+#include "dburi.h"
 
 
 static const char usage[] =
@@ -98,8 +98,7 @@ static int db_path(const struct cli_ctx *ctx, char *buf, size_t sz)
 static int db_open(const struct cli_ctx *ctx, struct cldb **dbp,
 		   bool *none, bool ro_ok)
 {
-	char path[4200], wal[4300], msg[512];
-	struct stat st;
+	char path[4200], msg[512];
 	int err;
 
 	err = cli_profile_require(ctx);
@@ -120,11 +119,10 @@ static int db_open(const struct cli_ctx *ctx, struct cldb **dbp,
 				     sizeof(msg));
 
 		if (!err2) {
-			(void)snprintf(wal, sizeof(wal), "%s-wal", path);
 			(void)fprintf(stderr, "octasip: note: %s cannot be"
 				      " written (%s): read as it is on disk"
 				      "%s\n", path, strerror(err),
-				      !stat(wal, &st) && st.st_size > 0 ?
+				      dburi_wal_pending(path) ?
 				      "; changes still in its -wal file are"
 				      " not shown" : "");
 			return 0;

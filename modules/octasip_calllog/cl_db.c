@@ -17,6 +17,7 @@
 #include <sqlite3.h>
 #include "fileio.h"
 #include "cl_db.h"
+#include "dburi.h"
 
 
 enum { HKEY_LEN = 32, HASH_LEN = 16 };
@@ -411,21 +412,11 @@ static void close_handle(struct cldb *db)
 static int open_readonly(struct cldb *db, const char *path)
 {
 	char uri[8600];
-	size_t n = 0;
-	const char *p;
 	int rc, v, err;
 
-	n = (size_t)snprintf(uri, sizeof(uri), "file:");
-	for (p = path; *p && n + 4 < sizeof(uri); ++p) {
-		if (*p == '?' || *p == '#' || *p == '%')
-			n += (size_t)snprintf(uri + n, sizeof(uri) - n,
-					      "%%%02X", (unsigned char)*p);
-		else
-			uri[n++] = *p;
-	}
-	if (*p || n + sizeof("?mode=ro&immutable=1") > sizeof(uri))
-		return ENAMETOOLONG;
-	(void)snprintf(uri + n, sizeof(uri) - n, "?mode=ro&immutable=1");
+	err = dburi_immutable(uri, sizeof(uri), path);
+	if (err)
+		return err;
 
 	rc = sqlite3_open_v2(uri, &db->h, SQLITE_OPEN_READONLY |
 			     SQLITE_OPEN_URI, NULL);

@@ -17,6 +17,7 @@
 #include <sodium.h>
 #include <sqlite3.h>
 #include "acctfile.h"
+#include "dburi.h"
 #include "fileio.h"
 #include "jsonw.h"
 #include "perm.h"
@@ -301,7 +302,8 @@ static void sql_value(struct jsonw *w, sqlite3_stmt *st, int i)
 static void sec_calllog(struct ex *x)
 {
 	struct jsonw *w = &x->w;
-	char path[4200], uri[4400];
+	char path[4200], uri[8600];
+	int probe = SQLITE_OK;
 	sqlite3_stmt *st = NULL;
 	sqlite3 *db = NULL;
 	const char *err = NULL;
@@ -318,11 +320,28 @@ static void sec_calllog(struct ex *x)
 	}
 	(void)jsonw_kbool(w, "present", true);
 
-	/* read only: never creates, migrates or repairs anything */
+	/* read only: never creates, migrates or repairs anything.  A
+	 * profile that cannot be written cannot hold the -shm file a WAL
+	 * database needs even to be read: the file is then read as it is
+	 * on disk (immutable), and the section says so. */
 	(void)snprintf(uri, sizeof(uri), "%s", path);
 	rc = sqlite3_open_v2(uri, &db, SQLITE_OPEN_READONLY, NULL);
 	if (rc == SQLITE_OK)
 		(void)sqlite3_busy_timeout(db, 5000);
+	if (rc == SQLITE_OK)
+		probe = sqlite3_exec(db, "SELECT 1 FROM calls LIMIT 1", NULL,
+				     NULL, NULL) & 0xff;
+	if (rc == SQLITE_OK && probe == SQLITE_CANTOPEN &&
+	    !dburi_immutable(uri, sizeof(uri), path)) {
+		(void)sqlite3_close(db);
+		db = NULL;
+		rc = sqlite3_open_v2(uri, &db, SQLITE_OPEN_READONLY |
+				     SQLITE_OPEN_URI, NULL);
+		(void)jsonw_kstr(w, "read", dburi_wal_pending(path) ?
+				 "as on disk (read-only profile); changes"
+				 " still in calllog.db-wal are missing" :
+				 "as on disk (read-only profile)");
+	}
 	if (rc == SQLITE_OK &&
 	    sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st,
 			       NULL) == SQLITE_OK &&

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "cfgedit.h"
+#include "dburi.h"
 #include "fileio.h"
 #include "profile.h"
 #include "utest.h"
@@ -204,6 +205,21 @@ static void test_cfg_replace_block(void)
 }
 
 
+static void test_dburi(void)
+{
+	char uri[64];
+
+	UT_EQ_INT(dburi_immutable(uri, sizeof(uri), "/p/calllog.db"), 0);
+	UT_EQ_STR(uri, "file:/p/calllog.db?mode=ro&immutable=1");
+	UT_EQ_INT(dburi_immutable(uri, sizeof(uri), "/a?b#c%d/x"), 0);
+	UT_EQ_STR(uri, "file:/a%3Fb%23c%25d/x?mode=ro&immutable=1");
+	UT_EQ_INT(dburi_immutable(uri, 30, "/p/calllog.db"), ENAMETOOLONG);
+	UT_EQ_INT(dburi_immutable(uri, sizeof(uri),
+				  "/a/very/long/path/that/does/not/fit/here"),
+		  ENAMETOOLONG);
+}
+
+
 int main(void)
 {
 	char cmd[600];
@@ -223,6 +239,7 @@ int main(void)
 	UT_RUN(test_cfg_get_first_token);
 	UT_RUN(test_cfg_set_and_remove);
 	UT_RUN(test_cfg_replace_block);
+	UT_RUN(test_dburi);
 
 	(void)snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
 	if (system(cmd) != 0)

@@ -163,6 +163,10 @@ class Faults(harness.TestCase):
             p = harness.octasip("calllog", "export", "--format", "csv",
                                 profile=b.profile)
             self.assertEqual(len(p.stdout.strip().splitlines()), 2)
+            doc = json.loads(harness.octasip("data", "export",
+                                             profile=b.profile).stdout)
+            self.assertEqual(len(doc["call_log"]["calls"]), 1,
+                             doc["call_log"])
             p = harness.octasip("calllog", "purge", "--all",
                                 profile=b.profile, check=False)
             self.assertOneLineError(p)
