@@ -79,6 +79,8 @@ struct op {
 	enum op_kind kind;
 	uint16_t scode;
 	char reason[160];
+	bool lifted;               /* account shows its own answer mode
+				    * until this op has run (lift_mode()) */
 };
 
 struct gate_enc {
@@ -265,11 +267,24 @@ static void op_destructor(void *arg)
 }
 
 
+/* Back to manual (take_over_answermodes()) once the op is done */
+static void op_unlift(struct op *op)
+{
+	if (!op->lifted)
+		return;
+
+	op->lifted = false;
+	(void)account_set_answermode(ua_account(op->ua), ANSWERMODE_MANUAL);
+}
+
+
 static void op_run(void *arg)
 {
 	struct op *op = arg;
 	struct call *call = (struct call *)op->call;
 	int err = 0;
+
+	op_unlift(op);
 
 	if (!call_alive(op->ua, op->call)) {
 		mem_deref(op);
@@ -298,14 +313,15 @@ static void op_run(void *arg)
 }
 
 
-static void op_start(struct ua *ua, const struct call *call,
-		     enum op_kind kind, uint16_t scode, const char *reason)
+static struct op *op_start(struct ua *ua, const struct call *call,
+			    enum op_kind kind, uint16_t scode,
+			    const char *reason)
 {
 	struct op *op = mem_zalloc(sizeof(*op), op_destructor);
 
 	if (!op) {
 		warning("octasip_policy: out of memory\n");
-		return;
+		return NULL;
 	}
 
 	op->ua = ua;
@@ -318,6 +334,30 @@ static void op_start(struct ua *ua, const struct call *call,
 
 	list_append(&d.ops, &op->le, op);
 	tmr_start(&op->tmr, 0, op_run, op);
+
+	return op;
+}
+
+
+/*
+ * An automatic answer (or early media) the policy decided on runs from
+ * answer_now(), the last CALL_INCOMING handler.  Until then the account
+ * shows its own answer mode (lifted), so that the handlers in between
+ * (menu.so) treat the call as stock baresip's auto answer does: no ring
+ * tone, no ring.wav opened before the 200 OK.  Only when answer_now() is
+ * registered: the mode goes back to manual in the same event, before
+ * any other INVITE can be read.
+ */
+static void answer_op(struct ua *ua, const struct call *call,
+		      enum op_kind kind, enum answermode mode)
+{
+	struct op *op = op_start(ua, call, kind, 0, NULL);
+
+	if (!op || !d.answer_last)
+		return;
+
+	op->lifted = true;
+	(void)account_set_answermode(ua_account(ua), mode);
 }
 
 
@@ -329,8 +369,10 @@ static void ops_forget_call(const struct call *call)
 		struct op *op = le->data;
 
 		le = le->next;
-		if (op->call == call)
+		if (op->call == call) {
+			op_unlift(op);
 			mem_deref(op);
+		}
 	}
 }
 
@@ -570,12 +612,12 @@ static void enforce_phone_state(struct ua *ua, struct call *call)
 
 	case ANSWERMODE_AUTO:
 		audit("phone_state", "use", "automatic answer");
-		op_start(ua, call, OP_ANSWER, 0, NULL);
+		answer_op(ua, call, OP_ANSWER, mode);
 		break;
 
 	case ANSWERMODE_EARLY:
 		audit("phone_state", "use", "early media");
-		op_start(ua, call, OP_PROGRESS, 0, NULL);
+		answer_op(ua, call, OP_PROGRESS, mode);
 		break;
 
 	default:

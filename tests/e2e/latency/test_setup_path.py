@@ -1,5 +1,6 @@
 """Call-setup path: between an incoming INVITE and its 200 OK (automatic
-answer) OctaSIP does no audit-file I/O, and the call is answered in the
+answer) OctaSIP does no audit-file I/O, menu.so opens no ring tone (as
+with stock baresip's auto answer), and the call is answered in the
 loop turn the INVITE arrived in (before the 0 ms timers of that turn run:
 the audit queue's timer is started first, so a timer-run answer would
 come after the audit write).  The audit lines are still written.
@@ -87,6 +88,12 @@ class SetupPathTest(harness.TestCase):
         after = [l for l in trace[ok:] if "permissions.audit" in l]
         self.assertTrue(after, "the audit file was never opened after"
                         " the 200 OK")
+        # menu.so (loaded, as in the default profile) rings for a manual
+        # account; the policy's own automatic answer must not ring
+        self.assertIn("menu.so", b.config_text())
+        ring = [l for l in trace[inv:ok] if ".wav" in l]
+        self.assertEqual(ring, [], "a ring tone opened before the 200"
+                         " OK:\n" + "\n".join(ring))
 
 
 if __name__ == "__main__":

@@ -67,6 +67,27 @@ class PhoneStateTest(harness.TestCase):
         self.assertNotIn("CALL_CLOSED",
                          [e.get("type") for e in a.ctrl.events])
 
+    def test_auto_answer_leaves_account_manual(self):
+        """The policy shows the account's own mode to the other handlers
+        while it answers (menu.so then does not ring) and takes it back
+        at once: a later call, phone_state now denied, still waits."""
+        a, b = self.pair({"phone_state": "allow"})
+        harness.call(a, b, answer=False)      # answered automatically
+        a.wait_event("CALL_ESTABLISHED")
+        n = len(a.ctrl.events)
+        a.command("hangup")
+        a.wait_event("CALL_CLOSED", start=n)
+        ok, out = b.command("perm", "set phone_state deny")
+        self.assertTrue(ok, out)
+        n = len(a.ctrl.events)
+        a.command("dial", b.aor)
+        b.wait_log(r"phone_state deny: not answering automatically")
+        deadline = time.monotonic() + 1.5
+        while time.monotonic() < deadline:
+            a.ctrl._pump(deadline)
+        self.assertNotIn("CALL_ESTABLISHED",
+                         [e.get("type") for e in a.ctrl.events[n:]])
+
     def test_invite_while_modules_load(self):
         b = Instance(self, "bob", account=";regint=0;answermode=auto",
                      permissions={"phone_state": "deny"})
