@@ -590,18 +590,6 @@ int clw_queue(struct clw *w, const struct cl_rec *r)
 }
 
 
-void clw_wake(struct clw *w)
-{
-	if (!w)
-		return;
-
-	pthread_mutex_lock(&w->mtx);
-	if (w->queue.n)
-		(void)pthread_cond_signal(&w->cond);
-	pthread_mutex_unlock(&w->mtx);
-}
-
-
 int clw_block(struct clw *w, const struct cl_rec *r)
 {
 	return enqueue(w, r, OP_BLOCK, true);

@@ -3,7 +3,7 @@
  *
  * The event loop only copies a record and appends it to a queue
  * (clw_put: a malloc, a mutex, and a signal only when the queue was
- * empty; clw_queue leaves the signal to a later clw_wake, so an event
+ * empty; clw_queue leaves the signal to a later clw_kick, so an event
  * handler on the call-setup path wakes no thread before the SIP reply
  * of its loop turn is sent).  The writer gathers what arrives within
  * CLW_BATCH_MS and writes it in one transaction.  One thread owns
@@ -75,7 +75,6 @@ int  clw_start(struct clw **wp, const struct clw_conf *conf);
 void clw_stop(struct clw *w);
 int  clw_put(struct clw *w, const struct cl_rec *r);
 int  clw_queue(struct clw *w, const struct cl_rec *r);
-void clw_wake(struct clw *w);
 int  clw_block(struct clw *w, const struct cl_rec *r);
 void clw_set_memory_only(struct clw *w, bool on);
 void clw_kick(struct clw *w);

@@ -214,7 +214,7 @@ static void wake_writer(void *arg)
 {
 	(void)arg;
 
-	clw_wake(d.w);
+	clw_kick(d.w);
 }
 
 
