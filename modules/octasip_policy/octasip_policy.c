@@ -80,7 +80,7 @@ struct op {
 	uint16_t scode;
 	char reason[160];
 	bool lifted;               /* account shows its own answer mode
-				    * until this op has run (lift_mode()) */
+				    * until this op has run (answer_op()) */
 };
 
 struct gate_enc {
@@ -121,7 +121,7 @@ static struct {
 	struct tmr tmr_start;
 	struct tmr tmr_idle;
 
-	struct {
+	struct acc_mode {
 		char aor[160];
 		enum answermode mode;    /* what the accounts file says */
 	} acc[MAX_ACCOUNTS];
@@ -533,17 +533,25 @@ static void enforce_storage(void)
 }
 
 
-static enum answermode configured_answermode(const struct ua *ua)
+/* An account the policy has taken over, by AOR; NULL if not (yet) */
+static const struct acc_mode *acc_find(const char *aor)
 {
-	const char *aor = bsip_ua_aor(ua);
 	size_t i;
 
 	for (i = 0; i < d.nacc; ++i) {
 		if (!strcmp(d.acc[i].aor, aor))
-			return d.acc[i].mode;
+			return &d.acc[i];
 	}
 
-	return ANSWERMODE_MANUAL;
+	return NULL;
+}
+
+
+static enum answermode configured_answermode(const struct ua *ua)
+{
+	const struct acc_mode *a = acc_find(bsip_ua_aor(ua));
+
+	return a ? a->mode : ANSWERMODE_MANUAL;
 }
 
 
@@ -561,13 +569,8 @@ static void take_over_answermodes(void)
 
 		struct account *acc = ua_account(le->data);
 		const char *aor = bsip_ua_aor(le->data);
-		bool known = false;
-		size_t i;
 
-		for (i = 0; i < d.nacc; ++i)
-			known |= !strcmp(d.acc[i].aor, aor);
-
-		if (known || d.nacc >= MAX_ACCOUNTS)
+		if (acc_find(aor) || d.nacc >= MAX_ACCOUNTS)
 			continue;
 
 		(void)re_snprintf(d.acc[d.nacc].aor,
@@ -856,17 +859,24 @@ static void idle_check(void *arg)
 }
 
 
-static bool account_taken_over(const struct ua *ua)
+/*
+ * What every incoming call passes before it may be answered: accounts
+ * taken over, counted, the fraud guard and encryption policy (a call they
+ * refuse is ended, false), then the microphone-use audit and the contact
+ * label.
+ */
+static bool admit_incoming(struct ua *ua, struct call *call)
 {
-	const char *aor = bsip_ua_aor(ua);
-	size_t i;
+	take_over_answermodes();
+	call_starts();
 
-	for (i = 0; i < d.nacc; ++i) {
-		if (!strcmp(d.acc[i].aor, aor))
-			return true;
-	}
+	if (check_incoming(ua, call))
+		return false;
 
-	return false;
+	call_used_microphone();
+	label_call(call);
+
+	return true;
 }
 
 
@@ -883,18 +893,12 @@ static bool account_taken_over(const struct ua *ua)
  */
 static void answered_before_start(struct ua *ua, struct call *call)
 {
-	take_over_answermodes();
-	call_starts();
-
 	warning("octasip_policy: a call from %s was answered by baresip"
 		" before the policy started (it arrived while modules were"
 		" loading)\n", call_peeruri(call));
 
-	if (check_incoming(ua, call))
+	if (!admit_incoming(ua, call))
 		return;
-
-	call_used_microphone();
-	label_call(call);
 
 	if (!allowed(PERM_PHONE_STATE)) {
 		warning("octasip_policy: phone_state %s: ending it\n",
@@ -937,19 +941,14 @@ static void ua_event_handler(struct ua *ua, enum ua_event ev,
 		break;
 
 	case UA_EVENT_CALL_INCOMING:
-		take_over_answermodes();
-		call_starts();
 		enforce_microphone(call);
-		if (check_incoming(ua, call))
-			break;
-		call_used_microphone();
-		label_call(call);
-		enforce_phone_state(ua, call);
+		if (admit_incoming(ua, call))
+			enforce_phone_state(ua, call);
 		break;
 
 	case UA_EVENT_CALL_REMOTE_SDP:
 		if (call && !call_is_outgoing(call) && prm &&
-		    !strcmp(prm, "offer") && !account_taken_over(ua))
+		    !strcmp(prm, "offer") && !acc_find(bsip_ua_aor(ua)))
 			answered_before_start(ua, call);
 		enforce_microphone(call);
 		break;
