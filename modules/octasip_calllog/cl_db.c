@@ -437,36 +437,10 @@ static int open_readonly(struct cldb *db, const char *path)
 }
 
 
-static int open_once(struct cldb *db, const char *path, int flags)
+/* Read-write: WAL, secure delete, optional check, migration, hash key */
+static int open_readwrite(struct cldb *db, const char *path, int flags)
 {
-	int i, rc, err;
-
-	if (flags & CLDB_READONLY) {
-
-		err = check_header(path);
-		if (err) {
-			(void)snprintf(db->msg, sizeof(db->msg), "not an"
-				       " SQLite database");
-			return err;
-		}
-
-		err = open_readonly(db, path);
-		goto prepare;
-	}
-
-	err = prepare_file(path, flags & CLDB_CREATE);
-	if (err) {
-		(void)snprintf(db->msg, sizeof(db->msg), "%s",
-			       strerror(err));
-		return err;
-	}
-
-	err = check_header(path);
-	if (err) {
-		(void)snprintf(db->msg, sizeof(db->msg), "not an SQLite"
-			       " database");
-		return err;
-	}
+	int rc, err;
 
 	rc = sqlite3_open_v2(path, &db->h, SQLITE_OPEN_READWRITE, NULL);
 	if (rc != SQLITE_OK)
@@ -487,7 +461,34 @@ static int open_once(struct cldb *db, const char *path, int flags)
 	if (!err)
 		err = load_hkey(db);
 
- prepare:
+	return err;
+}
+
+
+static int open_once(struct cldb *db, const char *path, int flags)
+{
+	bool ro = flags & CLDB_READONLY;
+	int i, rc, err;
+
+	if (!ro) {
+		err = prepare_file(path, flags & CLDB_CREATE);
+		if (err) {
+			(void)snprintf(db->msg, sizeof(db->msg), "%s",
+				       strerror(err));
+			return err;
+		}
+	}
+
+	err = check_header(path);
+	if (err) {
+		(void)snprintf(db->msg, sizeof(db->msg), "not an SQLite"
+			       " database");
+		return err;
+	}
+
+	err = ro ? open_readonly(db, path) :
+		open_readwrite(db, path, flags);
+
 	for (i = 0; !err && i < ST_MAX; ++i) {
 		rc = sqlite3_prepare_v3(db->h, stmt_sql[i], -1,
 					SQLITE_PREPARE_PERSISTENT,
