@@ -9,6 +9,8 @@ import os
 import time
 import wave
 
+import harness
+
 
 def recorder_config(inst_root, name):
     """config keys + module line for an instance that records calls."""
@@ -63,3 +65,26 @@ def tone_power(samples, rate, freq):
         s2, s1 = s1, s0
     p = s1 * s1 + s2 * s2 - k * s1 * s2
     return 4.0 * p / (n * n)
+
+
+def flood_capped_pair(tc):
+    """alice and bob, bob's fraud guard allowing one incoming call per
+    source per minute, and that one call made: it rang, alice gave up.
+    alice's next call to bob is refused (503)."""
+    a = harness.Instance(tc, "alice")
+    b = harness.Instance(tc, "bob", root=a.root, config={
+        "octasip_policy_max_incoming_per_source": "1"})
+    a.start()
+    b.start()
+    harness.call(a, b, answer=False)
+    n = len(a.ctrl.events)
+    a.command("hangup")
+    a.wait_event("CALL_CLOSED", start=n)
+    return a, b
+
+
+def dial_closed_param(a, uri):
+    """a dials uri; the param of the CALL_CLOSED that ends it."""
+    n = len(a.ctrl.events)
+    a.command("dial", uri)
+    return a.wait_event("CALL_CLOSED", start=n).get("param", "")

@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import harness
+import polutil
 from harness import Instance
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -98,18 +99,8 @@ class FraudTest(harness.TestCase):
                          "outgoing calls per minute cap 2")
 
     def test_incoming_flood_per_source(self):
-        a = Instance(self, "alice")
-        b = Instance(self, "bob", root=a.root, config={
-            "octasip_policy_max_incoming_per_source": "1"})
-        a.start()
-        b.start()
-        harness.call(a, b, answer=False)
-        n = len(a.ctrl.events)
-        a.command("hangup")
-        a.wait_event("CALL_CLOSED", start=n)
-        n = len(a.ctrl.events)
-        a.command("dial", b.aor)
-        self.assertRegex(closed_param(a, n), r"^503")
+        a, b = polutil.flood_capped_pair(self)
+        self.assertRegex(polutil.dial_closed_param(a, b.aor), r"^503")
         b.wait_log(r"blocked incoming call: incoming calls per source"
                    r" cap 1/min")
 
