@@ -25,17 +25,11 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "e2e"))
 import harness  # noqa: E402
-
-OCTA_MODS = ("octasip_crash.so", "octasip_policy.so",
-             "octasip_credstore.so", "octasip_calllog.so")
+from sipp_compare import OCTA_MODS, proc_rss_kib  # noqa: E402
 
 
 def rss_kib(pid):
-    with open("/proc/%d/status" % pid) as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    return 0
+    return proc_rss_kib(pid)[0]
 
 
 def curl_mapped(pid):

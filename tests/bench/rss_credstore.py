@@ -21,6 +21,7 @@ import shutil
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "e2e"))
 import harness  # noqa: E402
+from sipp_compare import proc_rss_kib  # noqa: E402
 
 OTHERS = ("octasip_crash.so", "octasip_policy.so", "octasip_calllog.so")
 VARIANTS = {
@@ -31,11 +32,7 @@ NO_BUS = {"DBUS_SESSION_BUS_ADDRESS": ""}
 
 
 def rss_kib(pid):
-    with open("/proc/%d/status" % pid) as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    return 0
+    return proc_rss_kib(pid)[0]
 
 
 def mapped(pid, needle):
