@@ -69,10 +69,15 @@
 
 enum {
 	TICK_MS = 10000,
-	MAX_TRACKED = 32,
+	TRACKED_MIN = 32,
 };
 
-/* calls seen, to tell answered from the rest when they close */
+/*
+ * Calls seen, to tell answered from the rest when they close.  Kept in
+ * one array that grows (no limit on concurrent calls) and scanned in
+ * place: a call event costs no walk over baresip's call lists, whose
+ * nodes sit in every call object (cold in cache on a busy callee).
+ */
 struct tracked {
 	const struct call *call;
 	bool established;
@@ -94,7 +99,9 @@ static struct {
 	struct store_limits lim;
 	struct tmr tick;
 	struct stats delta;            /* counted since the last flush */
-	struct tracked calls[MAX_TRACKED];
+	struct tracked *calls;
+	size_t ncalls;                 /* slots in calls[]              */
+	int active;                    /* slots in use: calls going on  */
 	pthread_t worker;
 	bool worker_started;
 	atomic_bool worker_done;
@@ -256,23 +263,42 @@ static void stats_flush(void)
 
 static struct tracked *track(const struct call *call, bool add)
 {
-	struct tracked *free_slot = NULL;
-	size_t i;
+	struct tracked *free_slot = NULL, *v;
+	size_t i, n;
 
-	for (i = 0; i < MAX_TRACKED; ++i) {
+	for (i = 0; i < d.ncalls; ++i) {
 		if (d.calls[i].call == call)
 			return &d.calls[i];
 		if (!d.calls[i].call && !free_slot)
 			free_slot = &d.calls[i];
 	}
 
-	if (!add || !free_slot)
+	if (!add)
 		return NULL;
+
+	if (!free_slot) {
+		n = d.ncalls ? d.ncalls * 2 : TRACKED_MIN;
+		v = realloc(d.calls, n * sizeof(*v));
+		if (!v)
+			return NULL;
+		memset(v + d.ncalls, 0, (n - d.ncalls) * sizeof(*v));
+		free_slot = v + d.ncalls;
+		d.calls = v;
+		d.ncalls = n;
+	}
 
 	free_slot->call = call;
 	free_slot->established = false;
+	crash_sig_set_calls(++d.active);
 
 	return free_slot;
+}
+
+
+static void untrack(struct tracked *t)
+{
+	t->call = NULL;
+	crash_sig_set_calls(--d.active);
 }
 
 
@@ -300,22 +326,6 @@ static enum stats_status classify(const struct call *call, const char *prm,
 		return STATS_CANCELLED;
 
 	return STATS_FAILED;
-}
-
-
-static void count_active(enum ua_event ev)
-{
-	struct le *le;
-	int n = 0;
-
-	for (le = list_head(uag_list()); le; le = le->next)
-		n += (int)list_count(ua_calls(le->data));
-
-	/* a closing call is still listed while the handlers run */
-	if (ev == UA_EVENT_CALL_CLOSED && n > 0)
-		--n;
-
-	crash_sig_set_calls(n);
 }
 
 
@@ -365,14 +375,12 @@ static void ua_event_handler(struct ua *ua, enum ua_event ev,
 		stats_call(&d.delta, classify(call, prm, t && t->established),
 			   call_duration(call));
 		if (t)
-			t->call = NULL;
+			untrack(t);
 		break;
 
 	default:
-		return;
+		break;
 	}
-
-	count_active(ev);
 }
 
 
@@ -637,6 +645,11 @@ static int module_close(void)
 	sender_global_cleanup();
 
 	crash_sig_uninstall();
+
+	free(d.calls);
+	d.calls = NULL;
+	d.ncalls = 0;
+	d.active = 0;
 
 	if (d.dirfd >= 0) {
 		(void)close(d.dirfd);

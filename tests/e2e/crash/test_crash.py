@@ -274,5 +274,33 @@ class CrashTest(harness.TestCase):
                          ["answered"], 0)
 
 
+    def test_stats_many_concurrent_calls(self):
+        """40 answered calls up at once (sipp) count as 40 answered: the
+        module's table of calls grows (it held 32, and the calls past it
+        were counted as rejected)."""
+        n = 40
+        b = Instance(self, "bob", account=";regint=0;answermode=auto",
+                     permissions={"microphone": "allow",
+                                  "phone_state": "allow"},
+                     config={"octasip_policy_max_incoming_per_source":
+                             "0", "call_max_calls": "100"})
+        octasip("crash", "consent", "give", profile=b.profile)
+        b.start()
+        p = subprocess.run(
+            ["sipp", "-sn", "uac", "127.0.0.1:%d" % b.sip_port,
+             "-s", "bob", "-i", "127.0.0.1", "-p", str(harness.free_port()),
+             "-m", str(n), "-l", str(n), "-r", "40", "-d", "4000",
+             "-timeout", "40", "-timeout_error", "-nostdin"],
+            cwd=b.root, stdin=subprocess.DEVNULL, capture_output=True,
+            text=True, timeout=60)
+        self.assertEqual(p.returncode, 0, p.stdout[-2000:])
+        self.assertEqual(b.stop(), 0)
+
+        with open(b.path("crash", "stats.json")) as f:
+            st = json.load(f)
+        self.assertEqual(st["calls"]["answered"], n, st["calls"])
+        self.assertEqual(sum(st["calls"].values()), n)
+
+
 if __name__ == "__main__":
     harness.main()
