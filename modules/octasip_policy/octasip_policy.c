@@ -278,18 +278,13 @@ static void op_unlift(struct op *op)
 }
 
 
-static void op_run(void *arg)
+/* Does the op and frees it; the caller knows the call is alive */
+static void op_exec(struct op *op)
 {
-	struct op *op = arg;
 	struct call *call = (struct call *)op->call;
 	int err = 0;
 
 	op_unlift(op);
-
-	if (!call_alive(op->ua, op->call)) {
-		mem_deref(op);
-		return;
-	}
 
 	switch (op->kind) {
 
@@ -310,6 +305,21 @@ static void op_run(void *arg)
 		warning("octasip_policy: call action failed: %m\n", err);
 
 	mem_deref(op);
+}
+
+
+/* From the op's timer: the call may have ended since the op started */
+static void op_run(void *arg)
+{
+	struct op *op = arg;
+
+	if (!call_alive(op->ua, op->call)) {
+		op_unlift(op);
+		mem_deref(op);
+		return;
+	}
+
+	op_exec(op);
 }
 
 
@@ -998,8 +1008,10 @@ static void answer_now(struct ua *ua, enum ua_event ev, struct call *call,
 		if (op->call != call)
 			continue;
 
+		/* inside the call's own CALL_INCOMING: it is alive, no
+		 * walk over every call of every account before the 200 */
 		if (op->kind == OP_ANSWER || op->kind == OP_PROGRESS)
-			op_run(op);
+			op_exec(op);
 		return;
 	}
 }
