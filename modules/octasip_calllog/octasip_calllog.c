@@ -6,8 +6,9 @@
  * Records every call baresip sees into <profile>/calllog.db, one row per
  * call, inserted when the call is first seen (in either direction) and
  * updated as it progresses (docs/calllog.md).  The event handler only
- * updates a record in memory and queues a copy; a writer thread
- * (cl_writer.c) owns the database.
+ * updates a record in memory; a 0 ms timer after the loop turn queues a
+ * copy of what changed, and a writer thread (cl_writer.c) owns the
+ * database.
  *
  * Configuration keys (in baresip's config file):
  *   octasip_calllog_peer            full|hash|none   (default full)
@@ -57,11 +58,14 @@ enum {
 	TSAMPLES     = 8192,      /* handler timings kept               */
 	CPU_SAMPLE   = 8,         /* thread CPU read for 1 event in 8   */
 	PATH_SZ      = 4200,
+	CALL_BUCKETS = 64,        /* open calls found by their pointer  */
 };
 
 /* One open call, tracked by the identity of baresip's call object */
 struct callrec {
-	struct le le;
+	struct le le;              /* d.calls, in start order           */
+	struct le he;              /* d.bycall                          */
+	struct le pe;              /* d.pending: changed in this turn   */
 	const struct call *call;   /* never dereferenced after CLOSED  */
 	const struct ua *ua;
 	struct cl_rec rec;
@@ -69,6 +73,9 @@ struct callrec {
 
 static struct {
 	struct list calls;         /* struct callrec                    */
+	struct hash *bycall;       /* the same, keyed by call pointer   */
+	struct list pending;       /* records to queue after this turn  */
+	bool started;              /* a call started: check storage     */
 	struct clw *w;
 	struct mqueue *mq;
 	struct tmr tmr_hb;
@@ -210,34 +217,67 @@ static void recent_merge_preload(void)
 }
 
 
-static void wake_writer(void *arg)
+/* the storage permission is checked at each call start */
+static void check_started(void)
 {
-	(void)arg;
+	if (!d.started)
+		return;
 
-	clw_kick(d.w);
+	d.started = false;
+	update_mode();
 }
 
 
-/*
- * Queue a copy of the record; the writer thread is woken from a 0 ms
- * timer, after this loop turn has sent its SIP replies (the 200 OK of an
- * auto-answered call among them), not from inside the event handler.
- */
-static void push(struct callrec *cr)
+/* A copy of the record for the writer thread */
+static void queue(struct callrec *cr)
 {
 	int err;
 
 	cr->rec.updated_at = cl_now_ms();
 
 	err = clw_queue(d.w, &cr->rec);
-	if (err) {
+	if (err)
 		warning("octasip_calllog: cannot queue call record: %m\n",
 			err);
-		return;
+}
+
+
+static void flush_pending(void *arg)
+{
+	struct le *le;
+
+	(void)arg;
+
+	check_started();
+
+	while ((le = list_head(&d.pending))) {
+		list_unlink(le);
+		queue(le->data);
 	}
 
+	clw_kick(d.w);
+}
+
+
+/*
+ * A record changed.  The copy for the writer, the storage permission
+ * check (a stat) and the writer's wakeup all wait for a 0 ms timer,
+ * after this loop turn has sent its SIP replies (the 200 OK of an
+ * answered call among them): an event handler only marks the record.
+ */
+static void flush_later(void)
+{
 	if (!tmr_isrunning(&d.tmr_wake))
-		tmr_start(&d.tmr_wake, 0, wake_writer, NULL);
+		tmr_start(&d.tmr_wake, 0, flush_pending, NULL);
+}
+
+
+static void push(struct callrec *cr)
+{
+	if (!cr->pe.list)
+		list_append(&d.pending, &cr->pe, cr);
+
+	flush_later();
 }
 
 
@@ -246,15 +286,31 @@ static void callrec_destructor(void *arg)
 	struct callrec *cr = arg;
 
 	list_unlink(&cr->le);
+	hash_unlink(&cr->he);
+	list_unlink(&cr->pe);
 	cl_rec_reset(&cr->rec);
 }
 
 
+static uint32_t call_key(const struct call *call)
+{
+	uintptr_t p = (uintptr_t)call;
+
+	return (uint32_t)(p >> 4) ^ (uint32_t)(p >> 20);
+}
+
+
+/*
+ * Every call event looks its record up: through a hash, so the cost does
+ * not grow with the number of open calls (a walk would touch one cold
+ * record per open call on each event, before the 200 OK among others).
+ */
 static struct callrec *callrec_find(const struct call *call)
 {
 	struct le *le;
 
-	for (le = list_head(&d.calls); le; le = le->next) {
+	le = list_head(hash_list(d.bycall, call_key(call)));
+	for (; le; le = le->next) {
 		struct callrec *cr = le->data;
 
 		if (cr->call == call)
@@ -355,9 +411,9 @@ static struct callrec *callrec_new(struct ua *ua, const struct call *call)
 	adopt_blocked(&cr->rec);
 
 	list_append(&d.calls, &cr->le, cr);
+	hash_append(d.bycall, call_key(call), &cr->he, cr);
 
-	/* the storage permission is checked at each call start */
-	update_mode();
+	d.started = true;
 
 	if (!tmr_isrunning(&d.tmr_hb))
 		tmr_start(&d.tmr_hb, HEARTBEAT_MS, heartbeat, NULL);
@@ -403,9 +459,13 @@ static bool note_rtcp(struct callrec *cr, const struct call *call)
 }
 
 
+/* The record's last state, queued now: the record goes */
 static void callrec_done(struct callrec *cr)
 {
-	push(cr);
+	list_unlink(&cr->pe);
+	check_started();
+	queue(cr);
+	flush_later();
 	recent_add(&cr->rec);
 	mem_deref(cr);
 }
@@ -860,6 +920,10 @@ static int module_init(void)
 
 	d.memory_only = d.cfg_memory_only || !calllog_storage_allowed();
 
+	err = hash_alloc(&d.bycall, CALL_BUCKETS);
+	if (err)
+		return err;
+
 	err = mqueue_alloc(&d.mq, mq_handler, NULL);
 	if (err)
 		return err;
@@ -914,6 +978,7 @@ static int module_close(void)
 	d.mq = mem_deref(d.mq);
 
 	list_flush(&d.calls);
+	d.bycall = mem_deref(d.bycall);
 	for (i = 0; i < d.nrecent; ++i)
 		cl_rec_reset(&d.recent[i]);
 

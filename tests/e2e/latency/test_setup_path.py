@@ -3,7 +3,9 @@ answer) OctaSIP does no audit-file I/O, menu.so opens no ring tone (as
 with stock baresip's auto answer), and the call is answered in the
 loop turn the INVITE arrived in (before the 0 ms timers of that turn run:
 the audit queue's timer is started first, so a timer-run answer would
-come after the audit write).  The audit lines are still written.
+come after the audit write).  The audit lines are still written.  The
+permissions file is looked at once before the 200 OK (the policy's
+decision); the call log checks the storage permission after it.
 
 Runs the callee under strace (file and socket calls only)."""
 
@@ -21,7 +23,8 @@ STRACE = shutil.which("strace")
 
 def attach_strace(pid, out):
     p = subprocess.Popen([STRACE, "-f", "-o", out, "-s", "64",
-                          "-e", "trace=recvfrom,sendto,openat,write",
+                          "-e", "trace=recvfrom,sendto,openat,write,"
+                          "newfstatat,stat,statx",
                           "-p", str(pid)],
                          stderr=subprocess.PIPE, text=True)
     # strace prints "attached" for each thread once it traces them
@@ -88,6 +91,17 @@ class SetupPathTest(harness.TestCase):
         after = [l for l in trace[ok:] if "permissions.audit" in l]
         self.assertTrue(after, "the audit file was never opened after"
                         " the 200 OK")
+        # one look at the permissions file decides the call (policy); the
+        # call log's storage check waits until the 200 OK is sent
+        looks = [l for l in trace[inv:ok]
+                 if "stat" in l and '/permissions"' in l]
+        self.assertEqual(len(looks), 1, "permissions file looked at %d"
+                         " times before the 200 OK:\n%s" %
+                         (len(looks), "\n".join(trace[inv:ok + 1])))
+        after = [l for l in trace[ok:]
+                 if "stat" in l and '/permissions"' in l]
+        self.assertTrue(after, "the call log never checked the storage"
+                        " permission")
         # menu.so (loaded, as in the default profile) rings for a manual
         # account; the policy's own automatic answer must not ring
         self.assertIn("menu.so", b.config_text())
