@@ -69,10 +69,10 @@ def variant_drops(variant):
     "only:octasip_<area>" the other three (that module alone); any
     other name with "@" (another build) keeps all four."""
     variant, binary = variant_bin(variant)
-    if binary != DEFAULT_BIN and variant not in ("stock",) and \
+    if binary != DEFAULT_BIN and variant not in ("stock", "manual") and \
             not variant.startswith("only:"):
         return ()
-    if variant == "stock":
+    if variant in ("stock", "manual"):
         return OCTA_MODS
     if variant == "octasip":
         return ()
@@ -85,12 +85,24 @@ def variant_drops(variant):
     raise SystemExit("unknown variant %r" % variant)
 
 
+# "manual": stock baresip with a manual-answer account and setup_answer.so
+# (built next to setup_probe.so) answering in its CALL_INCOMING handler:
+# what baresip's manual-answer path costs on its own, which any module
+# deciding before the answer (OctaSIP's policy) has to pay
+ANSWER_MODULE = None
+
+
 def start_callee(variant, root, env=None, timeout=15.0):
     drop = variant_drops(variant)
     harness.OCTASIP = variant_bin(variant)[1]
+    manual = variant_bin(variant)[0] == "manual"
+    if manual and not ANSWER_MODULE:
+        raise SystemExit("variant manual needs --answer-module "
+                         "(build/tests/unit/latency/setup_answer.so)")
     inst = harness.Instance(
         None, "bob",
-        account=";regint=0;answermode=auto", root=root,
+        account=";regint=0;answermode=%s" % ("manual" if manual else
+                                             "auto"), root=root,
         permissions={"microphone": "allow", "storage": "allow",
                      "phone_state": "allow"},
         # sipp is one caller placing many calls: lift the fraud guard's
@@ -98,7 +110,13 @@ def start_callee(variant, root, env=None, timeout=15.0):
         # not the guard (stock baresip has no guard to lift)
         config={"call_max_calls": "4000", "audio_alert": None,
                 "octasip_policy_max_incoming_per_source": "0"},
-        drop_modules=drop + ("menu.so",))
+        drop_modules=drop + ("menu.so",),
+        add_modules=(("module", "setup_answer.so"),) if manual else ())
+    if manual:
+        # `octasip run` links the module directory and keeps other links
+        mods = inst.path(".modules")
+        os.makedirs(mods, mode=0o700, exist_ok=True)
+        os.symlink(ANSWER_MODULE, os.path.join(mods, "setup_answer.so"))
     inst.start(env=env, timeout=timeout)
     return inst
 
@@ -123,6 +141,28 @@ def reattach(inst):
         inst.ctrl = harness.Ctrl(inst.ctrl_port, 30)
 
 
+# --pin: the callee's threads on the last CPU, sipp on the others
+PIN = False
+
+
+def pin_cpus():
+    """(callee CPUs, sipp CPUs) for --pin, or (None, None)."""
+    cpus = sorted(os.sched_getaffinity(0))
+    if not PIN or len(cpus) < 2:
+        return None, None
+    return {cpus[-1]}, set(cpus[:-1])
+
+
+def pin_callee(pid):
+    """Every thread baresip has now; threads it starts later (audio,
+    the call log's writer) inherit the affinity of the main thread."""
+    cpus = pin_cpus()[0]
+    if not cpus:
+        return
+    for tid in os.listdir("/proc/%d/task" % pid):
+        os.sched_setaffinity(int(tid), cpus)
+
+
 def run_sipp(port, rate, calls, hold_ms, workdir, timeout):
     """Returns (successful, failed, [rtt ms...])."""
     msgfile = os.path.join(workdir, "messages.log")
@@ -135,7 +175,10 @@ def run_sipp(port, rate, calls, hold_ms, workdir, timeout):
            "-trace_msg", "-message_file", msgfile, "-nostdin",
            "-timeout", "%ds" % timeout,
            "-recv_timeout", "10000", "-trace_stat", "-fd", "1"]
+    cpus = pin_cpus()[1]
     p = subprocess.run(cmd, cwd=workdir, capture_output=True, text=True,
+                       preexec_fn=(lambda: os.sched_setaffinity(0, cpus))
+                       if cpus else None,
                        timeout=timeout + 30)
     ok = failed = 0
     for f in glob.glob(os.path.join(workdir, "*_.csv")):
@@ -217,6 +260,7 @@ def measure(variant, rate, calls, hold_ms, workdir):
     try:
         pid = baresip_pid(inst)
         detach(inst)
+        pin_callee(pid)
         cpu0 = proc_cpu(pid)
         ok, failed, rtts = run_sipp(inst.sip_port, rate, calls, hold_ms,
                                     workdir, timeout=calls // rate + 60)
@@ -292,19 +336,32 @@ def main():
     ap.add_argument("--out", default=None)
     ap.add_argument("--variants", default="stock,octasip",
                     help="comma list, first is the baseline: stock, "
-                    "octasip, only:octasip_<area> (that module alone); "
+                    "octasip, only:octasip_<area> (that module alone), "
+                    "manual (stock with a manual-answer account answered "
+                    "by setup_answer.so: baresip's own cost of answering "
+                    "from an event handler); "
                     "NAME@/path/to/octasip runs another build tree's "
                     "modules; the order rotates each round")
     ap.add_argument("--probe", default=None,
                     help="setup_probe.so (build/tests/unit/latency): "
                     "also time INVITE -> 200 OK inside the callee "
                     "(in_p50/in_p95/in_p99)")
+    ap.add_argument("--answer-module", default=None,
+                    help="setup_answer.so (build/tests/unit/latency) for "
+                    "the manual variant")
+    ap.add_argument("--pin", action="store_true",
+                    help="run the callee on the last CPU and sipp on the "
+                    "others, so the load generator does not preempt the "
+                    "callee it measures")
     ap.add_argument("--ctrl-client", action="store_true",
                     help="keep the harness's ctrl_tcp client connected"
                     " during the calls")
     a = ap.parse_args()
-    global PROBE, CTRL_CLIENT
+    global PROBE, CTRL_CLIENT, ANSWER_MODULE, PIN
+    PIN = a.pin
     PROBE = os.path.abspath(a.probe) if a.probe else None
+    ANSWER_MODULE = (os.path.abspath(a.answer_module) if a.answer_module
+                    else None)
     CTRL_CLIENT = a.ctrl_client
     if a.quick:
         a.rounds, a.calls = 1, 60
