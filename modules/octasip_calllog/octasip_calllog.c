@@ -105,6 +105,7 @@ static struct {
 	/* recent calls, newest first */
 	struct cl_rec recent[RECENT_MAX];
 	uint32_t nrecent;
+	uint32_t nblocked;         /* blocked rows among them           */
 	bool preloaded;
 
 	/* time spent in the event handler: wall clock and thread CPU */
@@ -178,6 +179,17 @@ static void update_mode(void)
 }
 
 
+/* A new call looks for a blocked row of its Call-ID only if there is one */
+static void recent_count_blocked(void)
+{
+	uint32_t i;
+
+	d.nblocked = 0;
+	for (i = 0; i < d.nrecent; ++i)
+		d.nblocked += cl_status_is(&d.recent[i], CL_ST_BLOCKED);
+}
+
+
 static void recent_add(const struct cl_rec *r)
 {
 	struct cl_rec copy;
@@ -192,6 +204,7 @@ static void recent_add(const struct cl_rec *r)
 		d.nrecent * sizeof(d.recent[0]));
 	d.recent[0] = copy;
 	++d.nrecent;
+	recent_count_blocked();
 }
 
 
@@ -214,6 +227,7 @@ static void recent_merge_preload(void)
 	}
 
 	free(v);
+	recent_count_blocked();
 }
 
 
@@ -233,6 +247,10 @@ static void queue(struct callrec *cr)
 {
 	int err;
 
+	/* made here, not when the call is first seen: getrandom() is a
+	 * system call, and that event comes before the 200 OK */
+	if (!cr->rec.ukey[0])
+		cl_rec_new_key(&cr->rec);
 	cr->rec.updated_at = cl_now_ms();
 
 	err = clw_queue(d.w, &cr->rec);
@@ -360,7 +378,7 @@ static void adopt_blocked(struct cl_rec *rec)
 {
 	uint32_t i;
 
-	if (!rec->call_id)
+	if (!rec->call_id || !d.nblocked)
 		return;
 
 	for (i = 0; i < d.nrecent; ++i) {
@@ -392,7 +410,6 @@ static struct callrec *callrec_new(struct ua *ua, const struct call *call)
 
 	cr->call = call;
 	cr->ua = ua;
-	cl_rec_new_key(&cr->rec);
 	cr->rec.outgoing = call_is_outgoing(call);
 	cr->rec.status = CL_ST_IN_PROGRESS;
 	cr->rec.started_at = cl_now_ms();
