@@ -51,8 +51,12 @@ class PhoneStateTest(harness.TestCase):
         ok, _ = a.command("dial", b.aor)
         self.assertTrue(ok)
         a.wait_event("CALL_ESTABLISHED", timeout=5)
-        with open(b.path("permissions.audit")) as f:
-            self.assertRegex(f.read(), r"\tphone_state\tuse\tautomatic")
+        # the audit line is appended by a timer right after the 200 OK:
+        # alice may see the call up first
+        harness.wait_for(lambda: os.path.exists(
+            b.path("permissions.audit")) and "\tphone_state\tuse\t"
+            "automatic" in open(b.path("permissions.audit")).read(),
+            timeout=5, what="the phone_state audit line")
 
     def test_second_call_busy(self):
         a, b = self.pair({"phone_state": "allow"},
