@@ -240,59 +240,84 @@ static void clean_field(char *dst, size_t sz, const char *src)
 }
 
 
-int perm_audit_append(const char *path, long long t, const char *subject,
-		      const char *decision, const char *reason)
+/* One audit line into buf (at most PERM_AUDIT_LINE bytes); its length */
+static size_t audit_line(char *buf, const struct perm_audit_line *l)
 {
-	char line[513], subj[32], dec[32], why[256], iso[32];
-	time_t tt = (time_t)t;
-	struct stat st;
-	char last = '\n';
+	char subj[32], dec[32], why[256], iso[32];
+	time_t tt = (time_t)l->t;
 	struct tm tm;
-	ssize_t w;
-	int fd, n, err = 0;
+	int n;
 
-	if (!path || !subject || !decision)
-		return EINVAL;
-
-	clean_field(subj, sizeof(subj), subject);
-	clean_field(dec, sizeof(dec), decision);
-	clean_field(why, sizeof(why), reason ? reason : "");
+	clean_field(subj, sizeof(subj), l->subject);
+	clean_field(dec, sizeof(dec), l->decision);
+	clean_field(why, sizeof(why), l->reason ? l->reason : "");
 
 	if (!gmtime_r(&tt, &tm) ||
 	    !strftime(iso, sizeof(iso), "%Y-%m-%dT%H:%M:%SZ", &tm))
 		(void)snprintf(iso, sizeof(iso), "?");
 
-	n = snprintf(line, sizeof(line) - 1, "%lld\t%s\t%s\t%s\t%s\n", t, iso,
-		     subj, dec, why);
+	n = snprintf(buf, PERM_AUDIT_LINE, "%lld\t%s\t%s\t%s\t%s\n", l->t,
+		     iso, subj, dec, why);
 	if (n < 0)
+		return 0;
+	if ((size_t)n >= PERM_AUDIT_LINE) {
+		n = PERM_AUDIT_LINE - 1;
+		buf[n - 1] = '\n';
+	}
+
+	return (size_t)n;
+}
+
+
+int perm_audit_append_lines(const char *path,
+			    const struct perm_audit_line *v, size_t n)
+{
+	char buf[1 + PERM_AUDIT_MAX * PERM_AUDIT_LINE];
+	size_t len = 1, i;
+	struct stat st;
+	char last = '\n';
+	ssize_t w;
+	int fd, err = 0;
+
+	if (!path || !v || !n || n > PERM_AUDIT_MAX)
 		return EINVAL;
-	if ((size_t)n >= sizeof(line) - 1) {
-		n = sizeof(line) - 2;
-		line[n - 1] = '\n';
+
+	for (i = 0; i < n; ++i) {
+		if (!v[i].subject || !v[i].decision)
+			return EINVAL;
+		len += audit_line(buf + len, &v[i]);
 	}
 
 	fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return errno;
 
-	/* a torn last line (crash, full disk) must not swallow this one */
+	/* a torn last line (crash, full disk) must not swallow these */
 	if (fstat(fd, &st) == 0 && st.st_size > 0 &&
-	    pread(fd, &last, 1, st.st_size - 1) == 1 && last != '\n') {
-		memmove(line + 1, line, (size_t)n);
-		line[0] = '\n';
-		++n;
-	}
+	    pread(fd, &last, 1, st.st_size - 1) == 1 && last != '\n')
+		buf[0] = '\n';
+	else
+		buf[0] = '\0';
 
-	w = write(fd, line, (size_t)n);
+	w = write(fd, buf[0] ? buf : buf + 1, buf[0] ? len : len - 1);
 	if (w < 0)
 		err = errno;
-	else if (w != n)
+	else if ((size_t)w != (buf[0] ? len : len - 1))
 		err = ENOSPC;
 
 	if (close(fd) != 0 && !err)
 		err = errno;
 
 	return err;
+}
+
+
+int perm_audit_append(const char *path, long long t, const char *subject,
+		      const char *decision, const char *reason)
+{
+	const struct perm_audit_line l = {t, subject, decision, reason};
+
+	return perm_audit_append_lines(path, &l, 1);
 }
 
 

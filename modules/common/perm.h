@@ -90,6 +90,25 @@ int perm_audit_append(const char *path, long long t, const char *subject,
 		      const char *decision, const char *reason);
 
 /*
+ * Several lines (at most PERM_AUDIT_MAX) with one open and one write():
+ * what a running module queued during a loop turn.
+ */
+enum {
+	PERM_AUDIT_LINE = 512,   /* bytes of one line at most, with '\n' */
+	PERM_AUDIT_MAX  = 16,
+};
+
+struct perm_audit_line {
+	long long t;
+	const char *subject;
+	const char *decision;
+	const char *reason;      /* may be NULL                          */
+};
+
+int perm_audit_append_lines(const char *path,
+			    const struct perm_audit_line *v, size_t n);
+
+/*
  * The last time each permission was used ("use" or "once-used") and the
  * last time each was refused ("deny"), from the audit log; 0 = never.
  * Malformed lines are skipped (a torn or edited file never hides the

@@ -62,7 +62,7 @@
 #define MAX_ACCOUNTS 32
 #define RECORDER     "sndfile.so"
 #define CONTACTS_MOD "contact.so"
-#define AUDIT_QUEUE  16
+#define AUDIT_QUEUE  PERM_AUDIT_MAX
 
 enum op_kind {
 	OP_HANGUP = 0,
@@ -154,28 +154,34 @@ static bool allowed(enum perm p)
 /* Append the queued audit lines, oldest first. */
 static void audit_flush(void)
 {
+	struct perm_audit_line v[AUDIT_QUEUE];
 	unsigned i;
 	int err;
 
-	for (i = 0; i < d.naudq; ++i) {
+	if (!d.naudq)
+		return;
 
-		/* a failure is logged once, and so is the recovery */
-		err = perm_audit_append(d.pf.audit, d.audq[i].t,
-					d.audq[i].subject,
-					d.audq[i].decision,
-					d.audq[i].reason);
-		if (err) {
-			if (!d.audit_lost++)
-				warning("octasip_policy: cannot append to"
-					" %s: %m; audit lines are lost until"
-					" it works\n", d.pf.audit, err);
-		}
-		else if (d.audit_lost) {
-			info("octasip_policy: %s is writable again (%u"
-			     " audit line(s) lost)\n", d.pf.audit,
-			     d.audit_lost);
-			d.audit_lost = 0;
-		}
+	for (i = 0; i < d.naudq; ++i) {
+		v[i].t = d.audq[i].t;
+		v[i].subject = d.audq[i].subject;
+		v[i].decision = d.audq[i].decision;
+		v[i].reason = d.audq[i].reason;
+	}
+
+	/* one open and one write for the turn's lines; a failure is
+	 * logged once, and so is the recovery */
+	err = perm_audit_append_lines(d.pf.audit, v, d.naudq);
+	if (err) {
+		if (!d.audit_lost)
+			warning("octasip_policy: cannot append to %s: %m;"
+				" audit lines are lost until it works\n",
+				d.pf.audit, err);
+		d.audit_lost += d.naudq;
+	}
+	else if (d.audit_lost) {
+		info("octasip_policy: %s is writable again (%u audit"
+		     " line(s) lost)\n", d.pf.audit, d.audit_lost);
+		d.audit_lost = 0;
 	}
 
 	d.naudq = 0;
@@ -211,12 +217,10 @@ static void audit(const char *subject, const char *decision,
 
 	i = d.naudq++;
 	d.audq[i].t = now_s();
-	(void)re_snprintf(d.audq[i].subject, sizeof(d.audq[i].subject),
-			  "%s", subject);
-	(void)re_snprintf(d.audq[i].decision, sizeof(d.audq[i].decision),
-			  "%s", decision);
-	(void)re_snprintf(d.audq[i].reason, sizeof(d.audq[i].reason),
-			  "%s", reason ? reason : "");
+	str_ncpy(d.audq[i].subject, subject, sizeof(d.audq[i].subject));
+	str_ncpy(d.audq[i].decision, decision, sizeof(d.audq[i].decision));
+	str_ncpy(d.audq[i].reason, reason ? reason : "",
+		 sizeof(d.audq[i].reason));
 
 	tmr_start(&d.tmr_audit, 0, audit_timer, NULL);
 }

@@ -453,6 +453,59 @@ static void test_audit(void)
 }
 
 
+/* a loop turn's lines: one write, a torn line first, the limits */
+static void test_audit_lines(void)
+{
+	struct perm_audit_line v[PERM_AUDIT_MAX + 1];
+	long long use[PERM_COUNT], deny[PERM_COUNT];
+	char path[300], *text;
+	size_t i;
+
+	path_in(path, sizeof(path), "audit-lines");
+	(void)unlink(path);
+	{
+		FILE *f = fopen(path, "w");
+		if (f) {
+			(void)fputs("100\ttorn", f);
+			(void)fclose(f);
+		}
+	}
+
+	for (i = 0; i < PERM_AUDIT_MAX + 1; ++i) {
+		v[i].t = 1000 + (long long)i;
+		v[i].subject = "microphone";
+		v[i].decision = i % 2 ? "deny" : "use";
+		v[i].reason = i == 1 ? "line\nbreak" : NULL;
+	}
+
+	UT_EQ_INT(perm_audit_append_lines(path, v, 0), EINVAL);
+	UT_EQ_INT(perm_audit_append_lines(path, v, PERM_AUDIT_MAX + 1),
+		  EINVAL);
+	UT_EQ_INT(perm_audit_append_lines(path, v, PERM_AUDIT_MAX), 0);
+
+	text = read_text(path);
+	UT_CHECK(text && !strncmp(text, "100\ttorn\n1000\t", 14));
+	UT_CHECK(text && strstr(text, "\tmicrophone\tdeny\tline break\n"));
+	UT_CHECK(text && strstr(text, "\tmicrophone\tuse\t\n"));
+	{
+		size_t lines = 0;
+		const char *c;
+
+		for (c = text; c && *c; ++c)
+			lines += *c == '\n';
+		UT_EQ_INT((int)lines, PERM_AUDIT_MAX + 1);
+	}
+	free(text);
+
+	UT_EQ_INT(perm_audit_last(path, use, deny), 0);
+	UT_EQ_INT(use[PERM_MICROPHONE], 1000 + PERM_AUDIT_MAX - 2);
+	UT_EQ_INT(deny[PERM_MICROPHONE], 1000 + PERM_AUDIT_MAX - 1);
+
+	if (access("/dev/full", W_OK) == 0)
+		UT_EQ_INT(perm_audit_append_lines("/dev/full", v, 2), ENOSPC);
+}
+
+
 static void test_disk_full(void)
 {
 	struct perm_set ps;
@@ -530,6 +583,7 @@ int main(void)
 		return 1;
 
 	UT_RUN(test_normalise);
+	UT_RUN(test_audit_lines);
 	UT_RUN(test_uri_user);
 	UT_RUN(test_lists);
 	UT_RUN(test_outgoing_rules);
