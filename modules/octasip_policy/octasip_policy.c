@@ -44,10 +44,12 @@
  * Copyright (C) 2026 OctaSIP developers.  BSD-3-Clause.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 #include "bsip.h"
 #include "calllog_api.h"
 #include "encpolicy.h"
@@ -55,6 +57,7 @@
 #include "micgate.h"
 #include "perm.h"
 #include "permfile.h"
+#include "profile.h"
 #include "recstore.h"
 #include "octasip_version.h"
 
@@ -104,6 +107,7 @@ static struct {
 	bool malformed;
 	char perm_err[256];
 	struct stat perm_st;         /* to notice changes at call start */
+	int dirfd;                   /* the profile directory, or -1    */
 	bool perm_seen;
 
 	bool contacts_unloaded;      /* we unloaded contact.so          */
@@ -654,6 +658,19 @@ static void enforce_all(void)
 
 /* ---- the permissions file ------------------------------------------ */
 
+/*
+ * The permissions file's identity, looked up from the profile directory:
+ * each call start resolves one path component, not the whole path.
+ */
+static bool perm_stat(struct stat *st)
+{
+	if (d.dirfd >= 0)
+		return fstatat(d.dirfd, PROFILE_PERMISSIONS, st, 0) == 0;
+
+	return stat(d.pf.path, st) == 0;
+}
+
+
 static void perms_load(void)
 {
 	int err;
@@ -669,7 +686,7 @@ static void perms_load(void)
 			d.perm_err);
 	}
 
-	d.perm_seen = stat(d.pf.path, &d.perm_st) == 0;
+	d.perm_seen = perm_stat(&d.perm_st);
 }
 
 
@@ -677,7 +694,7 @@ static void perms_load(void)
 static void perms_refresh(void)
 {
 	struct stat st;
-	bool seen = stat(d.pf.path, &st) == 0;
+	bool seen = perm_stat(&st);
 
 	if (seen == d.perm_seen && (!seen ||
 	    (st.st_ino == d.perm_st.st_ino &&
@@ -709,7 +726,7 @@ static void call_starts(void)
 			err);
 	if (bits) {
 		d.once_live |= bits;
-		(void)stat(d.pf.path, &d.perm_st);
+		(void)perm_stat(&d.perm_st);
 		enforce_all();
 	}
 }
@@ -1316,9 +1333,12 @@ static int module_init(void)
 	if (err)
 		return err;
 
+	d.dirfd = -1;
 	err = conf_path_get(profile, sizeof(profile));
 	if (!err)
 		err = permfile_init(&d.pf, profile);
+	if (!err)
+		d.dirfd = open(profile, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (!err)
 		err = fraud_alloc(&d.fraud, &fc);
 	if (err)
@@ -1376,6 +1396,9 @@ static int module_close(void)
 	fraud_free(d.fraud);
 	d.fraud = NULL;
 	calllog_api_release();
+	if (d.dirfd >= 0)
+		(void)close(d.dirfd);
+	d.dirfd = -1;
 
 	debug("octasip_policy: unloaded\n");
 

@@ -92,6 +92,42 @@ class PhoneStateTest(harness.TestCase):
         self.assertNotIn("CALL_ESTABLISHED",
                          [e.get("type") for e in a.ctrl.events[n:]])
 
+    def test_file_changed_outside_applies_to_next_call(self):
+        """The permissions file changed by another process while baresip
+        runs: replaced (octasip perm set: a new file renamed over it) or
+        rewritten in place (an editor): the next call follows it."""
+        a, b = self.pair({"phone_state": "allow"})
+
+        def answered_automatically():
+            n = len(a.ctrl.events)
+            a.command("dial", b.aor)
+            b.wait_event("CALL_INCOMING")
+            deadline = time.monotonic() + 1.5
+            while time.monotonic() < deadline:
+                a.ctrl._pump(deadline)
+                if "CALL_ESTABLISHED" in [e.get("type") for e in
+                                          a.ctrl.events[n:]]:
+                    break
+            up = "CALL_ESTABLISHED" in [e.get("type") for e in
+                                        a.ctrl.events[n:]]
+            a.command("hangup")
+            a.wait_event("CALL_CLOSED", start=n)
+            b.wait_event("CALL_CLOSED")
+            b.ctrl.events.clear()
+            return up
+
+        self.assertTrue(answered_automatically())
+        harness.octasip("perm", "set", "phone_state", "deny",
+                        profile=b.profile)
+        self.assertFalse(answered_automatically())
+        with open(b.path("permissions"), "r+") as f:
+            text = f.read().replace("phone_state deny",
+                                    "phone_state allow")
+            f.seek(0)
+            f.write(text)
+            f.truncate()
+        self.assertTrue(answered_automatically())
+
     def test_invite_while_modules_load(self):
         b = Instance(self, "bob", account=";regint=0;answermode=auto",
                      permissions={"phone_state": "deny"})
