@@ -105,7 +105,9 @@ static struct {
 	/* recent calls, newest first */
 	struct cl_rec recent[RECENT_MAX];
 	uint32_t nrecent;
-	uint32_t nblocked;         /* blocked rows among them           */
+	/* blocked rows among them: a new call looks for a blocked row
+	 * of its Call-ID only if there is one */
+	uint32_t nblocked;
 	bool preloaded;
 
 	/* time spent in the event handler: wall clock and thread CPU */
@@ -179,17 +181,6 @@ static void update_mode(void)
 }
 
 
-/* A new call looks for a blocked row of its Call-ID only if there is one */
-static void recent_count_blocked(void)
-{
-	uint32_t i;
-
-	d.nblocked = 0;
-	for (i = 0; i < d.nrecent; ++i)
-		d.nblocked += cl_status_is(&d.recent[i], CL_ST_BLOCKED);
-}
-
-
 static void recent_add(const struct cl_rec *r)
 {
 	struct cl_rec copy;
@@ -197,14 +188,18 @@ static void recent_add(const struct cl_rec *r)
 	if (cl_rec_copy(&copy, r))
 		return;
 
-	if (d.nrecent == RECENT_MAX)
-		cl_rec_reset(&d.recent[--d.nrecent]);
+	if (d.nrecent == RECENT_MAX) {
+		--d.nrecent;
+		d.nblocked -= cl_status_is(&d.recent[d.nrecent],
+					   CL_ST_BLOCKED);
+		cl_rec_reset(&d.recent[d.nrecent]);
+	}
 
 	memmove(&d.recent[1], &d.recent[0],
 		d.nrecent * sizeof(d.recent[0]));
 	d.recent[0] = copy;
 	++d.nrecent;
-	recent_count_blocked();
+	d.nblocked += cl_status_is(&copy, CL_ST_BLOCKED);
 }
 
 
@@ -220,14 +215,15 @@ static void recent_merge_preload(void)
 	d.preloaded = true;
 
 	for (i = 0; i < n; ++i) {
-		if (d.nrecent < RECENT_MAX)
+		if (d.nrecent < RECENT_MAX) {
+			d.nblocked += cl_status_is(&v[i], CL_ST_BLOCKED);
 			d.recent[d.nrecent++] = v[i];
+		}
 		else
 			cl_rec_reset(&v[i]);
 	}
 
 	free(v);
-	recent_count_blocked();
 }
 
 
