@@ -273,7 +273,8 @@ int perm_audit_append_lines(const char *path,
 			    const struct perm_audit_line *v, size_t n)
 {
 	char buf[1 + PERM_AUDIT_MAX * PERM_AUDIT_LINE];
-	size_t len = 1, i;
+	const char *out = buf + 1;  /* buf[0]: '\n' after a torn line */
+	size_t len = 0, i;
 	struct stat st;
 	char last = '\n';
 	ssize_t w;
@@ -285,7 +286,7 @@ int perm_audit_append_lines(const char *path,
 	for (i = 0; i < n; ++i) {
 		if (!v[i].subject || !v[i].decision)
 			return EINVAL;
-		len += audit_line(buf + len, &v[i]);
+		len += audit_line(buf + 1 + len, &v[i]);
 	}
 
 	fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
@@ -294,15 +295,16 @@ int perm_audit_append_lines(const char *path,
 
 	/* a torn last line (crash, full disk) must not swallow these */
 	if (fstat(fd, &st) == 0 && st.st_size > 0 &&
-	    pread(fd, &last, 1, st.st_size - 1) == 1 && last != '\n')
+	    pread(fd, &last, 1, st.st_size - 1) == 1 && last != '\n') {
 		buf[0] = '\n';
-	else
-		buf[0] = '\0';
+		out = buf;
+		++len;
+	}
 
-	w = write(fd, buf[0] ? buf : buf + 1, buf[0] ? len : len - 1);
+	w = write(fd, out, len);
 	if (w < 0)
 		err = errno;
-	else if ((size_t)w != (buf[0] ? len : len - 1))
+	else if ((size_t)w != len)
 		err = ENOSPC;
 
 	if (close(fd) != 0 && !err)
