@@ -57,6 +57,7 @@
 #include "micgate.h"
 #include "perm.h"
 #include "permfile.h"
+#include "permwatch.h"
 #include "profile.h"
 #include "recstore.h"
 #include "octasip_version.h"
@@ -108,6 +109,7 @@ static struct {
 	char perm_err[256];
 	struct stat perm_st;         /* to notice changes at call start */
 	int dirfd;                   /* the profile directory, or -1    */
+	struct permwatch watch;      /* stat only after a change event  */
 	bool perm_seen;
 
 	bool contacts_unloaded;      /* we unloaded contact.so          */
@@ -671,6 +673,18 @@ static bool perm_stat(struct stat *st)
 }
 
 
+/* before the first read of the file: no change can slip between */
+static void watch_open(const char *profile)
+{
+	int err = permwatch_open(&d.watch, profile, PROFILE_PERMISSIONS);
+
+	if (err)
+		info("octasip_policy: cannot watch %s (%m): the permissions"
+		     " file is looked up at every call start\n", profile,
+		     err);
+}
+
+
 static void perms_load(void)
 {
 	int err;
@@ -690,12 +704,20 @@ static void perms_load(void)
 }
 
 
-/* Re-read the file if it changed (cheap: one stat per call start). */
+/*
+ * Re-read the file if it changed: its identity is compared only after
+ * the directory watch reported an event for it (permwatch.h), so a call
+ * start normally costs one read() of an empty inotify queue.
+ */
 static void perms_refresh(void)
 {
 	struct stat st;
-	bool seen = perm_stat(&st);
+	bool seen;
 
+	if (!permwatch_changed(&d.watch))
+		return;
+
+	seen = perm_stat(&st);
 	if (seen == d.perm_seen && (!seen ||
 	    (st.st_ino == d.perm_st.st_ino &&
 	     st.st_size == d.perm_st.st_size &&
@@ -1334,11 +1356,14 @@ static int module_init(void)
 		return err;
 
 	d.dirfd = -1;
+	d.watch.fd = -1;
 	err = conf_path_get(profile, sizeof(profile));
 	if (!err)
 		err = permfile_init(&d.pf, profile);
 	if (!err)
 		d.dirfd = open(profile, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (!err)
+		watch_open(profile);
 	if (!err)
 		err = fraud_alloc(&d.fraud, &fc);
 	if (err)
@@ -1399,6 +1424,7 @@ static int module_close(void)
 	if (d.dirfd >= 0)
 		(void)close(d.dirfd);
 	d.dirfd = -1;
+	permwatch_close(&d.watch);
 
 	debug("octasip_policy: unloaded\n");
 

@@ -3,9 +3,11 @@ answer) OctaSIP does no audit-file I/O, menu.so opens no ring tone (as
 with stock baresip's auto answer), and the call is answered in the
 loop turn the INVITE arrived in (before the 0 ms timers of that turn run:
 the audit queue's timer is started first, so a timer-run answer would
-come after the audit write).  The audit lines are still written.  The
-permissions file is looked at once before the 200 OK (the policy's
-decision); the call log checks the storage permission after it.
+come after the audit write).  The audit lines are still written.  Before
+the 200 OK the policy reads its inotify queue once and does not stat the
+permissions file while nothing changed it; after the file was rewritten,
+the next call looks at it before its 200 OK.  The call log checks the
+storage permission after the 200 OK.
 
 Runs the callee under strace (file and socket calls only)."""
 
@@ -22,11 +24,28 @@ from harness import Instance
 STRACE = shutil.which("strace")
 # a stat of the permissions file: by path, or from the profile directory
 PERM_STAT = re.compile(r'stat(at|x)?\(.*["/]permissions"')
+# the policy's look at its directory watch (strace -y names the fd)
+WATCH_READ = re.compile(r'read\(\d+<anon_inode:inotify>')
+
+
+def setup_window(trace, nth):
+    """Lines of the nth INVITE (0-based) up to its 200 OK."""
+    invs = [i for i, l in enumerate(trace)
+            if "recvfrom(" in l and '"INVITE ' in l]
+    if len(invs) <= nth:
+        raise AssertionError("INVITE %d not in the trace" % nth)
+    inv = invs[nth]
+    ok = next((i for i, l in enumerate(trace)
+               if i > inv and "sendto(" in l and
+               '"SIP/2.0 200 ' in l), None)
+    if ok is None:
+        raise AssertionError("no 200 OK after INVITE %d" % nth)
+    return inv, ok
 
 
 def attach_strace(pid, out):
-    p = subprocess.Popen([STRACE, "-f", "-o", out, "-s", "64",
-                          "-e", "trace=recvfrom,sendto,openat,write,"
+    p = subprocess.Popen([STRACE, "-f", "-y", "-o", out, "-s", "64",
+                          "-e", "trace=recvfrom,sendto,openat,write,read,"
                           "newfstatat,stat,statx",
                           "-p", str(pid)],
                          stderr=subprocess.PIPE, text=True)
@@ -56,51 +75,37 @@ class SetupPathTest(harness.TestCase):
         out = os.path.join(a.root, "bob.strace")
         st = attach_strace(b.proc.pid, out)
         try:
-            a.command("dial", b.aor)
-            a.wait_event("CALL_ESTABLISHED")
-            b.wait_event("CALL_ESTABLISHED")
-            # the audit lines of this call are on disk (timer flush)
-            deadline = time.monotonic() + 5
-            while time.monotonic() < deadline:
-                try:
-                    with open(b.path("permissions.audit")) as f:
-                        audit = f.read()
-                except FileNotFoundError:
-                    audit = ""
-                if "automatic answer" in audit:
-                    break
-                time.sleep(0.05)
+            audit = self.one_call(a, b)
+            # rewritten in place (same states): the watch reports it and
+            # the next call looks at the file before it is answered
+            b.write_permissions(perms)
+            self.one_call(a, b)
         finally:
             st.terminate()
             st.communicate(timeout=10)
-        a.command("hangup")
-        a.wait_event("CALL_CLOSED")
 
         self.assertIn("phone_state\tuse\tautomatic answer", audit)
         self.assertIn("microphone\tuse\tcall audio", audit)
 
         with open(out) as f:
             trace = f.read().splitlines()
-        inv = next((i for i, l in enumerate(trace)
-                    if "recvfrom(" in l and '"INVITE ' in l), None)
-        self.assertIsNotNone(inv, "no INVITE in the trace")
-        ok = next((i for i, l in enumerate(trace)
-                   if i > inv and "sendto(" in l and
-                   '"SIP/2.0 200 ' in l), None)
-        self.assertIsNotNone(ok, "no 200 OK after the INVITE")
+        inv, ok = setup_window(trace, 0)
         between = [l for l in trace[inv:ok] if "permissions.audit" in l]
         self.assertEqual(between, [], "audit I/O between INVITE and 200"
                          " OK:\n" + "\n".join(trace[inv:ok + 1]))
         after = [l for l in trace[ok:] if "permissions.audit" in l]
         self.assertTrue(after, "the audit file was never opened after"
                         " the 200 OK")
-        # one look at the permissions file decides the call (policy); the
-        # call log's storage check waits until the 200 OK is sent
+        # the policy reads its directory watch once; the file did not
+        # change, so it is not looked at before the 200 OK
+        reads = [l for l in trace[inv:ok] if WATCH_READ.search(l)]
         looks = [l for l in trace[inv:ok] if PERM_STAT.search(l)]
-        self.assertEqual(len(looks), 1, "permissions file looked at %d"
-                         " times before the 200 OK:\n%s" %
-                         (len(looks), "\n".join(trace[inv:ok + 1])))
-        after = [l for l in trace[ok:] if PERM_STAT.search(l)]
+        self.assertEqual((len(reads), len(looks)), (1, 0),
+                         "watch reads, permissions stats before the 200"
+                         " OK:\n%s" % "\n".join(trace[inv:ok + 1]))
+        # the call log's storage check waits until the 200 OK is sent
+        inv2, ok2 = setup_window(trace, 1)
+        after = [l for l in trace[ok:inv2] if PERM_STAT.search(l)]
         self.assertTrue(after, "the call log never checked the storage"
                         " permission")
         # menu.so (loaded, as in the default profile) rings for a manual
@@ -109,6 +114,37 @@ class SetupPathTest(harness.TestCase):
         ring = [l for l in trace[inv:ok] if ".wav" in l]
         self.assertEqual(ring, [], "a ring tone opened before the 200"
                          " OK:\n" + "\n".join(ring))
+
+        # second call, after the rewrite: the file is read again before
+        # the call is answered
+        window = "\n".join(trace[inv2:ok2 + 1])
+        self.assertTrue([l for l in trace[inv2:ok2] if PERM_STAT.search(l)],
+                        "the rewritten permissions file was not looked"
+                        " at before the second 200 OK:\n" + window)
+        self.assertIn("permissions file changed, re-read", window)
+
+    def one_call(self, a, b):
+        """Dial b, wait until b's audit line of this call's automatic
+        answer is on disk (timer flush), hang up; returns the audit
+        file's text."""
+        def audit_text():
+            try:
+                with open(b.path("permissions.audit")) as f:
+                    return f.read()
+            except FileNotFoundError:
+                return ""
+
+        answers = audit_text().count("automatic answer")
+        na, nb = len(a.ctrl.events), len(b.ctrl.events)
+        a.command("dial", b.aor)
+        a.wait_event("CALL_ESTABLISHED", start=na)
+        b.wait_event("CALL_ESTABLISHED", start=nb)
+        harness.wait_for(lambda: audit_text().count("automatic answer") >
+                         answers, what="the call's audit line")
+        a.command("hangup")
+        a.wait_event("CALL_CLOSED", start=na)
+        b.wait_event("CALL_CLOSED", start=nb)
+        return audit_text()
 
 
 if __name__ == "__main__":
