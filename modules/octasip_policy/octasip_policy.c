@@ -52,12 +52,12 @@
 #include <unistd.h>
 #include "bsip.h"
 #include "calllog_api.h"
+#include "dirwatch.h"
 #include "encpolicy.h"
 #include "fraud.h"
 #include "micgate.h"
 #include "perm.h"
 #include "permfile.h"
-#include "permwatch.h"
 #include "profile.h"
 #include "recstore.h"
 #include "octasip_version.h"
@@ -109,7 +109,7 @@ static struct {
 	char perm_err[256];
 	struct stat perm_st;         /* to notice changes at call start */
 	int dirfd;                   /* the profile directory, or -1    */
-	struct permwatch watch;      /* stat only after a change event  */
+	struct dirwatch watch;       /* stat only after a change event  */
 	bool perm_seen;
 
 	bool contacts_unloaded;      /* we unloaded contact.so          */
@@ -676,7 +676,9 @@ static bool perm_stat(struct stat *st)
 /* before the first read of the file: no change can slip between */
 static void watch_open(const char *profile)
 {
-	int err = permwatch_open(&d.watch, profile, PROFILE_PERMISSIONS);
+	static const char *const names[] = {PROFILE_PERMISSIONS};
+	int err = dirwatch_open(&d.watch, profile, names, 1,
+				DIRWATCH_IN_PLACE);
 
 	if (err)
 		info("octasip_policy: cannot watch %s (%m): the permissions"
@@ -706,15 +708,15 @@ static void perms_load(void)
 
 /*
  * Re-read the file if it changed: its identity is compared only after
- * the directory watch reported an event for it (permwatch.h), so a call
- * start normally costs one read() of an empty inotify queue.
+ * the directory watch reported an event for it (dirwatch.h), so a call
+ * start normally costs one read() of an inotify queue.
  */
 static void perms_refresh(void)
 {
 	struct stat st;
 	bool seen;
 
-	if (!permwatch_changed(&d.watch))
+	if (!dirwatch_changed(&d.watch))
 		return;
 
 	seen = perm_stat(&st);
@@ -1424,7 +1426,7 @@ static int module_close(void)
 	if (d.dirfd >= 0)
 		(void)close(d.dirfd);
 	d.dirfd = -1;
-	permwatch_close(&d.watch);
+	dirwatch_close(&d.watch);
 
 	debug("octasip_policy: unloaded\n");
 

@@ -8,12 +8,16 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <utime.h>
 #include "cfgedit.h"
 #include "dburi.h"
+#include "dirwatch.h"
 #include "fileio.h"
 #include "profile.h"
 #include "utest.h"
 
+
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
 static char tmpdir[] = "/tmp/octasip-ut-XXXXXX";
 
@@ -220,6 +224,122 @@ static void test_dburi(void)
 }
 
 
+static void put(const char *name, const char *text)
+{
+	char path[300];
+	FILE *f;
+
+	if (fio_path(path, sizeof(path), tmpdir, name))
+		return;
+	f = fopen(path, "w");
+	if (f) {
+		(void)fputs(text, f);
+		(void)fclose(f);
+	}
+}
+
+
+static int ren(const char *from, const char *to)
+{
+	char a[300], b[300];
+
+	if (fio_path(a, sizeof(a), tmpdir, from) ||
+	    fio_path(b, sizeof(b), tmpdir, to))
+		return ENAMETOOLONG;
+
+	return rename(a, b) ? errno : 0;
+}
+
+
+/* n close-write events alternating between two other files' names */
+static void touch_others(int n)
+{
+	int i;
+
+	for (i = 0; i < n; ++i)
+		put(i % 2 ? "w/a" : "w/b", "x");
+}
+
+
+static void test_dirwatch(void)
+{
+	static const char *const names[] = {"permissions", "accounts"};
+	static const char *const files[] = {"w/permissions", "w/accounts",
+					    "w/a", "w/b"};
+	struct dirwatch w, rn;
+	char dir[300], file[300];
+	size_t i;
+
+	UT_EQ_INT(fio_path(dir, sizeof(dir), tmpdir, "w"), 0);
+	UT_EQ_INT(fio_path(file, sizeof(file), tmpdir, "w/permissions"), 0);
+	UT_EQ_INT(mkdir(dir, 0700), 0);
+	put("w/permissions", "microphone allow\n");
+
+	UT_EQ_INT(dirwatch_open(&w, dir, names, 2, DIRWATCH_IN_PLACE), 0);
+	UT_EQ_INT(dirwatch_open(&rn, dir, names, 2, 0), 0);
+	UT_CHECK(dirwatch_active(&w));
+	UT_EQ_INT(dirwatch_changed(&w), 0);
+
+	/* other files: not a change, however many (more than one read) */
+	put("w/permissions.tmp", "x");
+	touch_others(400);
+	UT_EQ_INT(dirwatch_changed(&w), 0);
+	UT_EQ_INT(dirwatch_changed(&rn), 0);
+
+	/* written in place: only with DIRWATCH_IN_PLACE */
+	put("w/permissions", "microphone deny\n");
+	UT_EQ_INT(dirwatch_changed(&w), 1u << 0);
+	UT_EQ_INT(dirwatch_changed(&w), 0);
+	UT_EQ_INT(dirwatch_changed(&rn), 0);
+
+	/* renamed over, touched, removed, created: each seen once */
+	UT_EQ_INT(ren("w/permissions.tmp", "w/permissions"), 0);
+	UT_EQ_INT(dirwatch_changed(&w), 1u << 0);
+	UT_EQ_INT(dirwatch_changed(&w), 0);
+	UT_EQ_INT(dirwatch_changed(&rn), 1u << 0);
+
+	UT_EQ_INT(utime(file, NULL), 0);
+	UT_EQ_INT(dirwatch_changed(&w), 1u << 0);
+	UT_EQ_INT(dirwatch_changed(&rn), 0);
+
+	UT_EQ_INT(unlink(file), 0);
+	put("w/accounts", "<sip:a@b>\n");
+	UT_EQ_INT(dirwatch_changed(&w), (1u << 0) | (1u << 1));
+	UT_EQ_INT(dirwatch_changed(&rn), (1u << 0) | (1u << 1));
+
+	/* a change behind many other events is still found */
+	touch_others(300);
+	put("w/permissions", "microphone allow\n");
+	touch_others(300);
+	UT_EQ_INT(dirwatch_changed(&w), 1u << 0);
+	UT_EQ_INT(dirwatch_changed(&w), 0);
+
+	/* an overflowed queue may have lost an event: every name */
+	touch_others(20000);
+	UT_EQ_INT(dirwatch_changed(&w), 3);
+	UT_CHECK(dirwatch_active(&w));
+	UT_EQ_INT(dirwatch_changed(&w), 0);
+	dirwatch_close(&rn);
+
+	/* the directory gone: no watch, every call reports every name */
+	for (i = 0; i < ARRAY_LEN(files); ++i) {
+		if (!fio_path(file, sizeof(file), tmpdir, files[i]))
+			(void)unlink(file);
+	}
+	UT_EQ_INT(rmdir(dir), 0);
+	UT_EQ_INT(dirwatch_changed(&w), 3);
+	UT_CHECK(!dirwatch_active(&w));
+	UT_EQ_INT(dirwatch_changed(&w), 3);
+	dirwatch_close(&w);
+
+	UT_EQ_INT(dirwatch_open(&w, dir, names, 2, 0), ENOENT);
+	UT_CHECK(!dirwatch_active(&w));
+	UT_EQ_INT(dirwatch_changed(&w), 3);
+	UT_EQ_INT(dirwatch_open(&w, tmpdir, names, DIRWATCH_MAX + 1, 0),
+		  EINVAL);
+}
+
+
 int main(void)
 {
 	char cmd[600];
@@ -240,6 +360,7 @@ int main(void)
 	UT_RUN(test_cfg_set_and_remove);
 	UT_RUN(test_cfg_replace_block);
 	UT_RUN(test_dburi);
+	UT_RUN(test_dirwatch);
 
 	(void)snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
 	if (system(cmd) != 0)

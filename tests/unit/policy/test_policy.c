@@ -21,7 +21,6 @@
 #include "micgate.h"
 #include "perm.h"
 #include "permfile.h"
-#include "permwatch.h"
 #include "recstore.h"
 
 
@@ -412,86 +411,6 @@ static void test_consume_once(void)
 }
 
 
-/* n close-write events alternating between two other files' names */
-static void touch_others(int n)
-{
-	char a[300], b[300];
-	int i;
-
-	path_in(a, sizeof(a), "watched/a");
-	path_in(b, sizeof(b), "watched/b");
-	for (i = 0; i < n; ++i)
-		write_text(i % 2 ? a : b, "x");
-}
-
-
-static void test_permwatch(void)
-{
-	struct permwatch w;
-	char dir[300], file[300], tmp[300];
-
-	path_in(dir, sizeof(dir), "watched");
-	path_in(file, sizeof(file), "watched/permissions");
-	path_in(tmp, sizeof(tmp), "watched/permissions.tmp");
-	UT_EQ_INT(mkdir(dir, 0700), 0);
-	write_text(file, "microphone allow\n");
-
-	UT_EQ_INT(permwatch_open(&w, dir, "permissions"), 0);
-	UT_CHECK(permwatch_active(&w));
-	UT_CHECK(!permwatch_changed(&w));
-
-	/* other files of the profile: not a change, however many */
-	write_text(tmp, "x");
-	touch_others(400);   /* more than one 4 KiB read */
-	UT_CHECK(!permwatch_changed(&w));
-
-	/* written in place, renamed over, touched, removed: each seen once */
-	write_text(file, "microphone deny\n");
-	UT_CHECK(permwatch_changed(&w));
-	UT_CHECK(!permwatch_changed(&w));
-
-	UT_EQ_INT(rename(tmp, file), 0);
-	UT_CHECK(permwatch_changed(&w));
-	UT_CHECK(!permwatch_changed(&w));
-
-	UT_EQ_INT(utime(file, NULL), 0);
-	UT_CHECK(permwatch_changed(&w));
-
-	UT_EQ_INT(unlink(file), 0);
-	UT_CHECK(permwatch_changed(&w));
-	UT_CHECK(!permwatch_changed(&w));
-
-	/* a change behind many other events is still found */
-	touch_others(300);
-	write_text(file, "microphone allow\n");
-	touch_others(300);
-	UT_CHECK(permwatch_changed(&w));
-	UT_CHECK(!permwatch_changed(&w));
-
-	/* an overflowed queue may have lost the file's event */
-	touch_others(20000);
-	UT_CHECK(permwatch_changed(&w));
-	UT_CHECK(permwatch_active(&w));
-	UT_CHECK(!permwatch_changed(&w));
-
-	/* the directory gone: no watch, every call looks at the file */
-	(void)unlink(file);
-	path_in(tmp, sizeof(tmp), "watched/a");
-	(void)unlink(tmp);
-	path_in(tmp, sizeof(tmp), "watched/b");
-	(void)unlink(tmp);
-	UT_EQ_INT(rmdir(dir), 0);
-	UT_CHECK(permwatch_changed(&w));
-	UT_CHECK(!permwatch_active(&w));
-	UT_CHECK(permwatch_changed(&w));
-	permwatch_close(&w);
-
-	UT_EQ_INT(permwatch_open(&w, dir, "permissions"), ENOENT);
-	UT_CHECK(!permwatch_active(&w));
-	UT_CHECK(permwatch_changed(&w));
-}
-
-
 static void test_audit(void)
 {
 	long long use[PERM_COUNT], deny[PERM_COUNT];
@@ -676,7 +595,6 @@ int main(void)
 	UT_RUN(test_perm_save_roundtrip);
 	UT_RUN(test_permfile_set_malformed);
 	UT_RUN(test_consume_once);
-	UT_RUN(test_permwatch);
 	UT_RUN(test_audit);
 	UT_RUN(test_disk_full);
 	UT_RUN(test_retention);
