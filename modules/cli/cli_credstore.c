@@ -10,8 +10,9 @@
  * (--password-stdin) or a file descriptor, never from argv.  They live in
  * sodium_malloc'd memory and are wiped after use.  Every change saves the
  * vault (previous one kept as vault.bak), reads it back to verify, and
- * only then rewrites the accounts file.  A running baresip is told with
- * its /credstore_reload command (and /uanew for a new account).
+ * only then rewrites the accounts file.  A running baresip's
+ * octasip_credstore notices the replaced files and applies the change (it
+ * is not contacted: ctrl.h).
  *
  * Copyright (C) 2026 OctaSIP developers.  BSD-3-Clause.
  */
@@ -268,44 +269,15 @@ static int cs_save(struct cs *cs, struct vault *v, bool keep_bak)
 
 
 /*
- * Tell a running baresip (ctrl_tcp) to reload; quiet if none runs.
- * newline: an accounts line to create (uanew); delaor: the AOR of an
- * account to delete (uadel), so a removed account stops at once.
+ * A running baresip's credential store watches the profile and applies
+ * the change by itself (re-reads the vault, creates or deletes the
+ * account): nothing is sent to it.  Say so if one runs.
  */
-static void notify_running(struct cs *cs, const char *newline,
-			   const char *delaor)
+static void note_running(const struct cs *cs)
 {
-	char val[256], msg[1024];
-	struct ctrl c;
-	char *colon;
-	int port;
-
-	if (cfg_file_get(cs->config, "ctrl_tcp_listen", val, sizeof(val)))
-		return;
-	colon = strrchr(val, ':');
-	if (!colon)
-		return;
-	port = atoi(colon + 1);
-	if (port <= 0 || port > 65535)
-		return;
-
-	if (ctrl_connect(&c, (uint16_t)port, 200))
-		return;
-
-	if (ctrl_send(&c, "credstore_reload", NULL) == 0 &&
-	    ctrl_wait(&c, "\"response\"", 3000, msg, sizeof(msg)) == 0)
-		(void)printf("running baresip: vault reloaded\n");
-
-	if (newline && ctrl_send(&c, "uanew", newline) == 0 &&
-	    ctrl_wait(&c, "\"response\"", 3000, msg, sizeof(msg)) == 0)
-		(void)printf("running baresip: account added\n");
-
-	if (delaor && ctrl_send(&c, "uadel", delaor) == 0 &&
-	    ctrl_wait(&c, "\"response\"", 3000, msg, sizeof(msg)) == 0 &&
-	    strstr(msg, "\"ok\":true"))
-		(void)printf("running baresip: account deleted\n");
-
-	ctrl_close(&c);
+	if (ctrl_running(cs->config))
+		(void)printf("running baresip: octasip_credstore applies"
+			     " this change by itself\n");
 }
 
 
@@ -482,7 +454,7 @@ static int account_add(struct cs *cs, const char *aor)
 	(void)printf("%s %s (secret in the vault, key source %s)\n",
 		     have_line ? "updated" : "added", aor,
 		     keysrc_name(v->hdr.keysrc));
-	notify_running(cs, have_line ? NULL : line, NULL);
+	note_running(cs);
 
  out:
 	sodium_free(secret);
@@ -631,7 +603,7 @@ static int account_remove(struct cs *cs, const char *aor)
 	}
 
 	(void)printf("removed %s\n", aor);
-	notify_running(cs, NULL, aor);
+	note_running(cs);
 
  done:
 	free(out);
@@ -784,7 +756,7 @@ static int account_import(struct cs *cs, const char *file)
 		     " source %s); %s no longer holds any\n", moved,
 		     moved == 1 ? "" : "s", path,
 		     keysrc_name(v->hdr.keysrc), path);
-	notify_running(cs, NULL, NULL);
+	note_running(cs);
 
  done:
 	free(out);

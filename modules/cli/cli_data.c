@@ -185,27 +185,15 @@ static int data_export(int argc, char **argv, struct cli_ctx *ctx)
 }
 
 
-/* Is a baresip answering on this profile's ctrl_tcp port? */
+/* Is a baresip running on this profile?  (no connection: ctrl.h) */
 static bool baresip_running(const struct cli_ctx *ctx)
 {
-	char cfg[4200], val[256];
-	struct ctrl c;
-	char *colon;
-	int port;
+	char cfg[4200];
 
-	if (fio_path(cfg, sizeof(cfg), ctx->profile, PROFILE_CONFIG) ||
-	    cfg_file_get(cfg, "ctrl_tcp_listen", val, sizeof(val)))
-		return false;
-	colon = strrchr(val, ':');
-	port = colon ? atoi(colon + 1) : 0;
-	if (port <= 0 || port > 65535)
+	if (fio_path(cfg, sizeof(cfg), ctx->profile, PROFILE_CONFIG))
 		return false;
 
-	if (ctrl_connect(&c, (uint16_t)port, 300))
-		return false;
-	ctrl_close(&c);
-
-	return true;
+	return ctrl_running(cfg);
 }
 
 

@@ -18,6 +18,7 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+#include "cfgedit.h"
 #include "ctrl.h"
 
 
@@ -200,4 +201,48 @@ int ctrl_free_port(uint16_t *portp)
 	}
 
 	return EADDRINUSE;
+}
+
+
+/* a socket in state LISTEN (0A) on port, in one /proc/net/tcp file */
+static bool listening_in(const char *file, unsigned port)
+{
+	char line[512];
+	bool found = false;
+	FILE *f = fopen(file, "r");
+
+	if (!f)
+		return false;
+
+	while (!found && fgets(line, sizeof(line), f)) {
+		unsigned lport, st;
+
+		if (sscanf(line, " %*u: %*[0-9A-Fa-f]:%x %*[0-9A-Fa-f]:%*x %x",
+			   &lport, &st) == 2)
+			found = lport == port && st == 0x0A;
+	}
+
+	(void)fclose(f);
+
+	return found;
+}
+
+
+bool ctrl_running(const char *config)
+{
+	char val[256];
+	char *colon;
+	long port;
+
+	if (!config || cfg_file_get(config, "ctrl_tcp_listen", val,
+				    sizeof(val)))
+		return false;
+
+	colon = strrchr(val, ':');
+	port = colon ? strtol(colon + 1, NULL, 10) : 0;
+	if (port <= 0 || port > 65535)
+		return false;
+
+	return listening_in("/proc/net/tcp", (unsigned)port) ||
+		listening_in("/proc/net/tcp6", (unsigned)port);
 }

@@ -192,6 +192,9 @@ void uag_event_unregister(ua_event_h *eh);
 const char *uag_event_str(enum ua_event ev);
 struct list *uag_list(void);
 struct ua *uag_find_aor(const char *aor);
+struct ua *uag_current(void);
+void uag_current_set(struct ua *ua);
+int  ua_alloc(struct ua **uap, const char *aor);
 
 struct account *ua_account(const struct ua *ua);
 struct list *ua_calls(const struct ua *ua);

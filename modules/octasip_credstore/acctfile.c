@@ -256,3 +256,32 @@ out:
 
 	return 0;
 }
+
+
+void acct_each(const char *text, acct_line_h *h, void *arg, size_t *bad)
+{
+	const char *p = text;
+
+	if (bad)
+		*bad = 0;
+	if (!text || !h)
+		return;
+
+	while (*p) {
+		const char *eol = strchr(p, '\n');
+		size_t n = eol ? (size_t)(eol - p) : strlen(p);
+		char out[2048], e[128];
+		struct acct_parsed ap;
+
+		memset(&ap, 0, sizeof(ap));
+		if (acct_parse(p, n, out, sizeof(out), &ap, e, sizeof(e))) {
+			if (bad)
+				++*bad;
+		}
+		else if (ap.is_account) {
+			h(p, n, ap.aor, arg);
+		}
+
+		p += n + (eol ? 1 : 0);
+	}
+}

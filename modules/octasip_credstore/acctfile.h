@@ -32,6 +32,15 @@ struct acct_parsed {
 int acct_parse(const char *line, size_t len, char *out, size_t outsz,
 	       struct acct_parsed *ap, char *errbuf, size_t errsz);
 
+/*
+ * Calls h for each account line of text (NUL-terminated): the line as it
+ * is written (len bytes, no newline) and its AOR key.  Comments and blank
+ * lines are skipped; so are malformed lines, counted in *bad if bad.
+ */
+typedef void (acct_line_h)(const char *line, size_t len, const char *aor,
+			   void *arg);
+void acct_each(const char *text, acct_line_h *h, void *arg, size_t *bad);
+
 /* The accounts line "octasip account add" writes for aor: "<aor>" */
 int acct_line_new(const char *aor, char *out, size_t sz);
 

@@ -16,6 +16,15 @@
  * An account without a secret in the vault gets one log line; it never
  * blocks or drops another account.
  *
+ * Changes made while baresip runs (octasip account add/remove/import,
+ * octasip vault rekey, or an editor) are picked up by watching the
+ * profile directory (inotify on the event loop; livesync.c): the vault
+ * is re-read with the key already held, accounts whose secret changed
+ * re-register, accounts new in the accounts file are created and
+ * accounts gone from it are deleted (once their calls have ended).  The
+ * CLI does not connect to ctrl_tcp for this, so it never takes a
+ * ctrl_tcp client's connection over.
+ *
  * The key is fetched once at init (keyring: synchronous D-Bus calls, so
  * never in an event handler) and kept in sodium_malloc'd memory, as are
  * the records.  Those pages are MADV_DONTDUMP (libsodium's sodium_malloc
@@ -52,14 +61,29 @@
 #include <unistd.h>
 #include <sodium.h>
 #include "bsip.h"
+#include "dirwatch.h"
 #include "fileio.h"
+#include "acctfile.h"
 #include "keysrc.h"
 #include "profile.h"
 #include "vault.h"
 #include "octasip_version.h"
 
 
-struct warned {
+enum {
+	SYNC_DELAY_MS = 200,    /* after the last change event: the CLI
+				 * replaces vault, vault.bak, accounts */
+	SYNC_RETRY_MS = 1000,   /* an account to delete still has calls */
+};
+
+/* dirwatch bits: the names watched in the profile directory */
+enum {
+	WATCH_VAULT    = 1 << 0,
+	WATCH_ACCOUNTS = 1 << 1,
+};
+
+/* an AOR in a list: warned about, or in the accounts file */
+struct aor_ent {
 	struct le le;
 	char *aor;
 };
@@ -73,6 +97,12 @@ static struct {
 	struct keysrc_opt ko;
 	struct tmr tmr;
 	struct list warned;         /* AORs already reported missing     */
+	char accounts_path[4200];
+	struct dirwatch watch;      /* vault and accounts replaced       */
+	struct tmr tmr_sync;
+	unsigned pending;           /* WATCH_* bits not applied yet      */
+	struct list known;          /* AORs of the accounts file, as last
+				     * applied                           */
 	uint32_t supplied;
 	uint32_t missing;
 	bool core_dumps;
@@ -90,37 +120,72 @@ static uint64_t now_us(void)
 }
 
 
-static void warned_destructor(void *arg)
+static void aor_ent_destructor(void *arg)
 {
-	struct warned *w = arg;
+	struct aor_ent *e = arg;
 
-	list_unlink(&w->le);
-	mem_deref(w->aor);
+	list_unlink(&e->le);
+	mem_deref(e->aor);
+}
+
+
+static bool aor_listed(const struct list *l, const char *aor)
+{
+	struct le *le;
+
+	for (le = list_head(l); le; le = le->next) {
+		const struct aor_ent *e = le->data;
+
+		if (!str_casecmp(e->aor, aor))
+			return true;
+	}
+
+	return false;
+}
+
+
+static int aor_list_add(struct list *l, const char *aor)
+{
+	struct aor_ent *e;
+
+	if (aor_listed(l, aor))
+		return 0;
+
+	e = mem_zalloc(sizeof(*e), aor_ent_destructor);
+	if (!e)
+		return ENOMEM;
+
+	if (str_dup(&e->aor, aor)) {
+		mem_deref(e);
+		return ENOMEM;
+	}
+
+	list_append(l, &e->le, e);
+
+	return 0;
+}
+
+
+static void aor_list_move(struct list *dst, struct list *src)
+{
+	struct le *le;
+
+	while ((le = list_head(src)) != NULL) {
+		void *data = le->data;
+
+		list_unlink(le);
+		list_append(dst, le, data);
+	}
 }
 
 
 /* true the first time aor is seen */
 static bool warn_once(const char *aor)
 {
-	struct warned *w;
-	struct le *le;
+	if (aor_listed(&d.warned, aor))
+		return false;
 
-	for (le = list_head(&d.warned); le; le = le->next) {
-		w = le->data;
-		if (!str_casecmp(w->aor, aor))
-			return false;
-	}
-
-	w = mem_zalloc(sizeof(*w), warned_destructor);
-	if (!w)
-		return true;
-
-	if (str_dup(&w->aor, aor)) {
-		mem_deref(w);
-		return true;
-	}
-
-	list_append(&d.warned, &w->le, w);
+	(void)aor_list_add(&d.warned, aor);
 
 	return true;
 }
@@ -239,28 +304,27 @@ static int cached_key(const struct vault_hdr *hdr, uint8_t *key,
 }
 
 
-static int cmd_reload(struct re_printf *pf, void *arg)
+/*
+ * Re-reads the vault with the key already held and re-registers the
+ * accounts whose secret changed.  0, or errno with the reason in msg
+ * (the secrets loaded before are kept).
+ */
+static int vault_reload(unsigned *updated, char *msg, size_t msgsz)
 {
 	struct vault *nv = NULL, *old = d.v;
-	char msg[1024] = "";
-	unsigned updated = 0;
 	struct le *le;
 	int err;
 
-	(void)arg;
+	*updated = 0;
 
-	err = vault_open(&nv, d.vault_path, cached_key, d.v, msg,
-			 sizeof(msg));
+	err = vault_open(&nv, d.vault_path, cached_key, d.v, msg, msgsz);
 	if (err == EKEYREJECTED) {
-		(void)re_hprintf(pf, "credstore: the vault was re-keyed;"
-				 " restart baresip to use the new key\n");
+		(void)re_snprintf(msg, msgsz, "the vault was re-keyed;"
+				  " restart baresip to use the new key");
 		return err;
 	}
-	if (err) {
-		(void)re_hprintf(pf, "credstore: %s (kept the secrets"
-				 " loaded before)\n", msg);
+	if (err)
 		return err;
-	}
 
 	d.v = nv;
 	vault_free(old);
@@ -273,16 +337,309 @@ static int cmd_reload(struct re_printf *pf, void *arg)
 		if (!apply(ua))
 			continue;
 
-		++updated;
+		++*updated;
 		if (account_regint(ua_account(ua)))
 			(void)ua_register(ua);
 	}
 
 	info("octasip_credstore: vault reloaded, %zu records, %u accounts"
-	     " updated\n", d.v->recc, updated);
+	     " updated\n", d.v->recc, *updated);
+
+	return 0;
+}
+
+
+static int cmd_reload(struct re_printf *pf, void *arg)
+{
+	char msg[1024] = "";
+	unsigned updated;
+	int err;
+
+	(void)arg;
+
+	err = vault_reload(&updated, msg, sizeof(msg));
+	if (err == EKEYREJECTED) {
+		(void)re_hprintf(pf, "credstore: %s\n", msg);
+		return err;
+	}
+	if (err) {
+		(void)re_hprintf(pf, "credstore: %s (kept the secrets"
+				 " loaded before)\n", msg);
+		return err;
+	}
 
 	return re_hprintf(pf, "credstore: reloaded %zu records, %u accounts"
 			  " updated\n", d.v->recc, updated);
+}
+
+
+/* ---- the accounts file, changed while baresip runs ----------------- */
+
+static struct ua *ua_by_aor(const char *aor)
+{
+	struct le *le;
+
+	for (le = list_head(uag_list()); le; le = le->next) {
+
+		const struct account *acc = ua_account(le->data);
+
+		if (acc && aor_equal(account_aor(acc), aor))
+			return le->data;
+	}
+
+	return NULL;
+}
+
+
+struct sync {
+	struct list seen;           /* AORs of the file as it is now */
+	bool create;                /* false at start: account.so does */
+	int err;
+};
+
+
+static void sync_timer(void *arg);
+
+
+/* A line of the accounts file: create the account if it is new */
+static void sync_line(const char *line, size_t len, const char *aor,
+		      void *arg)
+{
+	struct sync *sy = arg;
+	char *buf;
+	struct ua *ua = NULL;
+	int err;
+
+	sy->err |= aor_list_add(&sy->seen, aor);
+
+	if (!sy->create || aor_listed(&d.known, aor) || ua_by_aor(aor))
+		return;
+
+	/* the line may hold a plaintext ;auth_pass=: wiped memory */
+	buf = sodium_malloc(len + 1);
+	if (!buf) {
+		sy->err |= ENOMEM;
+		return;
+	}
+	memcpy(buf, line, len);
+	buf[len] = '\0';
+
+	err = ua_alloc(&ua, buf);
+	sodium_free(buf);
+	if (err) {
+		warning("octasip_credstore: accounts file: cannot create the"
+			" account %s: %m\n", aor, err);
+		return;
+	}
+
+	(void)apply(ua);
+	if (account_regint(ua_account(ua)))
+		(void)ua_register(ua);
+
+	info("octasip_credstore: account %s added (accounts file)\n", aor);
+}
+
+
+/* Gone from the file: delete the account, once its calls have ended
+ * (baresip frees calls of a deleted account without CALL_CLOSED) */
+static bool sync_gone(const char *aor)
+{
+	struct ua *ua = ua_by_aor(aor);
+	struct le *le;
+
+	if (!ua)
+		return true;
+
+	if (!list_isempty(ua_calls(ua))) {
+		info("octasip_credstore: account %s left the accounts file;"
+		     " it is deleted when its calls end\n", aor);
+		return false;
+	}
+
+	if (uag_current() == ua) {
+		for (le = list_head(uag_list()); le; le = le->next) {
+			if (le->data != ua)
+				break;
+		}
+		uag_current_set(le ? le->data : NULL);
+	}
+
+	mem_deref(ua);
+	info("octasip_credstore: account %s deleted (accounts file)\n", aor);
+
+	return true;
+}
+
+
+static int accounts_load(char **textp)
+{
+	uint8_t *buf = NULL;
+	size_t len = 0;
+	int err;
+
+	err = fio_read_all(d.accounts_path, &buf, &len, 1 << 20);
+	if (err == ENOENT) {
+		*textp = sodium_malloc(1);
+		if (!*textp)
+			return ENOMEM;
+		**textp = '\0';
+		return 0;
+	}
+	if (err)
+		return err;
+
+	*textp = sodium_malloc(len + 1);
+	if (*textp) {
+		memcpy(*textp, buf, len);
+		(*textp)[len] = '\0';
+	}
+	sodium_memzero(buf, len);
+	free(buf);
+
+	return *textp ? 0 : ENOMEM;
+}
+
+
+/*
+ * Makes baresip's accounts follow the file: new lines become accounts,
+ * accounts whose line is gone are deleted.  At start (create false) it
+ * only notes the file's AORs: account.so creates those accounts.
+ */
+static void accounts_sync(bool create)
+{
+	struct sync sy = {LIST_INIT, create, 0};
+	char *text = NULL;
+	bool retry = false;
+	size_t bad = 0;
+	struct le *le;
+	int err;
+
+	err = accounts_load(&text);
+	if (err) {
+		warning("octasip_credstore: cannot read %s: %m; accounts"
+			" unchanged\n", d.accounts_path, err);
+		return;
+	}
+
+	acct_each(text, sync_line, &sy, &bad);
+	sodium_free(text);
+
+	if (sy.err) {
+		warning("octasip_credstore: out of memory reading %s;"
+			" accounts unchanged\n", d.accounts_path);
+		list_flush(&sy.seen);
+		return;
+	}
+	if (bad && create)
+		warning("octasip_credstore: %s: %zu malformed line(s)"
+			" skipped\n", d.accounts_path, bad);
+
+	for (le = list_head(&d.known); create && le; le = le->next) {
+
+		const struct aor_ent *e = le->data;
+
+		if (aor_listed(&sy.seen, e->aor) || sync_gone(e->aor))
+			continue;
+
+		/* not deleted yet: keep it known, try again */
+		(void)aor_list_add(&sy.seen, e->aor);
+		retry = true;
+	}
+
+	list_flush(&d.known);
+	aor_list_move(&d.known, &sy.seen);
+
+	if (retry) {
+		d.pending |= WATCH_ACCOUNTS;
+		tmr_start(&d.tmr_sync, SYNC_RETRY_MS, sync_timer, NULL);
+	}
+}
+
+
+/* A while after the last change event: vault first (a new account
+ * then gets its secret at once), then the accounts */
+static void sync_timer(void *arg)
+{
+	unsigned bits = d.pending, updated;
+	char msg[1024] = "";
+	int err;
+
+	(void)arg;
+	d.pending = 0;
+
+	if ((bits & WATCH_VAULT) && !d.v && fio_exists(d.vault_path)) {
+		info("octasip_credstore: a vault was created after baresip"
+		     " started; restart baresip to use it\n");
+	}
+	else if (bits & WATCH_VAULT) {
+		err = vault_reload(&updated, msg, sizeof(msg));
+		if (err)
+			warning("octasip_credstore: the vault changed: %s"
+				" (kept the secrets loaded before)\n", msg);
+	}
+
+	if (bits & WATCH_ACCOUNTS)
+		accounts_sync(true);
+}
+
+
+static void watch_stop(void)
+{
+	if (d.watch.fd < 0)
+		return;
+
+	fd_close(d.watch.fd);
+	dirwatch_close(&d.watch);
+}
+
+
+static void watch_readable(int flags, void *arg)
+{
+	unsigned bits;
+
+	(void)flags;
+	(void)arg;
+
+	bits = dirwatch_changed(&d.watch);
+
+	if (!dirwatch_active(&d.watch)) {
+		warning("octasip_credstore: %s is no longer watched: vault and"
+			" accounts changes apply after /credstore_reload or a"
+			" restart\n", d.profile);
+		watch_stop();
+	}
+
+	if (!bits)
+		return;
+
+	d.pending |= bits;
+	tmr_start(&d.tmr_sync, SYNC_DELAY_MS, sync_timer, NULL);
+}
+
+
+/* Watch the profile for replaced vault and accounts files; notes the
+ * accounts the file has now */
+static void watch_start(void)
+{
+	static const char *const names[] = {PROFILE_VAULT, PROFILE_ACCOUNTS};
+	int err;
+
+	d.watch.fd = -1;
+	err = fio_path(d.accounts_path, sizeof(d.accounts_path), d.profile,
+		       PROFILE_ACCOUNTS);
+	if (!err)
+		err = dirwatch_open(&d.watch, d.profile, names, 2, 0);
+	if (!err)
+		err = fd_listen(d.watch.fd, FD_READ, watch_readable, NULL);
+	if (err) {
+		dirwatch_close(&d.watch);
+		info("octasip_credstore: cannot watch %s (%m): vault and"
+		     " accounts changes apply after /credstore_reload or a"
+		     " restart\n", d.profile, err);
+		return;
+	}
+
+	accounts_sync(false);
 }
 
 
@@ -384,7 +741,9 @@ static int module_init(void)
 		return err;
 
 	list_init(&d.warned);
+	list_init(&d.known);
 	tmr_init(&d.tmr);
+	tmr_init(&d.tmr_sync);
 	read_config();
 
 	if (!fio_exists(d.vault_path)) {
@@ -420,6 +779,7 @@ static int module_init(void)
 		return err;
 
 	tmr_start(&d.tmr, 0, apply_all, NULL);
+	watch_start();
 
 	d.init_us = now_us() - t0;
 	info("octasip_credstore: OctaSIP %s loaded (baresip API %s),"
@@ -433,6 +793,9 @@ static int module_init(void)
 static int module_close(void)
 {
 	tmr_cancel(&d.tmr);
+	tmr_cancel(&d.tmr_sync);
+	watch_stop();
+	list_flush(&d.known);
 	cmd_unregister(baresip_commands(), cmdv);
 	uag_event_unregister(ua_event_handler);
 	list_flush(&d.warned);

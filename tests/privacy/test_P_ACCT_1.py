@@ -5,11 +5,13 @@ running baresip drops the account; removing an unknown account is a
 one-line error that changes nothing.
 
 With alice's baresip running:
-- `account add carol --password-stdin`: the running baresip reloads the
-  vault and creates carol's account (`/credstore_status`: secret from
-  vault); `account list` and the export show carol.
+- `account add carol --password-stdin`: the running baresip (its
+  credential store watches the profile; the CLI does not connect to it)
+  reloads the vault and creates carol's account (`/credstore_status` on
+  the test's own ctrl_tcp connection: secret from vault); `account list`
+  and the export show carol.
 - `account remove carol`: the running baresip reloads the vault (0
-  records) and deletes carol's account (uadel); carol's accounts line
+  records) and deletes carol's account; carol's accounts line
   is gone; the vault, read through the CLI (`account list`, `vault
   status`, `data export`), has no record of carol, and neither has
   vault.bak (read through the CLI in a copy of the profile where it
@@ -24,7 +26,7 @@ import re
 import shutil
 
 import harness
-from harness import Ctrl, Instance, octasip
+from harness import Instance, octasip
 
 
 def read(path):
@@ -46,8 +48,7 @@ class TestPAcct1(harness.TestCase):
         return lst, recs, [x["aor"] for x in doc["accounts"]]
 
     def status(self, a):
-        a.ctrl.close()
-        a.ctrl = Ctrl(a.ctrl_port)        # the CLI took ctrl_tcp over
+        # the same ctrl_tcp connection: the CLI never takes it over
         ok, out = a.command("credstore_status")
         self.assertTrue(ok, out)
         return out
@@ -62,8 +63,8 @@ class TestPAcct1(harness.TestCase):
         out = octasip("account", "add", carol, "--auth-user", "cauth",
                       "--password-stdin", profile=a.profile,
                       stdin="CarolSecret-x91\n").stdout
-        self.assertIn("running baresip: vault reloaded", out)
-        self.assertIn("running baresip: account added", out)
+        self.assertIn("running baresip: octasip_credstore applies", out)
+        a.wait_log(r"account %s added" % re.escape(carol))
         self.assertRegex(self.status(a), r"carol@\S+: secret from vault")
         lst, recs, accts = self.vault_aors(a.profile)
         self.assertRegex(lst, r"(?m)^%s\tauth user: cauth\tsecret: in"
@@ -74,8 +75,8 @@ class TestPAcct1(harness.TestCase):
         out = octasip("account", "remove", carol,
                       profile=a.profile).stdout
         self.assertIn("removed %s" % carol, out)
-        self.assertIn("running baresip: vault reloaded", out)
-        self.assertIn("running baresip: account deleted", out)
+        self.assertIn("running baresip: octasip_credstore applies", out)
+        a.wait_log(r"account %s deleted" % re.escape(carol))
         st = self.status(a)
         self.assertRegex(st, r"(?m)^records: 0$")
         self.assertNotIn("carol@", st)

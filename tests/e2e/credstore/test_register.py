@@ -2,7 +2,11 @@
 secrets from the vault: over UDP and TLS; a wrong secret is refused and
 reported while the other accounts still register; an account without a
 secret gets one log line and blocks nothing; a regint=0 account gets its
-password before its first call; no password prompt ever appears."""
+password before its first call; no password prompt ever appears.  While
+baresip runs, `octasip account add/remove` reach it without ctrl_tcp: a
+new secret re-registers, a new account is created and registers, a
+removed one is deleted, and the harness's ctrl_tcp client stays
+connected."""
 
 import harness
 from csutil import Registrar, add_account, clear_accounts
@@ -60,6 +64,7 @@ class TestRegister(harness.TestCase):
     def test_changes_reach_running_baresip(self):
         reg = Registrar(self, {"alice": "new-secret", "frank": "frank-pw"})
         host = "127.0.0.1:%d" % reg.port
+        frank = "sip:frank@" + host
         inst = harness.Instance(self, "alice")
         clear_accounts(inst)
         add_account(inst, "sip:alice@" + host, "old-secret",
@@ -67,18 +72,32 @@ class TestRegister(harness.TestCase):
         inst.start()
         reg.wait_log(r"AUTH-FAIL user=alice ")
 
-        # a new secret: /credstore_reload through ctrl_tcp re-registers
+        # a new secret: the credential store sees the vault replaced,
+        # re-reads it and re-registers
         p = add_account(inst, "sip:alice@" + host, "new-secret")
-        self.assertIn("running baresip: vault reloaded", p.stdout)
+        self.assertIn("running baresip: octasip_credstore applies",
+                      p.stdout)
         reg.wait_log(r"AUTH-OK user=alice ")
 
-        # a new account: /uanew, and it registers with the vault secret
-        p = add_account(inst, "sip:frank@" + host, "frank-pw")
-        self.assertIn("running baresip: account added", p.stdout)
+        # a new account: made from its new accounts line, it registers
+        # with the vault's secret
+        add_account(inst, frank, "frank-pw")
+        inst.wait_log(r"account %s added" % frank)
         reg.wait_log(r"AUTH-OK user=frank ")
-        # ctrl_tcp in 1.0.0 serves one client: the CLI took it over
-        inst.ctrl.close()
-        inst.ctrl = harness.Ctrl(inst.ctrl_port)
+
+        # the CLI never connected to ctrl_tcp (1.0.0 serves one client:
+        # a connection would have closed the harness's): still served
+        ok, _ = inst.command("uafind", frank)
+        self.assertTrue(ok)
+
+        # removed: the account goes, baresip keeps running
+        harness.octasip("account", "remove", frank, profile=inst.profile)
+        inst.wait_log(r"account %s deleted" % frank)
+        ok, _ = inst.command("uafind", frank)
+        self.assertFalse(ok)
+        ok, data = inst.command("credstore_status")
+        self.assertTrue(ok)
+        self.assertNotIn("frank", data)
         self.assertEqual(inst.stop(), 0)
 
     def test_tls_register(self):
