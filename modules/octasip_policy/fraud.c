@@ -463,3 +463,34 @@ enum fraud_verdict fraud_check_incoming(struct fraud *f, const char *source,
 
 	return FRAUD_ALLOW;
 }
+
+
+bool fraud_incoming_capped(const struct fraud *f, uint64_t now_ms,
+			   uint64_t *until_ms)
+{
+	uint64_t until = UINT64_MAX;
+	size_t i;
+
+	if (!f || !f->cfg.max_incoming_per_source)
+		return false;
+
+	for (i = 0; i < FRAUD_SOURCES; ++i) {
+
+		const struct source *c = &f->src[i];
+
+		if (!c->hash || c->count < f->cfg.max_incoming_per_source ||
+		    now_ms - c->start >= 60000ull)
+			continue;
+
+		if (c->start + 60000ull < until)
+			until = c->start + 60000ull;
+	}
+
+	if (until == UINT64_MAX)
+		return false;
+
+	if (until_ms)
+		*until_ms = until;
+
+	return true;
+}

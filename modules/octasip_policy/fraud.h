@@ -95,6 +95,15 @@ enum fraud_verdict fraud_check_outgoing(struct fraud *f,
 					uint64_t now_ms, unsigned active,
 					char *rule, size_t rsz);
 
+/*
+ * Would the next incoming call from some source be refused (a source has
+ * used up its calls of the current minute)?  *until_ms gets when the
+ * first such window ends.  The policy then sends every incoming call
+ * through its full check (docs/policy.md, "fast path").
+ */
+bool fraud_incoming_capped(const struct fraud *f, uint64_t now_ms,
+			   uint64_t *until_ms);
+
 /* Decide an incoming call from source (the peer URI). */
 enum fraud_verdict fraud_check_incoming(struct fraud *f, const char *source,
 					uint64_t now_ms, char *rule,

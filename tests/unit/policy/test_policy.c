@@ -223,6 +223,7 @@ static void test_incoming_flood(void)
 	struct fraud_cfg c;
 	struct fraud *f = NULL;
 	char rule[128], src[32];
+	uint64_t until = 0;
 	int i;
 
 	fraud_cfg_defaults(&c);
@@ -231,13 +232,19 @@ static void test_incoming_flood(void)
 
 	UT_EQ_INT(fraud_check_incoming(f, "sip:a@x", 0, rule, sizeof(rule)),
 		  FRAUD_ALLOW);
+	UT_CHECK(!fraud_incoming_capped(f, 0, &until));
 	UT_EQ_INT(fraud_check_incoming(f, "sip:a@x", 1, rule, sizeof(rule)),
 		  FRAUD_ALLOW);
+	/* a's next call would be refused until its minute ends */
+	UT_CHECK(fraud_incoming_capped(f, 1, &until));
+	UT_EQ_INT(until, 60000);
 	UT_EQ_INT(fraud_check_incoming(f, "sip:a@x", 2, rule, sizeof(rule)),
 		  FRAUD_BLOCK);
 	UT_EQ_STR(rule, "incoming calls per source cap 2/min");
 	UT_EQ_INT(fraud_check_incoming(f, "sip:b@x", 3, rule, sizeof(rule)),
 		  FRAUD_ALLOW);
+	UT_CHECK(fraud_incoming_capped(f, 59999, NULL));
+	UT_CHECK(!fraud_incoming_capped(f, 60000, &until));
 	UT_EQ_INT(fraud_check_incoming(f, "sip:a@x", 60001, rule,
 				       sizeof(rule)), FRAUD_ALLOW);
 
