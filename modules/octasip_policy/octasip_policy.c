@@ -35,8 +35,10 @@
  *   enforce_recording()    no recorder module while recording is denied
  *   enforce_contacts()     no contact module while contacts are denied
  *   enforce_storage()      call log in memory, no recorder, no audit file
- *   enforce_phone_state()  the only place a call is answered automatically
+ *   enforce_phone_state()  automatic answers after the full check
  *                          (answer_now(): in baresip's own loop turn)
+ *   fast_path()            when baresip may answer an auto account's
+ *                          calls itself (answered_by_baresip())
  *   audit()                audit lines, written after the turn's SIP
  *                          replies went out (audit_flush())
  *   check_outgoing() / check_incoming()  encryption policy + fraud guard
@@ -123,6 +125,9 @@ static struct {
 	unsigned naudq;
 	struct tmr tmr_audit;
 	bool answer_last;            /* answer_now() is registered      */
+	struct hash *checked;        /* calls that raised CALL_INCOMING */
+	bool fraud_capped;           /* a source's next call is refused */
+	struct tmr tmr_fraud;        /* ... until its minute ends       */
 	struct list ops;
 	struct tmr tmr_start;
 	struct tmr tmr_idle;
@@ -264,6 +269,86 @@ static bool call_alive(struct ua *ua, const struct call *call)
 
 
 /*
+ * Calls that raised CALL_INCOMING (the full check before an answer).  An
+ * incoming call's remote SDP offer on a taken-over account that is not
+ * here was answered by baresip itself: the fast path (fast_path()).  The
+ * Call-ID is kept too: a call pointer of an account deleted with its
+ * calls up (no CALL_CLOSED) may come back as another call's.
+ */
+struct checked {
+	struct le he;
+	const struct call *call;   /* compared, never dereferenced */
+	char *id;
+};
+
+
+static void checked_destructor(void *arg)
+{
+	struct checked *c = arg;
+
+	hash_unlink(&c->he);
+	mem_deref(c->id);
+}
+
+
+static uint32_t call_key(const struct call *call)
+{
+	return hash_fast((const char *)&call, sizeof(call));
+}
+
+
+static bool checked_cmp(struct le *le, void *arg)
+{
+	const struct checked *c = le->data;
+
+	return c->call == arg;
+}
+
+
+static struct checked *checked_find(const struct call *call)
+{
+	struct le *le = hash_lookup(d.checked, call_key(call), checked_cmp,
+				    (void *)call);
+
+	return le ? le->data : NULL;
+}
+
+
+static void checked_add(const struct call *call)
+{
+	struct checked *c = checked_find(call);
+
+	if (c)
+		mem_deref(c);
+
+	c = mem_zalloc(sizeof(*c), checked_destructor);
+	if (!c)
+		return;
+
+	c->call = call;
+	(void)str_dup(&c->id, call_id(call) ? call_id(call) : "");
+	hash_append(d.checked, call_key(call), &c->he, c);
+}
+
+
+static bool checked_is(const struct call *call)
+{
+	const struct checked *c = checked_find(call);
+
+	return c && !str_cmp(c->id, call_id(call) ? call_id(call) : "");
+}
+
+
+static void checked_forget(const struct call *call)
+{
+	mem_deref(checked_find(call));
+}
+
+
+static void answermodes_update(void);
+
+
+/*
  * Deferred call actions: run from a 0 ms timer, i.e. in the same
  * event-loop turn (libre runs due timers right after the file
  * descriptor handlers), before any SIP response can be read.
@@ -277,14 +362,15 @@ static void op_destructor(void *arg)
 }
 
 
-/* Back to manual (take_over_answermodes()) once the op is done */
+/* Back to the mode the policy runs the account with once the op is
+ * done (answermodes_update()) */
 static void op_unlift(struct op *op)
 {
 	if (!op->lifted)
 		return;
 
 	op->lifted = false;
-	(void)account_set_answermode(ua_account(op->ua), ANSWERMODE_MANUAL);
+	answermodes_update();
 }
 
 
@@ -576,10 +662,111 @@ static enum answermode configured_answermode(const struct ua *ua)
 
 
 /*
- * Every account runs with answermode manual inside baresip, so every
- * incoming call raises CALL_INCOMING and passes the checks below; the
- * mode the accounts file asked for is kept here and applied by
- * enforce_phone_state().
+ * The fast path.  An account the accounts file sets to answermode auto
+ * keeps that mode inside baresip while every check would let its next
+ * incoming call be answered: phone_state allowed (not "once"), no other
+ * "once" grant waiting, a readable permissions file, the encryption
+ * policy satisfied by the account's media encryption, no call up when a
+ * second call is to get "busy", and no source at its incoming-calls cap.
+ * baresip then answers as stock baresip does, without CALL_INCOMING (no
+ * event broadcast, no console line, no ring-tone logic before the 200 OK)
+ * and the policy does its per-call work (permissions, fraud count, audit)
+ * at the call's remote SDP offer, inside that answer (answered_by_baresip()).
+ * Every other account runs manual: each incoming call raises
+ * CALL_INCOMING and passes the full check there (admit_incoming(),
+ * enforce_phone_state()).  answermodes_update() follows every change of
+ * those conditions: the permissions file (its watch is read on the event
+ * loop too, ahead of an INVITE that arrived after the change), calls
+ * starting and ending, a source reaching its cap and its minute ending.
+ */
+static bool fast_path(const struct ua *ua)
+{
+	const struct acc_mode *a = acc_find(bsip_ua_aor(ua));
+	int i;
+
+	if (!a || a->mode != ANSWERMODE_AUTO || d.malformed || d.once_live ||
+	    d.ps.state[PERM_PHONE_STATE] != PERM_ALLOW || d.fraud_capped)
+		return false;
+
+	for (i = 0; i < PERM_COUNT; ++i) {
+		if (d.ps.state[i] == PERM_ONCE)
+			return false;
+	}
+
+	if (!enc_call_allowed(d.enc, account_mediaenc(ua_account(ua))))
+		return false;
+
+	return !(d.busy_second && calls_active());
+}
+
+
+/* An op still lifting this account's mode (answer_op()) */
+static bool ua_lifted(const struct ua *ua)
+{
+	struct le *le;
+
+	for (le = list_head(&d.ops); le; le = le->next) {
+		const struct op *op = le->data;
+
+		if (op->ua == ua && op->lifted)
+			return true;
+	}
+
+	return false;
+}
+
+
+static void answermodes_update(void)
+{
+	struct le *le;
+
+	for (le = list_head(uag_list()); le; le = le->next) {
+
+		struct ua *ua = le->data;
+		struct account *acc = ua_account(ua);
+		enum answermode m;
+
+		if (!acc_find(bsip_ua_aor(ua)) || ua_lifted(ua))
+			continue;
+
+		m = fast_path(ua) ? ANSWERMODE_AUTO : ANSWERMODE_MANUAL;
+		if (account_answermode(acc) != m)
+			(void)account_set_answermode(acc, m);
+	}
+}
+
+
+static void fraud_timer(void *arg);
+
+
+/* Has a source reached its cap, or has its minute ended? */
+static void fraud_refresh(void)
+{
+	uint64_t now = now_ms(), until = 0;
+	bool capped = fraud_incoming_capped(d.fraud, now, &until);
+
+	if (capped)
+		tmr_start(&d.tmr_fraud, until - now + 1, fraud_timer, NULL);
+
+	if (capped == d.fraud_capped)
+		return;
+
+	d.fraud_capped = capped;
+	answermodes_update();
+}
+
+
+static void fraud_timer(void *arg)
+{
+	(void)arg;
+	fraud_refresh();
+}
+
+
+/*
+ * Takes over the accounts it has not seen yet: the mode the accounts
+ * file asked for is kept here; inside baresip the account runs manual
+ * or, on the fast path, auto (answermodes_update()).
  */
 static void take_over_answermodes(void)
 {
@@ -598,7 +785,9 @@ static void take_over_answermodes(void)
 		d.acc[d.nacc].mode = account_answermode(acc);
 		++d.nacc;
 
-		(void)account_set_answermode(acc, ANSWERMODE_MANUAL);
+		(void)account_set_answermode(acc, fast_path(le->data) ?
+					     ANSWERMODE_AUTO :
+					     ANSWERMODE_MANUAL);
 	}
 }
 
@@ -655,6 +844,7 @@ static void enforce_all(void)
 	enforce_storage();      /* first: it may remove the recorder */
 	enforce_recording();
 	enforce_contacts();
+	answermodes_update();   /* phone_state and "once": the fast path */
 }
 
 
@@ -673,6 +863,41 @@ static bool perm_stat(struct stat *st)
 }
 
 
+static void perms_refresh(void);
+
+
+static void watch_stop(void)
+{
+	if (d.watch.fd < 0)
+		return;
+
+	fd_close(d.watch.fd);
+	dirwatch_close(&d.watch);
+}
+
+
+/*
+ * The watch is also read on the event loop: a changed file is applied
+ * (answer modes included) before an INVITE that arrived after the
+ * change is read (epoll reports descriptors in the order they became
+ * readable), not only at the next call start.
+ */
+static void watch_readable(int flags, void *arg)
+{
+	(void)flags;
+	(void)arg;
+
+	perms_refresh();
+
+	if (d.watch.fd >= 0 && !dirwatch_active(&d.watch)) {
+		info("octasip_policy: the profile directory is no longer"
+		     " watched: the permissions file is looked up at every"
+		     " call start\n");
+		watch_stop();
+	}
+}
+
+
 /* before the first read of the file: no change can slip between */
 static void watch_open(const char *profile)
 {
@@ -680,10 +905,14 @@ static void watch_open(const char *profile)
 	int err = dirwatch_open(&d.watch, profile, names, 1,
 				DIRWATCH_IN_PLACE);
 
-	if (err)
+	if (!err)
+		err = fd_listen(d.watch.fd, FD_READ, watch_readable, NULL);
+	if (err) {
+		dirwatch_close(&d.watch);
 		info("octasip_policy: cannot watch %s (%m): the permissions"
 		     " file is looked up at every call start\n", profile,
 		     err);
+	}
 }
 
 
@@ -898,8 +1127,10 @@ static void idle_check(void *arg)
 	int err;
 	(void)arg;
 
-	if (calls_active())
+	if (calls_active()) {
+		answermodes_update();   /* "busy" for a second call */
 		return;
+	}
 
 	if (d.once_live) {
 		d.once_live = 0;
@@ -941,21 +1172,27 @@ static bool admit_incoming(struct ua *ua, struct call *call)
 
 
 /*
- * baresip binds its SIP port before it loads the modules, and accounts
- * exist only after this module's init: an INVITE that arrives meanwhile
- * is read in the event loop's first turn, before start_timer(), and an
- * auto/early account's call is answered by baresip itself, with no
- * CALL_INCOMING.  The policy first sees such a call inside that answer
- * (REMOTE_SDP "offer" on an account not yet taken over).  It takes the
- * accounts over and applies the incoming checks after the fact: a call
- * it would have refused, or not answered (phone_state), is ended right
- * after the answer; the next call goes through CALL_INCOMING.
+ * An incoming call baresip answered by itself, seen at its remote SDP
+ * offer inside that answer, before the 200 OK:
+ *  - the fast path (fast_path()): the policy's per-call work, its choice
+ *    was made before the call arrived;
+ *  - an account the policy has not taken over yet: baresip binds its SIP
+ *    port before it loads the modules, so an INVITE that arrives
+ *    meanwhile is read in the event loop's first turn, before
+ *    start_timer(), and an auto account's call is answered with no
+ *    CALL_INCOMING.
+ * The incoming checks apply after the fact: a call they refuse, or that
+ * phone_state now denies (a permissions change that reached the policy
+ * only with this call), is ended right after the answer.
  */
-static void answered_before_start(struct ua *ua, struct call *call)
+static void answered_by_baresip(struct ua *ua, struct call *call)
 {
-	warning("octasip_policy: a call from %s was answered by baresip"
-		" before the policy started (it arrived while modules were"
-		" loading)\n", call_peeruri(call));
+	bool early = !acc_find(bsip_ua_aor(ua));
+
+	if (early)
+		warning("octasip_policy: a call from %s was answered by"
+			" baresip before the policy started (it arrived while"
+			" modules were loading)\n", call_peeruri(call));
 
 	if (!admit_incoming(ua, call))
 		return;
@@ -963,14 +1200,21 @@ static void answered_before_start(struct ua *ua, struct call *call)
 	if (!allowed(PERM_PHONE_STATE)) {
 		warning("octasip_policy: phone_state %s: ending it\n",
 			perm_state_name(d.ps.state[PERM_PHONE_STATE]));
-		audit("phone_state", "deny",
-		      "answered before the policy started: ended");
+		audit("phone_state", "deny", early ?
+		      "answered before the policy started: ended" :
+		      "answered before the permission change was seen:"
+		      " ended");
 		op_start(ua, call, OP_HANGUP, 0, NULL);
 		return;
 	}
 
-	audit("phone_state", "use", "automatic answer (before the policy"
-	      " started)");
+	audit("phone_state", "use", early ? "automatic answer (before the"
+	      " policy started)" : "automatic answer");
+
+	/* this call counts: a source's cap, a second call's "busy" */
+	fraud_refresh();
+	if (d.busy_second)
+		answermodes_update();
 }
 
 
@@ -996,20 +1240,26 @@ static void ua_event_handler(struct ua *ua, enum ua_event ev,
 				call_used_microphone();
 				label_call(call);
 			}
+			if (d.busy_second)
+				answermodes_update();
 		}
 		enforce_microphone(call);
 		break;
 
 	case UA_EVENT_CALL_INCOMING:
+		checked_add(call);
 		enforce_microphone(call);
 		if (admit_incoming(ua, call))
 			enforce_phone_state(ua, call);
+		fraud_refresh();
 		break;
 
 	case UA_EVENT_CALL_REMOTE_SDP:
 		if (call && !call_is_outgoing(call) && prm &&
-		    !strcmp(prm, "offer") && !acc_find(bsip_ua_aor(ua)))
-			answered_before_start(ua, call);
+		    !strcmp(prm, "offer") &&
+		    call_state(call) == CALL_STATE_INCOMING &&
+		    !checked_is(call))
+			answered_by_baresip(ua, call);
 		enforce_microphone(call);
 		break;
 
@@ -1019,6 +1269,7 @@ static void ua_event_handler(struct ua *ua, enum ua_event ev,
 		break;
 
 	case UA_EVENT_CALL_CLOSED:
+		checked_forget(call);
 		ops_forget_call(call);
 		tmr_start(&d.tmr_idle, 0, idle_check, NULL);
 		break;
@@ -1365,13 +1616,15 @@ static int module_init(void)
 	if (!err)
 		d.dirfd = open(profile, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (!err)
-		watch_open(profile);
-	if (!err)
 		err = fraud_alloc(&d.fraud, &fc);
+	if (!err)
+		err = hash_alloc(&d.checked, 64);
 	if (err)
 		return err;
 
+	watch_open(profile);
 	list_init(&d.ops);
+	tmr_init(&d.tmr_fraud);
 	tmr_init(&d.tmr_start);
 	tmr_init(&d.tmr_idle);
 	tmr_init(&d.tmr_audit);
@@ -1426,7 +1679,10 @@ static int module_close(void)
 	if (d.dirfd >= 0)
 		(void)close(d.dirfd);
 	d.dirfd = -1;
-	dirwatch_close(&d.watch);
+	watch_stop();
+	tmr_cancel(&d.tmr_fraud);
+	hash_flush(d.checked);
+	d.checked = mem_deref(d.checked);
 
 	debug("octasip_policy: unloaded\n");
 

@@ -2,7 +2,9 @@
 event-loop turn as its INVITE, so a real callee (sipp) never gets to
 200 OK, ACK or media; the allow-list wins over the deny-list; outgoing
 caps per minute and on concurrent calls, and an incoming flood cap per
-source, end calls before answer with the rule named."""
+source, end calls before answer with the rule named; the cap also holds
+for an auto-answer account that baresip answers by itself (the policy's
+fast path)."""
 
 import os
 import subprocess
@@ -103,6 +105,41 @@ class FraudTest(harness.TestCase):
         self.assertRegex(polutil.dial_closed_param(a, b.aor), r"^503")
         b.wait_log(r"blocked incoming call: incoming calls per source"
                    r" cap 1/min")
+
+    def test_incoming_cap_on_the_fast_path(self):
+        """An auto-answer account is answered by baresip itself (no
+        CALL_INCOMING) until a source has used its calls of the minute;
+        that source's next call is refused (503) before any answer, and
+        another source's call is still answered automatically."""
+        a = Instance(self, "alice")
+        c = Instance(self, "carol", root=a.root)
+        b = Instance(self, "bob", root=a.root,
+                     account=";regint=0;answermode=auto",
+                     permissions={"phone_state": "allow"},
+                     config={"octasip_policy_max_incoming_per_source": "2"})
+        for inst in (a, b, c):
+            inst.start()
+
+        for _ in range(2):
+            n, nb = len(a.ctrl.events), len(b.ctrl.events)
+            a.command("dial", b.aor)
+            a.wait_event("CALL_ESTABLISHED", start=n)
+            a.command("hangup")
+            a.wait_event("CALL_CLOSED", start=n)
+            b.wait_event("CALL_CLOSED", start=nb)
+            self.assertNotIn("CALL_INCOMING",
+                             [e.get("type") for e in b.ctrl.events[nb:]])
+
+        n = len(a.ctrl.events)
+        self.assertRegex(polutil.dial_closed_param(a, b.aor), r"^503")
+        self.assertNotIn("CALL_ESTABLISHED",
+                         [e.get("type") for e in a.ctrl.events[n:]])
+        b.wait_log(r"blocked incoming call: incoming calls per source"
+                   r" cap 2/min")
+
+        n = len(c.ctrl.events)
+        c.command("dial", b.aor)
+        c.wait_event("CALL_ESTABLISHED", start=n)
 
 
 if __name__ == "__main__":

@@ -72,12 +72,17 @@ class PhoneStateTest(harness.TestCase):
                          [e.get("type") for e in a.ctrl.events])
 
     def test_auto_answer_leaves_account_manual(self):
-        """The policy shows the account's own mode to the other handlers
-        while it answers (menu.so then does not ring) and takes it back
-        at once: a later call, phone_state now denied, still waits."""
+        """An auto account keeps its mode while every check lets its
+        calls be answered (the fast path: baresip answers, no
+        CALL_INCOMING, as stock baresip) and runs manual again as soon
+        as phone_state is denied: a later call waits."""
         a, b = self.pair({"phone_state": "allow"})
-        harness.call(a, b, answer=False)      # answered automatically
+        nb = len(b.ctrl.events)
+        a.command("dial", b.aor)
         a.wait_event("CALL_ESTABLISHED")
+        b.wait_event("CALL_ESTABLISHED", start=nb)
+        self.assertNotIn("CALL_INCOMING",
+                         [e.get("type") for e in b.ctrl.events[nb:]])
         n = len(a.ctrl.events)
         a.command("hangup")
         a.wait_event("CALL_CLOSED", start=n)
@@ -99,9 +104,8 @@ class PhoneStateTest(harness.TestCase):
         a, b = self.pair({"phone_state": "allow"})
 
         def answered_automatically():
-            n = len(a.ctrl.events)
+            n, nb = len(a.ctrl.events), len(b.ctrl.events)
             a.command("dial", b.aor)
-            b.wait_event("CALL_INCOMING")
             deadline = time.monotonic() + 1.5
             while time.monotonic() < deadline:
                 a.ctrl._pump(deadline)
@@ -110,6 +114,8 @@ class PhoneStateTest(harness.TestCase):
                     break
             up = "CALL_ESTABLISHED" in [e.get("type") for e in
                                         a.ctrl.events[n:]]
+            if not up:     # it reached bob, and waits for him
+                b.wait_event("CALL_INCOMING", start=nb)
             a.command("hangup")
             a.wait_event("CALL_CLOSED", start=n)
             b.wait_event("CALL_CLOSED")
