@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "bsip.h"
+#include "dirwatch.h"
 #include "olog.h"
 #include "calllog_api.h"
 
@@ -146,4 +147,29 @@ int bsip_module_init(const char *modname)
 	bsip_olog_attach();
 
 	return bsip_events_verify(modname);
+}
+
+
+int bsip_dirwatch_start(struct dirwatch *w, const char *dir,
+			const char *const *names, size_t n, unsigned flags,
+			fd_h *h, void *arg)
+{
+	int err = dirwatch_open(w, dir, names, n, flags);
+
+	if (!err)
+		err = fd_listen(w->fd, FD_READ, h, arg);
+	if (err)
+		dirwatch_close(w);
+
+	return err;
+}
+
+
+void bsip_dirwatch_stop(struct dirwatch *w)
+{
+	if (!w || w->fd < 0)
+		return;
+
+	fd_close(w->fd);
+	dirwatch_close(w);
 }

@@ -356,6 +356,19 @@ int bsip_module_init(const char *modname);
 /* The account AOR of a UA, or "" */
 const char *bsip_ua_aor(const struct ua *ua);
 
+struct dirwatch;
+
+/*
+ * A dirwatch (dirwatch.h) read on baresip's event loop: h runs when its
+ * descriptor is readable.  0, or errno with no watch left open.
+ */
+int  bsip_dirwatch_start(struct dirwatch *w, const char *dir,
+			 const char *const *names, size_t n, unsigned flags,
+			 fd_h *h, void *arg);
+
+/* Stops listening and closes the watch (nothing if there is none) */
+void bsip_dirwatch_stop(struct dirwatch *w);
+
 
 #ifdef __cplusplus
 }

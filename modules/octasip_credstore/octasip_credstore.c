@@ -583,16 +583,6 @@ static void sync_timer(void *arg)
 }
 
 
-static void watch_stop(void)
-{
-	if (d.watch.fd < 0)
-		return;
-
-	fd_close(d.watch.fd);
-	dirwatch_close(&d.watch);
-}
-
-
 static void watch_readable(int flags, void *arg)
 {
 	unsigned bits;
@@ -606,7 +596,7 @@ static void watch_readable(int flags, void *arg)
 		warning("octasip_credstore: %s is no longer watched: vault and"
 			" accounts changes apply after /credstore_reload or a"
 			" restart\n", d.profile);
-		watch_stop();
+		bsip_dirwatch_stop(&d.watch);
 	}
 
 	if (!bits)
@@ -628,11 +618,9 @@ static void watch_start(void)
 	err = fio_path(d.accounts_path, sizeof(d.accounts_path), d.profile,
 		       PROFILE_ACCOUNTS);
 	if (!err)
-		err = dirwatch_open(&d.watch, d.profile, names, 2, 0);
-	if (!err)
-		err = fd_listen(d.watch.fd, FD_READ, watch_readable, NULL);
+		err = bsip_dirwatch_start(&d.watch, d.profile, names, 2, 0,
+					  watch_readable, NULL);
 	if (err) {
-		dirwatch_close(&d.watch);
 		info("octasip_credstore: cannot watch %s (%m): vault and"
 		     " accounts changes apply after /credstore_reload or a"
 		     " restart\n", d.profile, err);
@@ -794,7 +782,7 @@ static int module_close(void)
 {
 	tmr_cancel(&d.tmr);
 	tmr_cancel(&d.tmr_sync);
-	watch_stop();
+	bsip_dirwatch_stop(&d.watch);
 	list_flush(&d.known);
 	cmd_unregister(baresip_commands(), cmdv);
 	uag_event_unregister(ua_event_handler);
