@@ -126,6 +126,8 @@ static struct {
 	struct tmr tmr_audit;
 	bool answer_last;            /* answer_now() is registered      */
 	struct hash *checked;        /* calls that raised CALL_INCOMING */
+	struct list answered;        /* baresip answered: work to do    */
+	struct tmr tmr_answered;
 	bool fraud_capped;           /* a source's next call is refused */
 	struct tmr tmr_fraud;        /* ... until its minute ends       */
 	struct list ops;
@@ -671,7 +673,8 @@ static enum answermode configured_answermode(const struct ua *ua)
  * baresip then answers as stock baresip does, without CALL_INCOMING (no
  * event broadcast, no console line, no ring-tone logic before the 200 OK)
  * and the policy does its per-call work (permissions, fraud count, audit)
- * at the call's remote SDP offer, inside that answer (answered_by_baresip()).
+ * right after that answer, before the event loop reads anything else
+ * (answered_queue(), answered_by_baresip()).
  * Every other account runs manual: each incoming call raises
  * CALL_INCOMING and passes the full check there (admit_incoming(),
  * enforce_phone_state()).  answermodes_update() follows every change of
@@ -866,16 +869,6 @@ static bool perm_stat(struct stat *st)
 static void perms_refresh(void);
 
 
-static void watch_stop(void)
-{
-	if (d.watch.fd < 0)
-		return;
-
-	fd_close(d.watch.fd);
-	dirwatch_close(&d.watch);
-}
-
-
 /*
  * The watch is also read on the event loop: a changed file is applied
  * (answer modes included) before an INVITE that arrived after the
@@ -893,7 +886,7 @@ static void watch_readable(int flags, void *arg)
 		info("octasip_policy: the profile directory is no longer"
 		     " watched: the permissions file is looked up at every"
 		     " call start\n");
-		watch_stop();
+		bsip_dirwatch_stop(&d.watch);
 	}
 }
 
@@ -902,13 +895,11 @@ static void watch_readable(int flags, void *arg)
 static void watch_open(const char *profile)
 {
 	static const char *const names[] = {PROFILE_PERMISSIONS};
-	int err = dirwatch_open(&d.watch, profile, names, 1,
-				DIRWATCH_IN_PLACE);
+	int err = bsip_dirwatch_start(&d.watch, profile, names, 1,
+				      DIRWATCH_IN_PLACE, watch_readable,
+				      NULL);
 
-	if (!err)
-		err = fd_listen(d.watch.fd, FD_READ, watch_readable, NULL);
 	if (err) {
-		dirwatch_close(&d.watch);
 		info("octasip_policy: cannot watch %s (%m): the permissions"
 		     " file is looked up at every call start\n", profile,
 		     err);
@@ -1173,7 +1164,8 @@ static bool admit_incoming(struct ua *ua, struct call *call)
 
 /*
  * An incoming call baresip answered by itself, seen at its remote SDP
- * offer inside that answer, before the 200 OK:
+ * offer inside that answer (done here from answered_run(), right after
+ * the 200 OK):
  *  - the fast path (fast_path()): the policy's per-call work, its choice
  *    was made before the call arrived;
  *  - an account the policy has not taken over yet: baresip binds its SIP
@@ -1185,10 +1177,9 @@ static bool admit_incoming(struct ua *ua, struct call *call)
  * phone_state now denies (a permissions change that reached the policy
  * only with this call), is ended right after the answer.
  */
-static void answered_by_baresip(struct ua *ua, struct call *call)
+static void answered_by_baresip(struct ua *ua, struct call *call,
+				bool early)
 {
-	bool early = !acc_find(bsip_ua_aor(ua));
-
 	if (early)
 		warning("octasip_policy: a call from %s was answered by"
 			" baresip before the policy started (it arrived while"
@@ -1215,6 +1206,77 @@ static void answered_by_baresip(struct ua *ua, struct call *call)
 	fraud_refresh();
 	if (d.busy_second)
 		answermodes_update();
+}
+
+
+/*
+ * The per-call work for a call baresip answered runs from a 0 ms timer,
+ * after the 200 OK went out and before the event loop reads anything
+ * else (no other INVITE, no hangup of this call can come in between);
+ * only the microphone is settled before the answer.
+ */
+struct answered {
+	struct le le;
+	struct ua *ua;
+	const struct call *call;   /* looked up before use */
+	bool early;                /* account not taken over yet */
+};
+
+
+static void answered_destructor(void *arg)
+{
+	struct answered *a = arg;
+
+	list_unlink(&a->le);
+}
+
+
+static void answered_run(void *arg)
+{
+	struct le *le;
+
+	(void)arg;
+
+	while ((le = list_head(&d.answered)) != NULL) {
+
+		struct answered *a = le->data;
+
+		if (call_alive(a->ua, a->call))
+			answered_by_baresip(a->ua, (struct call *)a->call,
+					    a->early);
+		mem_deref(a);
+	}
+}
+
+
+static void answered_queue(struct ua *ua, const struct call *call)
+{
+	struct answered *a = mem_zalloc(sizeof(*a), answered_destructor);
+
+	if (!a) {
+		warning("octasip_policy: out of memory\n");
+		return;
+	}
+
+	a->ua = ua;
+	a->call = call;
+	a->early = !acc_find(bsip_ua_aor(ua));
+	list_append(&d.answered, &a->le, a);
+	tmr_start(&d.tmr_answered, 0, answered_run, NULL);
+}
+
+
+static void answered_forget(const struct call *call)
+{
+	struct le *le = list_head(&d.answered);
+
+	while (le) {
+		struct answered *a = le->data;
+
+		le = le->next;
+		if (a->call == call)
+			mem_deref(a);
+	}
 }
 
 
@@ -1259,7 +1321,7 @@ static void ua_event_handler(struct ua *ua, enum ua_event ev,
 		    !strcmp(prm, "offer") &&
 		    call_state(call) == CALL_STATE_INCOMING &&
 		    !checked_is(call))
-			answered_by_baresip(ua, call);
+			answered_queue(ua, call);
 		enforce_microphone(call);
 		break;
 
@@ -1270,6 +1332,7 @@ static void ua_event_handler(struct ua *ua, enum ua_event ev,
 
 	case UA_EVENT_CALL_CLOSED:
 		checked_forget(call);
+		answered_forget(call);
 		ops_forget_call(call);
 		tmr_start(&d.tmr_idle, 0, idle_check, NULL);
 		break;
@@ -1624,6 +1687,8 @@ static int module_init(void)
 
 	watch_open(profile);
 	list_init(&d.ops);
+	list_init(&d.answered);
+	tmr_init(&d.tmr_answered);
 	tmr_init(&d.tmr_fraud);
 	tmr_init(&d.tmr_start);
 	tmr_init(&d.tmr_idle);
@@ -1679,8 +1744,10 @@ static int module_close(void)
 	if (d.dirfd >= 0)
 		(void)close(d.dirfd);
 	d.dirfd = -1;
-	watch_stop();
+	bsip_dirwatch_stop(&d.watch);
 	tmr_cancel(&d.tmr_fraud);
+	tmr_cancel(&d.tmr_answered);
+	list_flush(&d.answered);
 	hash_flush(d.checked);
 	d.checked = mem_deref(d.checked);
 
