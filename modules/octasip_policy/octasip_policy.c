@@ -1663,6 +1663,10 @@ static int module_init(void)
 	char profile[512];
 	int err;
 
+	/* module_close() runs after a failed init too: no fd 0 to close */
+	d.dirfd = -1;
+	d.watch.fd = -1;
+
 	err = bsip_module_init("octasip_policy");
 	if (err)
 		return err;
@@ -1671,8 +1675,6 @@ static int module_init(void)
 	if (err)
 		return err;
 
-	d.dirfd = -1;
-	d.watch.fd = -1;
 	err = conf_path_get(profile, sizeof(profile));
 	if (!err)
 		err = permfile_init(&d.pf, profile);
