@@ -17,13 +17,14 @@
  * blocks or drops another account.
  *
  * Changes made while baresip runs (octasip account add/remove/import,
- * octasip vault rekey, or an editor) are picked up by watching the
- * profile directory (inotify on the event loop; livesync.c): the vault
- * is re-read with the key already held, accounts whose secret changed
- * re-register, accounts new in the accounts file are created and
- * accounts gone from it are deleted (once their calls have ended).  The
- * CLI does not connect to ctrl_tcp for this, so it never takes a
- * ctrl_tcp client's connection over.
+ * octasip vault rekey, or an editor that replaces the file) are picked
+ * up by watching the profile directory (inotify on the event loop;
+ * watch_start(), sync_timer()): the vault is re-read with the key
+ * already held, accounts whose secret changed re-register, accounts new
+ * in the accounts file are created and accounts gone from it are
+ * deleted (once their calls have ended).  The CLI does not connect to
+ * ctrl_tcp for this, so it never takes a ctrl_tcp client's connection
+ * over.
  *
  * The key is fetched once at init (keyring: synchronous D-Bus calls, so
  * never in an event handler) and kept in sodium_malloc'd memory, as are
@@ -614,7 +615,6 @@ static void watch_start(void)
 	static const char *const names[] = {PROFILE_VAULT, PROFILE_ACCOUNTS};
 	int err;
 
-	d.watch.fd = -1;
 	err = fio_path(d.accounts_path, sizeof(d.accounts_path), d.profile,
 		       PROFILE_ACCOUNTS);
 	if (!err)
@@ -712,6 +712,9 @@ static int module_init(void)
 {
 	uint64_t t0 = now_us();
 	int err;
+
+	/* module_close() runs after a failed init too: no fd 0 to close */
+	d.watch.fd = -1;
 
 	err = bsip_module_init("octasip_credstore");
 	if (err)
