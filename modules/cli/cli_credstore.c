@@ -310,39 +310,6 @@ static int read_secret(struct cs *cs, char *buf, size_t sz)
  * accounts file helpers
  */
 
-static int accounts_read(const char *path, char **textp)
-{
-	uint8_t *buf = NULL;
-	size_t len = 0;
-	char *t;
-	int err;
-
-	err = fio_read_all(path, &buf, &len, 1 << 20);
-	if (err == ENOENT) {
-		buf = (uint8_t *)strdup("");
-		len = 0;
-		err = buf ? 0 : ENOMEM;
-	}
-	if (err)
-		return err;
-
-	/* it may hold plaintext passwords: keep them in wiped memory */
-	t = sodium_malloc(len + 1);
-	if (t) {
-		memcpy(t, buf, len);
-		t[len] = '\0';
-	}
-	sodium_memzero(buf, len);
-	free(buf);
-	if (!t)
-		return ENOMEM;
-
-	*textp = t;
-
-	return 0;
-}
-
-
 /* Does the accounts text have a line for aor? */
 static bool accounts_has(const char *text, const char *aor)
 {
@@ -419,7 +386,7 @@ static int account_add(struct cs *cs, const char *aor)
 	if (err)
 		goto out;
 
-	err = accounts_read(cs->accounts, &text);
+	err = acct_file_read(cs->accounts, &text);
 	if (err) {
 		err = cli_err("cannot read %s: %s", cs->accounts,
 			      strerror(err));
@@ -480,7 +447,7 @@ static int account_list(struct cs *cs)
 	if (err)
 		return err;
 
-	if (accounts_read(cs->accounts, &text)) {
+	if (acct_file_read(cs->accounts, &text)) {
 		vault_free(v);
 		return cli_err("cannot read %s", cs->accounts);
 	}
@@ -547,7 +514,7 @@ static int account_remove(struct cs *cs, const char *aor)
 	if (err)
 		return err;
 
-	err = accounts_read(cs->accounts, &text);
+	err = acct_file_read(cs->accounts, &text);
 	if (err) {
 		vault_free(v);
 		return cli_err("cannot read %s", cs->accounts);
@@ -626,11 +593,11 @@ static int account_import(struct cs *cs, const char *file)
 	const char *p;
 	int err;
 
-	err = accounts_read(path, &text);
+	err = acct_file_read(path, &text);
 	if (err)
 		return cli_err("cannot read %s: %s", path, strerror(err));
 
-	if (other && accounts_read(cs->accounts, &prof)) {
+	if (other && acct_file_read(cs->accounts, &prof)) {
 		sodium_free(text);
 		return cli_err("cannot read %s", cs->accounts);
 	}

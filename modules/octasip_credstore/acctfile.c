@@ -9,7 +9,10 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <stdlib.h>
+#include <sodium.h>
 #include "acctfile.h"
+#include "fileio.h"
 #include "vault.h"
 #include "olog.h"
 
@@ -284,4 +287,37 @@ void acct_each(const char *text, acct_line_h *h, void *arg, size_t *bad)
 
 		p += n + (eol ? 1 : 0);
 	}
+}
+
+
+int acct_file_read(const char *path, char **textp)
+{
+	uint8_t *buf = NULL;
+	size_t len = 0;
+	char *t;
+	int err;
+
+	err = fio_read_all(path, &buf, &len, 1 << 20);
+	if (err == ENOENT) {
+		buf = (uint8_t *)strdup("");
+		len = 0;
+		err = buf ? 0 : ENOMEM;
+	}
+	if (err)
+		return err;
+
+	/* it may hold plaintext passwords: keep them in wiped memory */
+	t = sodium_malloc(len + 1);
+	if (t) {
+		memcpy(t, buf, len);
+		t[len] = '\0';
+	}
+	sodium_memzero(buf, len);
+	free(buf);
+	if (!t)
+		return ENOMEM;
+
+	*textp = t;
+
+	return 0;
 }

@@ -41,6 +41,13 @@ typedef void (acct_line_h)(const char *line, size_t len, const char *aor,
 			   void *arg);
 void acct_each(const char *text, acct_line_h *h, void *arg, size_t *bad);
 
+/*
+ * Reads an accounts file (at most 1 MiB; a missing file reads as empty)
+ * into *textp, NUL-terminated, in sodium_malloc'd memory (it may hold
+ * plaintext passwords): free it with sodium_free().  0 or errno.
+ */
+int acct_file_read(const char *path, char **textp);
+
 /* The accounts line "octasip account add" writes for aor: "<aor>" */
 int acct_line_new(const char *aor, char *out, size_t sz);
 

@@ -472,35 +472,6 @@ static bool sync_gone(const char *aor)
 }
 
 
-static int accounts_load(char **textp)
-{
-	uint8_t *buf = NULL;
-	size_t len = 0;
-	int err;
-
-	err = fio_read_all(d.accounts_path, &buf, &len, 1 << 20);
-	if (err == ENOENT) {
-		*textp = sodium_malloc(1);
-		if (!*textp)
-			return ENOMEM;
-		**textp = '\0';
-		return 0;
-	}
-	if (err)
-		return err;
-
-	*textp = sodium_malloc(len + 1);
-	if (*textp) {
-		memcpy(*textp, buf, len);
-		(*textp)[len] = '\0';
-	}
-	sodium_memzero(buf, len);
-	free(buf);
-
-	return *textp ? 0 : ENOMEM;
-}
-
-
 /*
  * Makes baresip's accounts follow the file: new lines become accounts,
  * accounts whose line is gone are deleted.  At start (create false) it
@@ -515,7 +486,7 @@ static void accounts_sync(bool create)
 	struct le *le;
 	int err;
 
-	err = accounts_load(&text);
+	err = acct_file_read(d.accounts_path, &text);
 	if (err) {
 		warning("octasip_credstore: cannot read %s: %m; accounts"
 			" unchanged\n", d.accounts_path, err);
