@@ -173,3 +173,12 @@ void bsip_dirwatch_stop(struct dirwatch *w)
 	fd_close(w->fd);
 	dirwatch_close(w);
 }
+
+
+uint32_t bsip_call_key(const struct call *call)
+{
+	uintptr_t p = (uintptr_t)call;
+
+	/* heap pointers: the low bits are alignment */
+	return (uint32_t)(p >> 4) ^ (uint32_t)(p >> 20);
+}

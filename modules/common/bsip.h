@@ -356,6 +356,9 @@ int bsip_module_init(const char *modname);
 /* The account AOR of a UA, or "" */
 const char *bsip_ua_aor(const struct ua *ua);
 
+/* A hash key for a call pointer (libre hash tables keyed by call) */
+uint32_t bsip_call_key(const struct call *call);
+
 struct dirwatch;
 
 /*

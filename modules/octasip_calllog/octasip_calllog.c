@@ -306,14 +306,6 @@ static void callrec_destructor(void *arg)
 }
 
 
-static uint32_t call_key(const struct call *call)
-{
-	uintptr_t p = (uintptr_t)call;
-
-	return (uint32_t)(p >> 4) ^ (uint32_t)(p >> 20);
-}
-
-
 /*
  * Every call event looks its record up: through a hash, so the cost does
  * not grow with the number of open calls (a walk would touch one cold
@@ -323,7 +315,7 @@ static struct callrec *callrec_find(const struct call *call)
 {
 	struct le *le;
 
-	le = list_head(hash_list(d.bycall, call_key(call)));
+	le = list_head(hash_list(d.bycall, bsip_call_key(call)));
 	for (; le; le = le->next) {
 		struct callrec *cr = le->data;
 
@@ -424,7 +416,7 @@ static struct callrec *callrec_new(struct ua *ua, const struct call *call)
 	adopt_blocked(&cr->rec);
 
 	list_append(&d.calls, &cr->le, cr);
-	hash_append(d.bycall, call_key(call), &cr->he, cr);
+	hash_append(d.bycall, bsip_call_key(call), &cr->he, cr);
 
 	d.started = true;
 

@@ -293,12 +293,6 @@ static void checked_destructor(void *arg)
 }
 
 
-static uint32_t call_key(const struct call *call)
-{
-	return hash_fast((const char *)&call, sizeof(call));
-}
-
-
 static bool checked_cmp(struct le *le, void *arg)
 {
 	const struct checked *c = le->data;
@@ -309,8 +303,8 @@ static bool checked_cmp(struct le *le, void *arg)
 
 static struct checked *checked_find(const struct call *call)
 {
-	struct le *le = hash_lookup(d.checked, call_key(call), checked_cmp,
-				    (void *)call);
+	struct le *le = hash_lookup(d.checked, bsip_call_key(call),
+				    checked_cmp, (void *)call);
 
 	return le ? le->data : NULL;
 }
@@ -329,7 +323,7 @@ static void checked_add(const struct call *call)
 
 	c->call = call;
 	(void)str_dup(&c->id, call_id(call) ? call_id(call) : "");
-	hash_append(d.checked, call_key(call), &c->he, c);
+	hash_append(d.checked, bsip_call_key(call), &c->he, c);
 }
 
 
