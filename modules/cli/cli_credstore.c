@@ -311,25 +311,32 @@ static int read_secret(struct cs *cs, char *buf, size_t sz)
  */
 
 /* Does the accounts text have a line for aor? */
+struct has_aor {
+	const char *aor;
+	bool found;
+};
+
+
+static void has_aor_line(const char *line, size_t len, const char *aor,
+			 void *arg)
+{
+	struct has_aor *h = arg;
+
+	(void)line;
+	(void)len;
+
+	if (aor_equal(aor, h->aor))
+		h->found = true;
+}
+
+
 static bool accounts_has(const char *text, const char *aor)
 {
-	char out[2048], err[256];
-	struct acct_parsed ap;
-	const char *p = text;
+	struct has_aor h = {aor, false};
 
-	while (*p) {
-		const char *eol = strchr(p, '\n');
-		size_t n = eol ? (size_t)(eol - p) : strlen(p);
+	acct_each(text, has_aor_line, &h, NULL);
 
-		memset(&ap, 0, sizeof(ap));
-		if (acct_parse(p, n, out, sizeof(out), &ap, err,
-			       sizeof(err)) == 0 && ap.is_account &&
-		    aor_equal(ap.aor, aor))
-			return true;
-		p += n + (eol ? 1 : 0);
-	}
-
-	return false;
+	return h.found;
 }
 
 
