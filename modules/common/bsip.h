@@ -7,9 +7,9 @@
  * changes this one file (see the notes marked PORT).
  *
  * Rules for this file:
- *  - Declare only what a module really calls.  tests/unit/test_bsip_abi.sh
- *    checks that every function below is exported by /usr/bin/baresip, and
- *    tests/e2e/test_abi.py pins the enum values against the real binary.
+ *  - Declare only what a module really calls.  tests/e2e/test_abi.py
+ *    checks that every function below is exported by /usr/bin/baresip and
+ *    that the event numbers match the names the running core gives them.
  *  - Struct layouts must match baresip 1.0.0 exactly; they are read or
  *    written by the core (aufilt on the audio thread).
  *  - Never call ua_aor(): it is gone from 1.1.0 on (use account_aor()).
@@ -32,6 +32,14 @@ extern "C" {
 
 /* The baresip version this header describes (the Debian 12 package). */
 #define BSIP_API_VERSION "1.0.0"
+
+/*
+ * Modules are built with -fvisibility=hidden: a symbol of ours that a
+ * future libre or baresip also defines must not take theirs over, or
+ * theirs ours.  Only what the core or another module looks up by name is
+ * exported: each module's `exports` and the call log's API table.
+ */
+#define OCTASIP_EXPORT __attribute__((visibility("default")))
 
 
 /*
@@ -152,9 +160,10 @@ void module_unload(const char *name);
  * User agents and their events
  *
  * PORT: numbering is that of 1.0.0.  3.x renumbers (CALL_INCOMING is 10
- * there) and 4.x replaces this API with bevent_register().  Modules map
- * events by name through bsip_event_name() so a wrong number shows up as
- * a failed test, not as a wrong branch.
+ * there) and 4.x replaces this API with bevent_register().  Every module
+ * runs bsip_events_verify() at init: it compares each number with the
+ * name uag_event_str() gives it and refuses to load on a mismatch, so a
+ * wrong number shows up as a failed load, not as a wrong branch.
  */
 enum ua_event {
 	UA_EVENT_REGISTERING = 0,

@@ -717,7 +717,7 @@ static int api_set_memory_only(bool on)
 }
 
 
-const struct calllog_api octasip_calllog_api_v1 = {
+OCTASIP_EXPORT const struct calllog_api octasip_calllog_api_v1 = {
 	CALLLOG_API_VERSION,
 	api_blocked,
 	api_set_memory_only,
@@ -995,7 +995,7 @@ static int module_close(void)
 }
 
 
-const struct mod_export exports = {
+OCTASIP_EXPORT const struct mod_export exports = {
 	"octasip_calllog",
 	"application",
 	module_init,

@@ -770,7 +770,7 @@ static int module_close(void)
 }
 
 
-const struct mod_export exports = {
+OCTASIP_EXPORT const struct mod_export exports = {
 	"octasip_credstore",
 	"application",
 	module_init,

@@ -1753,7 +1753,7 @@ static int module_close(void)
 }
 
 
-const struct mod_export exports = {
+OCTASIP_EXPORT const struct mod_export exports = {
 	"octasip_policy",
 	"application",
 	module_init,
