@@ -1,8 +1,11 @@
 /**
  * @file cl_status.h  Which status a call ends with, and why
  *
- * Pure function of what baresip 1.0.0 tells at CALL_CLOSED (see
- * ../shared/BARESIP-1.0.md section 2 and docs/calllog.md "Status"):
+ * Pure function of what baresip 1.0.0 tells at CALL_CLOSED (its prm is
+ * "486 Busy Here" when the far end rejects, with call_scode() set;
+ * "Connection reset by peer" on a remote BYE or CANCEL; the reason given
+ * to ua_hangup() on a local hang-up; the peer URI when contact.so blocks
+ * the caller; see docs/calllog.md "Status"):
  *
  *  - a reason starting with CALLLOG_BLOCKED_PREFIX   -> blocked (rule)
  *  - incoming closed with prm == peer URI (contacts

@@ -1346,7 +1346,8 @@ static void ua_event_handler(struct ua *ua, enum ua_event ev,
  * (start_timer()), so it is the last of CALL_INCOMING's handlers: every
  * other handler has seen the call before it is answered, and nothing
  * uses the call after it in this event.  Answering does not free the
- * call (not the trap of BARESIP-1.0.md 7).  A call it does not find
+ * call (ua_hangup() would: never from inside an event for that call, as
+ * later handlers still use it).  A call it does not find
  * an op for (not registered yet, hangups) keeps the timer.
  */
 static void answer_now(struct ua *ua, enum ua_event ev, struct call *call,
