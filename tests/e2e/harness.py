@@ -396,8 +396,8 @@ class Instance(Process):
 
     def _start(self, args, timeout, wait_ready, env):
         e = dict(os.environ)
-        e.update(env or {})
         e.update(sanitizer_env())
+        e.update(env or {})        # a test may refine the sanitizer's
         logf = open(self.log_path, "ab")
         self.proc = subprocess.Popen(
             [OCTASIP, "-d", self.profile, "run", "--tone", "--",
