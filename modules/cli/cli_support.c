@@ -603,6 +603,8 @@ static const char *reg_state(const char *reginfo, const char *tok)
 		return "failed (ERR)";
 	if (!strncmp(p, "zzz", 3))
 		return "not registered (zzz)";
+	if (!*p || *p == '\n')
+		return "not registering";
 
 	return "unknown";
 }
@@ -613,7 +615,9 @@ static void param(const struct pl *params, const char *name, char *buf,
 {
 	struct pl v;
 
-	if (msg_param_decode(params, name, &v) || pl_strcpy(&v, buf, sz))
+	if (!msg_param_decode(params, name, &v) && !pl_strcpy(&v, buf, sz))
+		return;
+	if (dflt != buf)
 		(void)snprintf(buf, sz, "%s", dflt);
 }
 
@@ -669,9 +673,10 @@ static void acct_show(const char *line, size_t len, const char *aor,
 		return;
 	}
 
-	param(&addr.uri.params, "transport", tr, sizeof(tr),
+	param(&addr.params, "transport", tr, sizeof(tr),
 	      !pl_strcasecmp(&addr.uri.scheme, "sips") ? "tls" :
 	      a->trans_def);
+	param(&addr.uri.params, "transport", tr, sizeof(tr), tr);
 	param(&addr.params, "mediaenc", me, sizeof(me), "none");
 	param(&addr.params, "regint", ri, sizeof(ri), "3600");
 	(void)snprintf(ob, sizeof(ob), "%s",

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <sodium.h>
 #include "fileio.h"
 #include "runlog.h"
 #include "scrub.h"
@@ -144,7 +145,8 @@ static void logger_main(const char *profile, int rd, int tee)
 
 	lg.tee = tee;
 	lg.fd = -1;
-	if (!fio_path(lg.path, sizeof(lg.path), profile, RUNLOG_FILE) &&
+	if (sodium_init() >= 0 &&
+	    !fio_path(lg.path, sizeof(lg.path), profile, RUNLOG_FILE) &&
 	    !fio_path(lg.old, sizeof(lg.old), profile, RUNLOG_OLD) &&
 	    !scrub_init(&lg.sc, profile))
 		(void)log_open(&lg);
@@ -206,6 +208,10 @@ int runlog_start(const char *profile)
 		return err;
 	}
 	(void)close(pv[1]);
+
+	/* inherited through exec: were the logger ever gone, baresip gets
+	 * EPIPE on its output instead of dying of SIGPIPE */
+	(void)signal(SIGPIPE, SIG_IGN);
 
 	return 0;
 }
