@@ -648,6 +648,7 @@ struct acct_sec {
 	const struct vault *v;
 	bool vault_known;
 	char trans_def[32];
+	char *pass;              /* sodium memory: a plaintext password  */
 	unsigned n;
 };
 
@@ -667,6 +668,8 @@ static void acct_show(const char *line, size_t len, const char *aor,
 	(void)snprintf(tok, sizeof(tok), "[account %u]", ++a->n);
 
 	memset(&ap, 0, sizeof(ap));
+	ap.pass = a->pass;
+	ap.passsz = a->pass ? VREC_SECRET_MAX : 0;
 	if (acct_parse(line, len, out, sizeof(out), &ap, e, sizeof(e)) ||
 	    sip_addr_decode(&addr, &pl)) {
 		put(b, "### %s\n\n- malformed line\n\n", tok);
@@ -775,7 +778,9 @@ static void sec_accounts(struct bundle *b, const struct vault *v)
 		return;
 	}
 
+	a.pass = sodium_malloc(VREC_SECRET_MAX);
 	acct_each(text, acct_show, &a, &bad);
+	sodium_free(a.pass);
 	sodium_free(text);
 
 	if (!a.n)
@@ -927,7 +932,7 @@ static void sec_calllog(struct bundle *b)
 	memset(&q, 0, sizeof(q));
 	q.since_ms = ((int64_t)time(NULL) - CALLLOG_DAYS * 86400LL) * 1000;
 
-	err = cldb_open(&db, path, CLDB_READONLY, NULL, 0);
+	err = calllog_open(&db, path);
 	if (!err)
 		err = cldb_list(db, &q, cl_row, f);
 	cldb_close(db);

@@ -194,6 +194,17 @@ static void add_contacts(struct scrub *s, const char *profile)
 }
 
 
+int calllog_open(struct cldb **dbp, const char *path)
+{
+	/* as "octasip calllog list": rows still in the WAL of a running
+	 * baresip too; read only where the file cannot be written */
+	if (!cldb_open(dbp, path, 0, NULL, 0))
+		return 0;
+
+	return cldb_open(dbp, path, CLDB_READONLY, NULL, 0);
+}
+
+
 static int name_row(const struct cl_rec *r, void *arg)
 {
 	if (r->peer_name && *r->peer_name)
@@ -210,8 +221,7 @@ static void add_calllog(struct scrub *s, const char *profile)
 	char path[4200];
 
 	if (fio_path(path, sizeof(path), profile, PROFILE_CALLLOG) ||
-	    !fio_exists(path) ||
-	    cldb_open(&db, path, CLDB_READONLY, NULL, 0))
+	    !fio_exists(path) || calllog_open(&db, path))
 		return;
 
 	memset(&q, 0, sizeof(q));

@@ -59,4 +59,11 @@ char *scrub_text(const struct scrub *s, const char *in);
  */
 bool scrub_cfg_keep(const char *key, const char *val);
 
+/*
+ * Opens an existing calllog.db for reading, the rows a running baresip
+ * still holds in the WAL included (never creates it).  0 or an errno.
+ */
+struct cldb;
+int calllog_open(struct cldb **dbp, const char *path);
+
 #endif

@@ -261,6 +261,12 @@ class SupportBundleTest(harness.TestCase):
         self.assertIn("## Live state", read(out))
         inet = [ln for ln in read(trace).splitlines()
                 if "AF_INET" in ln]
+        # and only read-only status commands over it
+        cmds = re.findall(r'command\\":\\"(\w+)', read(trace))
+        self.assertTrue(cmds)
+        self.assertLessEqual(set(cmds), {"reginfo", "octasip_crash",
+                                         "credstore_status",
+                                         "calllog_stats"})
         for ln in inet:
             # only the profile's own control socket, on loopback
             self.assertIn('inet_addr("127.0.0.1")', ln)
