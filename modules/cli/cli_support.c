@@ -967,6 +967,7 @@ static void review(const struct bundle *b)
 	const char *pager = getenv("PAGER");
 	struct sigaction ign, old;
 	int pv[2], status;
+	FILE *f;
 	pid_t pid;
 
 	if (!isatty(STDOUT_FILENO) || pipe2(pv, O_CLOEXEC)) {
@@ -990,22 +991,15 @@ static void review(const struct bundle *b)
 	memset(&ign, 0, sizeof(ign));
 	ign.sa_handler = SIG_IGN;
 	(void)sigaction(SIGPIPE, &ign, &old);
-	if (pid > 0) {
-		const char *p = b->text;
-		size_t n = b->len;
-
-		while (n) {
-			ssize_t w = write(pv[1], p, n);
-
-			if (w < 0 && errno == EINTR)
-				continue;
-			if (w <= 0)
-				break;
-			p += w;
-			n -= (size_t)w;
-		}
+	f = pid > 0 ? fdopen(pv[1], "w") : NULL;
+	if (f) {
+		/* a pager that quits early is no error */
+		(void)fwrite(b->text, 1, b->len, f);
+		(void)fclose(f);
 	}
-	(void)close(pv[1]);
+	else {
+		(void)close(pv[1]);
+	}
 	(void)sigaction(SIGPIPE, &old, NULL);
 
 	if (pid < 0 || waitpid(pid, &status, 0) < 0 ||

@@ -115,11 +115,7 @@ class TestPSupport1(harness.TestCase):
 
         a.start(env=env, run_args=("--log",))
         b.start()
-        n = len(a.ctrl.events)
-        ok, data = b.command("dial", a.aor)
-        self.assertTrue(ok, data)
-        a.wait_event("CALL_INCOMING", start=n)
-        a.command("accept")
+        harness.call(b, a)
         a.wait_event("CALL_ESTABLISHED")
         a.command("hangup")
         a.wait_event("CALL_CLOSED")
