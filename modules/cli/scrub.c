@@ -28,6 +28,8 @@
 /* shorter names only count as whole words ("al" in "also" is not one) */
 #define WORD_BELOW 4
 #define NAME_ROWS  2000
+#define CALLER_LEAD "Incoming call from: "
+#define CALLER_LEAD_LEN (sizeof(CALLER_LEAD) - 1)
 
 
 void scrub_reset(struct scrub *s)
@@ -344,6 +346,33 @@ static int sb_put(struct sbuf *b, const char *s, size_t n)
 }
 
 
+/*
+ * baresip 1.0.0's menu prints "Incoming call from: NAME URI": a caller's
+ * display name that no file of the profile knows (peer mode hash or
+ * none).  Returns where NAME ends (the space before the URI), or 0.
+ */
+static size_t caller_name_end(const char *in, size_t len, size_t i)
+{
+	static const char *const schemes[] = {" sip:", " sips:", " tel:"};
+	size_t j, k, n = CALLER_LEAD_LEN;
+
+	if (len - i < n || memcmp(in + i, CALLER_LEAD, n))
+		return 0;
+
+	for (j = i + n; j < len && in[j] != '\n'; ++j) {
+		for (k = 0; k < sizeof(schemes) / sizeof(schemes[0]); ++k) {
+			size_t sl = strlen(schemes[k]);
+
+			if (len - j >= sl && !strncasecmp(in + j, schemes[k],
+							  sl))
+				return j > i + n ? j : 0;
+		}
+	}
+
+	return 0;
+}
+
+
 char *scrub_text(const struct scrub *s, const char *in)
 {
 	struct sbuf b = {NULL, 0, 0};
@@ -352,6 +381,16 @@ char *scrub_text(const struct scrub *s, const char *in)
 	int err = sb_put(&b, "", 0);
 
 	while (!err && i < len) {
+
+		size_t e = caller_name_end(in, len, i);
+
+		if (e) {
+			err = sb_put(&b, in + i, CALLER_LEAD_LEN);
+			if (!err)
+				err = sb_put(&b, "[name]", 6);
+			i = e;
+			continue;
+		}
 
 		for (k = 0; k < s->n; ++k) {
 			if (item_at(&s->v[k], in, len, i))

@@ -15,6 +15,7 @@
  *   profile path                        -> <profile>
  *   home path                           -> ~
  *   user name, host name                -> [user], [host]
+ *   NAME in "Incoming call from: NAME"  -> [name]   (baresip's menu)
  *
  * Copyright (C) 2026 OctaSIP developers.  BSD-3-Clause.
  */

@@ -50,6 +50,7 @@ class TestPSupport1(harness.TestCase):
             "caller_number": "4915550" + digits,
             "caller_name": "CallerCanary%s" % tag,
             "own_name": "OwnNameCanary%s" % tag,
+            "stranger": "Strange Caller%s" % tag,
             "contact_name": "ContactCanary%s" % tag,
             "contact_ip": "203.0.113.9",
             "config_ip": "203.0.113.53",
@@ -112,6 +113,11 @@ class TestPSupport1(harness.TestCase):
                 c["log_tel"], c["log_ip"], c["log_ip6"]))
             f.write("mail %s in %s as %s\n" % (c["log_mail"], self.home,
                                                 c["user"]))
+            # names the profile knows (accounts, contacts), and a caller
+            # it does not (call log peer mode hash or none)
+            f.write("names %s, %s\n" % (c["own_name"], c["contact_name"]))
+            f.write("[account 9]: Incoming call from: %s sip:x@%s - (press"
+                    " 'a' to accept)\n" % (c["stranger"], c["log_ip"]))
 
         a.start(env=env, run_args=("--log",))
         b.start()
@@ -188,6 +194,8 @@ class TestPSupport1(harness.TestCase):
         self.assertIn("auth_pass=[secret]", out)
         self.assertIn("call [uri] from [ip] and [[ip]]", out)
         self.assertIn("mail [email] in ~ as [user]", out)
+        self.assertIn("names [name], [name]", out)
+        self.assertIn("Incoming call from: [name] [uri]", out)
         self.assertIn("Local network address:", out)
         # times finer than a day: none (the made: line is the day)
         self.assertNotRegex(text, r"\b\d\d:\d\d:\d\d\b")
