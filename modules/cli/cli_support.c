@@ -899,7 +899,7 @@ static int bundle_make(struct bundle *b)
 		return cli_err("cannot read the config of %s",
 			       b->ctx->profile);
 
-	(void)scrub_init(&b->sc, b->ctx->profile);
+	(void)scrub_init(&b->sc, b->ctx->profile, true);
 
 	b->pid = sys_find_baresip(b->ctx->profile);
 	if (!live_query(b, "reginfo", &b->reginfo)) {

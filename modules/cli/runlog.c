@@ -148,7 +148,7 @@ static void logger_main(const char *profile, int rd, int tee)
 	if (sodium_init() >= 0 &&
 	    !fio_path(lg.path, sizeof(lg.path), profile, RUNLOG_FILE) &&
 	    !fio_path(lg.old, sizeof(lg.old), profile, RUNLOG_OLD) &&
-	    !scrub_init(&lg.sc, profile))
+	    !scrub_init(&lg.sc, profile, false))
 		(void)log_open(&lg);
 
 	logger_run(&lg, rd);

@@ -40,7 +40,9 @@ void scrub_reset(struct scrub *s)
 		free(s->v[i].from);
 		free(s->v[i].to);
 	}
-	s->n = 0;
+	free(s->v);
+	s->v = NULL;
+	s->n = s->cap = 0;
 }
 
 
@@ -58,8 +60,15 @@ int scrub_add(struct scrub *s, const char *from, const char *to)
 			return 0;
 	}
 
-	if (s->n >= SCRUB_MAX)
-		return ENOSPC;
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? 2 * s->cap : 64;
+		struct scrub_item *v = realloc(s->v, cap * sizeof(*v));
+
+		if (!v)
+			return ENOMEM;
+		s->v = v;
+		s->cap = cap;
+	}
 
 	it = &s->v[s->n];
 	it->from = strdup(from);
@@ -69,6 +78,7 @@ int scrub_add(struct scrub *s, const char *from, const char *to)
 		free(it->to);
 		return ENOMEM;
 	}
+	it->len = len;
 	it->word = len < WORD_BELOW;
 	++s->n;
 
@@ -216,14 +226,18 @@ static int name_row(const struct cl_rec *r, void *arg)
 }
 
 
-static void add_calllog(struct scrub *s, const char *profile)
+static void add_calllog(struct scrub *s, const char *profile,
+			bool live_db)
 {
 	struct cldb_query q;
 	struct cldb *db = NULL;
 	char path[4200];
 
 	if (fio_path(path, sizeof(path), profile, PROFILE_CALLLOG) ||
-	    !fio_exists(path) || calllog_open(&db, path))
+	    !fio_exists(path))
+		return;
+	if (live_db ? calllog_open(&db, path) :
+	    cldb_open(&db, path, CLDB_READONLY, NULL, 0))
 		return;
 
 	memset(&q, 0, sizeof(q));
@@ -235,14 +249,14 @@ static void add_calllog(struct scrub *s, const char *profile)
 
 static int by_length(const void *a, const void *b)
 {
-	size_t la = strlen(((const struct scrub_item *)a)->from);
-	size_t lb = strlen(((const struct scrub_item *)b)->from);
+	size_t la = ((const struct scrub_item *)a)->len;
+	size_t lb = ((const struct scrub_item *)b)->len;
 
 	return la < lb ? 1 : la > lb ? -1 : 0;
 }
 
 
-int scrub_init(struct scrub *s, const char *profile)
+int scrub_init(struct scrub *s, const char *profile, bool live_db)
 {
 	const struct passwd *pw = getpwuid(getuid());
 	const char *home = getenv("HOME");
@@ -254,7 +268,7 @@ int scrub_init(struct scrub *s, const char *profile)
 	/* accounts first: their numbers follow the accounts file */
 	add_accounts(s, profile);
 	add_contacts(s, profile);
-	add_calllog(s, profile);
+	add_calllog(s, profile, live_db);
 
 	add_path(s, profile, "<profile>");
 	add_path(s, home, "~");
@@ -283,7 +297,8 @@ int scrub_init(struct scrub *s, const char *profile)
 		}
 	}
 
-	qsort(s->v, s->n, sizeof(s->v[0]), by_length);
+	if (s->n)
+		qsort(s->v, s->n, sizeof(s->v[0]), by_length);
 
 	return 0;
 }
@@ -299,9 +314,10 @@ static inline bool word_char(unsigned char c)
 static bool item_at(const struct scrub_item *it, const char *in,
 		    size_t len, size_t i)
 {
-	size_t n = strlen(it->from);
+	size_t n = it->len;
 
-	if (n > len - i)
+	if (n > len - i || tolower((unsigned char)in[i]) !=
+	    tolower((unsigned char)it->from[0]))
 		return false;
 
 	/* paths as they are; names in any case */
@@ -399,7 +415,7 @@ char *scrub_text(const struct scrub *s, const char *in)
 
 		if (k < s->n) {
 			err = sb_put(&b, s->v[k].to, strlen(s->v[k].to));
-			i += strlen(s->v[k].from);
+			i += s->v[k].len;
 		}
 		else {
 			err = sb_put(&b, in + i, 1);
@@ -463,8 +479,7 @@ bool scrub_cfg_keep(const char *key, const char *val)
 
 	if (val[0] == '/' || val[0] == '<') {
 		for (i = 0; i < sizeof(sysdirs) / sizeof(sysdirs[0]); ++i) {
-			if (!strncmp(val, sysdirs[i], strlen(sysdirs[i])) ||
-			    !strcmp(val, "/usr/lib/baresip/modules"))
+			if (!strncmp(val, sysdirs[i], strlen(sysdirs[i])))
 				return !strstr(val, "..");
 		}
 		return false;

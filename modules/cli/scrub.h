@@ -25,28 +25,30 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define SCRUB_MAX 256
-
 struct scrub_item {
 	char *from;
 	char *to;
+	size_t len;     /* of from                              */
 	bool word;      /* only as a whole word (short names)  */
 };
 
 struct scrub {
-	struct scrub_item v[SCRUB_MAX];
-	size_t n;
+	struct scrub_item *v;
+	size_t n, cap;
 };
 
 /*
  * Learns the identities of this machine and profile: paths, user and
  * host names, and the account AORs ([account N], in accounts-file order)
  * and display names of the profile's accounts, contacts and call log.
+ * live_db: read the call log as "octasip calllog list" does (rows still
+ * in a running baresip's WAL too); else as the file is on disk, never
+ * writing next to it (the run log's logger starts with baresip).
  */
-int  scrub_init(struct scrub *s, const char *profile);
+int  scrub_init(struct scrub *s, const char *profile, bool live_db);
 void scrub_reset(struct scrub *s);
 
-/* One more literal to replace (copied); ENOSPC when full */
+/* One more literal to replace (copied); 0 or ENOMEM */
 int  scrub_add(struct scrub *s, const char *from, const char *to);
 
 /* in with every identity replaced, then redact()ed; malloc'd or NULL */

@@ -25,6 +25,7 @@ import secrets
 import shutil
 import signal
 import socket
+import sqlite3
 import tempfile
 import time
 
@@ -40,7 +41,7 @@ def section(text, title):
 class TestPSupport1(harness.TestCase):
 
     def setUp(self):
-        tag = secrets.token_hex(3)
+        self.tag = tag = secrets.token_hex(3)
         digits = "%06d" % secrets.randbelow(10 ** 6)
         self.c = c = {
             "user": "zq%suser" % tag,
@@ -51,6 +52,8 @@ class TestPSupport1(harness.TestCase):
             "caller_name": "CallerCanary%s" % tag,
             "own_name": "OwnNameCanary%s" % tag,
             "stranger": "Strange Caller%s" % tag,
+            # the oldest of 300 call-log names: the last one learnt
+            "old_name": "Old000Name" + tag,
             "contact_name": "ContactCanary%s" % tag,
             "contact_ip": "203.0.113.9",
             "config_ip": "203.0.113.53",
@@ -115,7 +118,8 @@ class TestPSupport1(harness.TestCase):
                                                 c["user"]))
             # names the profile knows (accounts, contacts), and a caller
             # it does not (call log peer mode hash or none)
-            f.write("names %s, %s\n" % (c["own_name"], c["contact_name"]))
+            f.write("names %s, %s, %s\n" % (
+                c["own_name"], c["contact_name"], c["old_name"]))
             f.write("[account 9]: Incoming call from: %s sip:x@%s - (press"
                     " 'a' to accept)\n" % (c["stranger"], c["log_ip"]))
 
@@ -132,6 +136,22 @@ class TestPSupport1(harness.TestCase):
         a.signal(signal.SIGSEGV)
         a.proc.wait(15)
         a._forget()
+        # 300 calls of 40 days ago (real rows in the real file): their
+        # names are known too, and they are outside the figures' window
+        old = int((time.time() - 40 * 86400) * 1000)
+        con = sqlite3.connect(a.path("calllog.db"))
+        with con:
+            for i in range(300):
+                con.execute(
+                    "INSERT INTO calls (ukey, account, direction, status,"
+                    " peer_uri, peer_name, started_at, ended_at,"
+                    " duration_ms, sip_code) VALUES (?, ?, 'incoming',"
+                    " 'missed', ?, ?, ?, ?, 0, 487)",
+                    (secrets.token_hex(16), a.aor,
+                     "sip:+4915554%06d@198.51.100.1" % i,
+                     "Old%03dName%s" % (i, self.tag), old + i,
+                     old + i + 1000))
+        con.close()
         a.ctrl_port = harness.free_port()
         a.edit_config({"ctrl_tcp_listen": "127.0.0.1:%d" % a.ctrl_port})
         a.start(env=env, run_args=("--log",))
@@ -181,6 +201,8 @@ class TestPSupport1(harness.TestCase):
         cl = section(text, "Call log")
         self.assertIn("- calls: 1", cl)
         self.assertIn("- status answered: 1", cl)
+        self.assertNotIn("missed", cl)
+        self.assertNotIn("487", cl)
 
         crash = section(text, "Crash reports")
         self.assertRegex(crash, r"(?m)^- [0-9a-f]{32}  \d{4}-\d\d-\d\d  "
@@ -194,7 +216,7 @@ class TestPSupport1(harness.TestCase):
         self.assertIn("auth_pass=[secret]", out)
         self.assertIn("call [uri] from [ip] and [[ip]]", out)
         self.assertIn("mail [email] in ~ as [user]", out)
-        self.assertIn("names [name], [name]", out)
+        self.assertIn("names [name], [name], [name]", out)
         self.assertIn("Incoming call from: [name] [uri]", out)
         self.assertIn("Local network address:", out)
         # times finer than a day: none (the made: line is the day)
