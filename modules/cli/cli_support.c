@@ -78,6 +78,8 @@ struct bundle {
 	const char *output_src;
 	char *reginfo;           /* live /reginfo, scrubbed            */
 	pid_t pid;               /* the baresip on this profile, or 0  */
+	bool live_checked;       /* no other control client: asked     */
+	bool live_busy;          /* another control client is connected */
 };
 
 
@@ -180,8 +182,7 @@ static void put(struct bundle *b, const char *fmt, ...)
  * command, or an errno (ENOTCONN: none runs).  The only place that talks
  * to it (ctrl.h); nothing but read-only status commands is sent.
  */
-static int live_query(const struct bundle *b, const char *cmd,
-		      char **datap)
+static int live_query(struct bundle *b, const char *cmd, char **datap)
 {
 	struct odict *od = NULL;
 	char val[256], *colon, msg[8192];
@@ -197,6 +198,14 @@ static int live_query(const struct bundle *b, const char *cmd,
 	port = colon ? strtol(colon + 1, NULL, 10) : 0;
 	if (port <= 0 || port > 65535)
 		return ENOTCONN;
+
+	/* ctrl_tcp (1.0.0) serves one client: a new connection would take
+	 * that of a connected client (a front end) over */
+	if (b->live_busy ||
+	    (!b->live_checked && sys_tcp_established((unsigned)port)))
+		return EBUSY;
+
+	b->live_checked = true;
 
 	err = ctrl_connect(&c, (uint16_t)port, 3000);
 	if (err)
@@ -484,9 +493,9 @@ static void acct_show(const char *line, size_t len, const char *aor,
 	    ap.has_user ? "yes" : "no");
 	put(b, "- password kept: %s\n", where);
 
-	if (b->pid) {
-		put(b, "- registration state: %s\n",
-		    reg_state(b->reginfo, tok));
+	if (b->pid || b->reginfo) {
+		put(b, "- registration state: %s\n", b->reginfo ?
+		    reg_state(b->reginfo, tok) : "not asked (see Live state)");
 	}
 	last_status(b->output ? b->output : "", tok, st, sizeof(st));
 	put(b, "- last SIP status: %s\n\n", st);
@@ -774,6 +783,13 @@ static void sec_live(struct bundle *b)
 	size_t i;
 
 	put(b, "## Live state\n\n");
+	if (b->live_busy) {
+		put(b, "Not asked: another program is connected to baresip's"
+		    " control socket, and baresip 1.0.0's ctrl_tcp serves one"
+		    " client (asking would disconnect it). Close it and run"
+		    " the bundle again for the live state.\n\n");
+		return;
+	}
 	if (!b->pid && !b->reginfo) {
 		put(b, "baresip does not run on this profile.\n\n");
 		return;
@@ -892,6 +908,7 @@ static int bundle_make(struct bundle *b)
 	char cred[256], msg[1024] = "", today[16];
 	uint8_t *cfg = NULL;
 	size_t len;
+	int err;
 
 	if (fio_path(b->config, sizeof(b->config), b->ctx->profile,
 		     PROFILE_CONFIG) ||
@@ -902,7 +919,9 @@ static int bundle_make(struct bundle *b)
 	(void)scrub_init(&b->sc, b->ctx->profile, true);
 
 	b->pid = sys_find_baresip(b->ctx->profile);
-	if (!live_query(b, "reginfo", &b->reginfo)) {
+	err = live_query(b, "reginfo", &b->reginfo);
+	b->live_busy = err == EBUSY;
+	if (!err) {
 		char *s = scrubbed(b, b->reginfo);
 
 		free(b->reginfo);

@@ -52,8 +52,32 @@ class SupportBundleTest(harness.TestCase):
         a.wait_log(r"501 Not Implemented")
         return a, b
 
+    def test_connected_client_is_left_alone(self):
+        """baresip 1.0.0's ctrl_tcp serves one client: with a front end
+        (here the harness) connected, the bundle does not ask, and the
+        front end keeps its connection."""
+        a, b = self.live_pair(run_args=())
+        p = bundle(a.profile, "-")
+        live = section(p.stdout, "Live state")
+        self.assertIn("Not asked: another program is connected", live)
+        self.assertIn("registration state: not asked",
+                      section(p.stdout, "Accounts"))
+        # still the module state, from the memory map
+        self.assertRegex(section(p.stdout, "Modules"),
+                         r"\| octasip_crash\.so \| yes \|")
+        ok, data = a.command("reginfo")
+        self.assertTrue(ok)
+        self.assertIn("sip:alice@", data)
+        # once it is gone, the bundle asks
+        a.ctrl.close()
+        a.ctrl = None
+        harness.wait_for(lambda: "### /reginfo" in bundle(
+            a.profile, "-").stdout, what="live state")
+
     def test_live_state_and_last_status(self):
         a, b = self.live_pair()
+        a.ctrl.close()
+        a.ctrl = None
         out = os.path.join(a.root, "bundle.md")
         p = bundle(a.profile, out)
         self.assertIn("Nothing was sent anywhere", p.stdout)
@@ -251,6 +275,10 @@ class SupportBundleTest(harness.TestCase):
     @unittest.skipUnless(shutil.which("strace"), "strace not installed")
     def test_sends_nothing(self):
         a, b = self.live_pair(run_args=())
+        a.ctrl.close()
+        a.ctrl = None
+        harness.wait_for(lambda: "### /reginfo" in bundle(
+            a.profile, "-").stdout, what="live state")
         trace = os.path.join(a.root, "strace.txt")
         out = os.path.join(a.root, "s.md")
         subprocess.run(["strace", "-f", "-qq", "-e",

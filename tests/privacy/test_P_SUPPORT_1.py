@@ -158,6 +158,13 @@ class TestPSupport1(harness.TestCase):
         harness.wait_for(lambda: any(
             n.endswith(".json") and len(n) == 37
             for n in os.listdir(a.path("crash"))), what="crash report")
+        # the bundle does not take a connected client's connection over:
+        # the harness lets go for the live sections
+        a.ctrl.close()
+        a.ctrl = None
+        harness.wait_for(lambda: "### /reginfo" in octasip(
+            "support", "bundle", "-", profile=a.profile,
+            env=self.env).stdout, what="live state")
         return a
 
     def make(self, a, *flags):
