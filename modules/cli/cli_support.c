@@ -63,7 +63,6 @@
 	" [--review] [--yes]"
 #define OUTPUT_LINES 200
 #define CALLLOG_DAYS 30
-#define MAX_ACCOUNTS 64
 
 
 struct bundle {
@@ -411,7 +410,8 @@ static void param(const struct pl *params, const char *name, char *buf,
 
 /*
  * --include-addresses: the account's AOR (scheme:user@host[:port]), the
- * one thing that bypasses the redactor; never a "user:password@" form.
+ * one thing that bypasses the redactor; never a "user:password@" form
+ * (P-SUPPORT-1).
  */
 static void put_address(struct bundle *b, const char *aor)
 {
