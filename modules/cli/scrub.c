@@ -41,12 +41,23 @@ void scrub_reset(struct scrub *s)
 		free(s->v[i].to);
 	}
 	free(s->v);
+	free(s->start);
 	s->v = NULL;
+	s->start = NULL;
 	s->n = s->cap = 0;
 }
 
 
-int scrub_add(struct scrub *s, const char *from, const char *to)
+static size_t bucket(const char *p)
+{
+	unsigned a = (unsigned)tolower((unsigned char)p[0]);
+	unsigned b = (unsigned)tolower((unsigned char)p[1]);
+
+	return ((a * 31u) ^ b) & (SCRUB_BUCKETS - 1);
+}
+
+
+static int scrub_add(struct scrub *s, const char *from, const char *to)
 {
 	size_t i, len = from ? strlen(from) : 0;
 	struct scrub_item *it;
@@ -247,12 +258,37 @@ static void add_calllog(struct scrub *s, const char *profile,
 }
 
 
-static int by_length(const void *a, const void *b)
+/* by bucket, then longest first: the first match at a place wins */
+static int by_bucket(const void *a, const void *b)
 {
-	size_t la = ((const struct scrub_item *)a)->len;
-	size_t lb = ((const struct scrub_item *)b)->len;
+	const struct scrub_item *x = a, *y = b;
+	size_t bx = bucket(x->from), by = bucket(y->from);
 
-	return la < lb ? 1 : la > lb ? -1 : 0;
+	if (bx != by)
+		return bx < by ? -1 : 1;
+
+	return x->len < y->len ? 1 : x->len > y->len ? -1 : 0;
+}
+
+
+static int index_build(struct scrub *s)
+{
+	size_t i, k = 0;
+
+	s->start = calloc(SCRUB_BUCKETS + 1, sizeof(*s->start));
+	if (!s->start)
+		return ENOMEM;
+
+	if (s->n)
+		qsort(s->v, s->n, sizeof(s->v[0]), by_bucket);
+
+	for (i = 0; i <= SCRUB_BUCKETS; ++i) {
+		while (k < s->n && bucket(s->v[k].from) < i)
+			++k;
+		s->start[i] = k;
+	}
+
+	return 0;
 }
 
 
@@ -297,10 +333,7 @@ int scrub_init(struct scrub *s, const char *profile, bool live_db)
 		}
 	}
 
-	if (s->n)
-		qsort(s->v, s->n, sizeof(s->v[0]), by_length);
-
-	return 0;
+	return index_build(s);
 }
 
 
@@ -392,9 +425,9 @@ static size_t caller_name_end(const char *in, size_t len, size_t i)
 char *scrub_text(const struct scrub *s, const char *in)
 {
 	struct sbuf b = {NULL, 0, 0};
-	size_t len = in ? strlen(in) : 0, i = 0, k;
+	size_t len = in ? strlen(in) : 0, i = 0, k, end;
 	char *out;
-	int err = sb_put(&b, "", 0);
+	int err = s->start ? sb_put(&b, "", 0) : EINVAL;
 
 	while (!err && i < len) {
 
@@ -408,12 +441,19 @@ char *scrub_text(const struct scrub *s, const char *in)
 			continue;
 		}
 
-		for (k = 0; k < s->n; ++k) {
-			if (item_at(&s->v[k], in, len, i))
-				break;
+		/* every item is 2 or more characters long */
+		k = end = 0;
+		if (i + 1 < len) {
+			size_t bk = bucket(in + i);
+
+			end = s->start[bk + 1];
+			for (k = s->start[bk]; k < end; ++k) {
+				if (item_at(&s->v[k], in, len, i))
+					break;
+			}
 		}
 
-		if (k < s->n) {
+		if (k < end) {
 			err = sb_put(&b, s->v[k].to, strlen(s->v[k].to));
 			i += s->v[k].len;
 		}

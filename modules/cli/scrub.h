@@ -32,9 +32,13 @@ struct scrub_item {
 	bool word;      /* only as a whole word (short names)  */
 };
 
+/* items grouped by their first two characters, longest first */
+#define SCRUB_BUCKETS 4096
+
 struct scrub {
 	struct scrub_item *v;
 	size_t n, cap;
+	size_t *start;  /* SCRUB_BUCKETS + 1 offsets into v     */
 };
 
 /*
@@ -48,8 +52,6 @@ struct scrub {
 int  scrub_init(struct scrub *s, const char *profile, bool live_db);
 void scrub_reset(struct scrub *s);
 
-/* One more literal to replace (copied); 0 or ENOMEM */
-int  scrub_add(struct scrub *s, const char *from, const char *to);
 
 /* in with every identity replaced, then redact()ed; malloc'd or NULL */
 char *scrub_text(const struct scrub *s, const char *in);
