@@ -52,6 +52,11 @@ int cli_perm(int argc, char **argv, struct cli_ctx *ctx);
 int cli_crash(int argc, char **argv, struct cli_ctx *ctx);
 int cli_stats(int argc, char **argv, struct cli_ctx *ctx);
 int cli_data(int argc, char **argv, struct cli_ctx *ctx);
+int cli_support(int argc, char **argv, struct cli_ctx *ctx);
+
+/* cli_crash.c: the signal of a stored crash report (0 or an errno) */
+int cli_crash_signal(const char *crashdir, const char *id, char *sig,
+		     size_t sz);
 
 /*
  * Called by "octasip init" after the profile files are seeded, so each

@@ -15,7 +15,8 @@
  *       keyring), the call log (secure_delete, every row deleted, VACUUM,
  *       then the files overwritten and unlinked), permissions (reset to
  *       the defaults) and their audit log, crash reports, statistics and
- *       consent, baresip's uuid and recordings; then initialises the
+ *       consent, baresip's uuid, recordings and the log of "octasip run
+ *       --log" (baresip.log, .1); then initialises the
  *       profile again, as "octasip init" does.  The config file (settings)
  *       is kept.  Asks for confirmation on a terminal unless --yes; with
  *       no terminal and no --yes it refuses.  Refuses while a baresip
@@ -40,6 +41,7 @@
 #include "fileio.h"
 #include "keysrc.h"
 #include "profile.h"
+#include "runlog.h"
 #include "shred.h"
 
 
@@ -265,7 +267,7 @@ static int data_wipe(int argc, char **argv, struct cli_ctx *ctx)
 {
 	static const char *const profile_files[] = {
 		PROFILE_ACCOUNTS, PROFILE_CONTACTS, PROFILE_VAULT,
-		PROFILE_CALLLOG, PROFILE_PERMISSIONS, "uuid",
+		PROFILE_CALLLOG, PROFILE_PERMISSIONS, "uuid", RUNLOG_FILE,
 	};
 	static const char *const dumps[] = {"dump-"};
 	char path[4200], snd[1024], msg[512] = "";

@@ -9,6 +9,8 @@
  * set elsewhere, snd_path = <profile>/recordings), then execs
  * baresip.  Headless (--headless, or stdin not a terminal, as under
  * systemd) leaves stdio.so out: on /dev/null it cannot even load.
+ * run --log also keeps a redacted copy of baresip's output in the
+ * profile (runlog.h), for "octasip support bundle".
  *
  * Copyright (C) 2026 OctaSIP developers.  BSD-3-Clause.
  */
@@ -30,6 +32,7 @@
 #include "cfgedit.h"
 #include "fileio.h"
 #include "profile.h"
+#include "runlog.h"
 #include "octasip_version.h"
 
 
@@ -539,7 +542,7 @@ int cli_run(int argc, char **argv, struct cli_ctx *ctx)
 {
 	char baresip[4096], moddir[4200];
 	char **bargv;
-	bool tone = false;
+	bool tone = false, log = false;
 	int i, n = 0, err;
 
 	for (i = 1; i < argc; ++i) {
@@ -549,9 +552,11 @@ int cli_run(int argc, char **argv, struct cli_ctx *ctx)
 			tone = true;
 		else if (!strcmp(argv[i], "--headless"))
 			ctx->headless = true;
+		else if (!strcmp(argv[i], "--log"))
+			log = true;
 		else
 			return cli_usage_err("run", "[--tone] [--headless]"
-					     " [-- BARESIP-ARGS]");
+					     " [--log] [-- BARESIP-ARGS]");
 	}
 
 	if (!isatty(STDIN_FILENO))
@@ -585,6 +590,14 @@ int cli_run(int argc, char **argv, struct cli_ctx *ctx)
 		err = port_check(ctx, "cons_listen");
 	if (err)
 		return err;
+
+	/* opt-in: a redacted copy of the output for "octasip support" */
+	if (log) {
+		err = runlog_start(ctx->profile);
+		if (err)
+			return cli_err("cannot start the log in %s: %s",
+				       ctx->profile, strerror(err));
+	}
 
 	bargv = calloc((size_t)argc + 4, sizeof(*bargv));
 	if (!bargv)

@@ -264,11 +264,16 @@ out:
 void acct_each(const char *text, acct_line_h *h, void *arg, size_t *bad)
 {
 	const char *p = text;
+	char *pass;
 
 	if (bad)
 		*bad = 0;
 	if (!text || !h)
 		return;
+
+	/* a line with ;auth_pass= is an account too: its password goes to
+	 * wiped memory and no further */
+	pass = sodium_malloc(VREC_SECRET_MAX);
 
 	while (*p) {
 		const char *eol = strchr(p, '\n');
@@ -277,6 +282,8 @@ void acct_each(const char *text, acct_line_h *h, void *arg, size_t *bad)
 		struct acct_parsed ap;
 
 		memset(&ap, 0, sizeof(ap));
+		ap.pass = pass;
+		ap.passsz = pass ? VREC_SECRET_MAX : 0;
 		if (acct_parse(p, n, out, sizeof(out), &ap, e, sizeof(e))) {
 			if (bad)
 				++*bad;
@@ -287,6 +294,8 @@ void acct_each(const char *text, acct_line_h *h, void *arg, size_t *bad)
 
 		p += n + (eol ? 1 : 0);
 	}
+
+	sodium_free(pass);
 }
 
 

@@ -362,15 +362,18 @@ class Instance(Process):
             return f.read()
 
     # -- process ----------------------------------------------------------
-    def start(self, args=(), timeout=15.0, wait_ready=True, env=None):
-        """Start baresip through `octasip run --tone`.
+    def start(self, args=(), timeout=15.0, wait_ready=True, env=None,
+              run_args=()):
+        """Start baresip through `octasip run --tone` (run_args: more
+        options of `octasip run`, e.g. ("--log",)).
 
         free_port() can only say a port was free when it looked: if another
         process took it before baresip bound it ("Address already in use"),
         the instance moves to new ports and starts again (twice at most)."""
         for attempt in range(3):
             try:
-                return self._start(args, timeout, wait_ready, env)
+                return self._start(args, timeout, wait_ready, env,
+                                   run_args)
             except AssertionError:
                 if (attempt == 2 or "Address already in use" not in
                         self.log() or self.proc.poll() is None):
@@ -394,14 +397,14 @@ class Instance(Process):
             f.write(b"\n[harness: port taken by another process;"
                     b" restarting on new ports]\n")
 
-    def _start(self, args, timeout, wait_ready, env):
+    def _start(self, args, timeout, wait_ready, env, run_args=()):
         e = dict(os.environ)
         e.update(sanitizer_env())
         e.update(env or {})        # a test may refine the sanitizer's
         logf = open(self.log_path, "ab")
         self.proc = subprocess.Popen(
-            [OCTASIP, "-d", self.profile, "run", "--tone", "--",
-             "-t", "300"] + list(args),
+            [OCTASIP, "-d", self.profile, "run", "--tone"] +
+            list(run_args) + ["--", "-t", "300"] + list(args),
             stdin=subprocess.DEVNULL, stdout=logf, stderr=subprocess.STDOUT,
             env=e, start_new_session=True)
         logf.close()
