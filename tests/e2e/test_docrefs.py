@@ -99,16 +99,18 @@ class DocRefsTest(harness.TestCase):
         files = tracked()
         fake = "docs/zz_docrefs_probe.md"
         path = os.path.join(SRC, fake)
+        fn = "nosuch" + "_fn"      # spelled apart: this file is code too
         with open(path, "w") as f:
-            f.write("See `modules/common/nosuch.c` and `nosuch_fn()`;"
-                    " `modules/common/bsip.h`, `bsip_module_init()`.\n")
+            f.write("See `modules/common/nosuch.c` and `%s()`;"
+                    " `modules/common/bsip.h`, `bsip_module_init()`.\n"
+                    % fn)
         try:
             found = [l for l in dangling(files + [fake])
                      if l.startswith(fake)]
         finally:
             os.unlink(path)
         self.assertEqual(sorted(found),
-                         [fake + ": no function nosuch_fn()",
+                         [fake + ": no function %s()" % fn,
                           fake + ": no path modules/common/nosuch.c"])
 
     def test_every_named_path_and_function_exists(self):
