@@ -172,10 +172,8 @@ def hits(places, needle, where=lambda k: True):
 
 
 def restart(inst, env=None):
-    """Start again after a crash, on a fresh ctrl_tcp port (the dead
-    process's one may sit in TIME_WAIT)."""
-    inst.ctrl_port = harness.free_port()
-    inst.edit_config({"ctrl_tcp_listen": "127.0.0.1:%d" % inst.ctrl_port})
+    """Start again after a crash (octasip_ctrl replaces the dead
+    process's socket)."""
     inst.start(env=env)
 
 
