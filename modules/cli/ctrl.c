@@ -23,6 +23,7 @@
 #include "ctrl.h"
 #include "ctrlpath.h"
 #include "fileio.h"
+#include "jsonw.h"
 #include "profile.h"
 
 
@@ -118,13 +119,18 @@ int ctrl_connect(struct ctrl *c, const char *profile, int timeout_ms)
 
 int ctrl_send(struct ctrl *c, const char *command, const char *params)
 {
-	char json[2048], msg[2100];
+	char cmd[256], prm[1536], json[2048], msg[2100];
 	int n, m;
+
+	/* both are JSON strings: a quote in params stays in params */
+	if (jsonw_escape(cmd, sizeof(cmd), command, strlen(command)) < 0 ||
+	    jsonw_escape(prm, sizeof(prm), params ? params : "",
+			 params ? strlen(params) : 0) < 0)
+		return EMSGSIZE;
 
 	n = snprintf(json, sizeof(json),
 		     "{\"command\":\"%s\",\"params\":\"%s\","
-		     "\"token\":\"octasip\"}", command,
-		     params ? params : "");
+		     "\"token\":\"octasip\"}", cmd, prm);
 	if (n < 0 || (size_t)n >= sizeof(json))
 		return EMSGSIZE;
 
