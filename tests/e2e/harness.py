@@ -41,6 +41,28 @@ def _reap():
 atexit.register(_reap)
 
 
+def _runtime_dir():
+    """A login session has a private $XDG_RUNTIME_DIR, and octasip_ctrl
+    puts its socket there; a test runner (CI, ctest as root) often has
+    none, and the socket would go to <profile>/run instead, into every
+    test that looks at the profile's files.  Give the tests and every
+    process they start one of their own, as logind would."""
+    rt = os.environ.get("XDG_RUNTIME_DIR", "")
+    try:
+        st = os.stat(rt)
+        if (rt.startswith("/") and st.st_uid == os.geteuid() and
+                not st.st_mode & 0o077):
+            return
+    except OSError:
+        pass
+    rt = tempfile.mkdtemp(prefix="octasip-xdg-")
+    os.environ["XDG_RUNTIME_DIR"] = rt
+    atexit.register(shutil.rmtree, rt, True)
+
+
+_runtime_dir()
+
+
 _handed_out = set()
 
 

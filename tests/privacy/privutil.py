@@ -132,6 +132,10 @@ def canary_scenario(tc):
     a.command("accept")
     b.wait_event("CALL_ESTABLISHED")
     a.wait_event("CALL_ESTABLISHED")
+    # the call log writes from its own thread: crash once the row is
+    # there (over the control socket the test can beat that write)
+    harness.wait_for(lambda: len(a.calllog_rows()) == 1, 10,
+                     "alice's call log row")
 
     # a crash with the call up, then a restart that makes the report
     a.signal(signal.SIGSEGV)
