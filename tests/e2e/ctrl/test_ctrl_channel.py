@@ -15,6 +15,9 @@
   to others, is refused with a clear message; a private one is used.
 - `octasip run` starts while another user holds 127.0.0.1:4444, and the
   running baresip has no TCP listener but SIP.
+- Scripts move over by changing the address: with ctrl_tcp loaded next
+  to it (as a user may add it), the same request gets the same reply
+  and a call the same events on both channels.
 """
 
 import os
@@ -46,7 +49,40 @@ def closed_by_server(s, timeout=5.0):
         return False
 
 
+class TcpCtrl(harness.Ctrl):
+    """The harness's client, on stock ctrl_tcp's TCP port."""
+
+    def __init__(self, port, timeout=10.0):
+        self.sock = socket.create_connection(("127.0.0.1", port),
+                                             timeout=timeout)
+        self.sock.settimeout(1.0)
+        self.buf = b""
+        self.events = []
+        self.responses = []
+        self._token = 0
+
+
 class CtrlChannelTest(harness.TestCase):
+
+    def test_same_json_as_ctrl_tcp(self):
+        port = harness.free_port()
+        a = Instance(self, "alice", add_modules=[("module", "ctrl_tcp.so")],
+                     config={"ctrl_tcp_listen": "127.0.0.1:%d" % port})
+        b = Instance(self, "bob", permissions={"microphone": "allow"})
+        a.start()
+        b.start()
+        tcp = TcpCtrl(port)
+        self.addCleanup(tcp.close)
+        for cmd, prm in (("reginfo", None), ("nosuchcommand", "x"),
+                         ("dial", None)):
+            self.assertEqual(tcp.command(cmd, prm),
+                             a.ctrl.command(cmd, prm), cmd)
+        harness.call(a, b)
+        a.command("hangup")
+        for etype in ("CALL_ESTABLISHED", "CALL_CLOSED"):
+            self.assertEqual(tcp.wait_event(etype),
+                             a.ctrl.wait_event(etype), etype)
+        self.assertEqual(a.stop(), 0)
 
     def test_owner_clients_and_bounds(self):
         a = Instance(self, "alice")
