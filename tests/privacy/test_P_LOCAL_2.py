@@ -107,6 +107,7 @@ class TestPLocal2(harness.TestCase):
             os.fchown(lf.fileno(), user.uid, user.gid)
             proc = user.popen([harness.OCTASIP, "-d", prof, "run",
                                "--tone", "--", "-t", "300"], home=root,
+                              env=harness.sanitizer_env(),
                               stdin=subprocess.DEVNULL, stdout=lf,
                               stderr=lf, start_new_session=True)
         plain = user.popen(["sleep", "300"], home=root,
