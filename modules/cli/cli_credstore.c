@@ -275,7 +275,7 @@ static int cs_save(struct cs *cs, struct vault *v, bool keep_bak)
  */
 static void note_running(const struct cs *cs)
 {
-	if (ctrl_running(cs->config))
+	if (ctrl_running(cs->ctx->profile))
 		(void)printf("running baresip: octasip_credstore applies"
 			     " this change by itself\n");
 }

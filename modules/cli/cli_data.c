@@ -20,7 +20,8 @@
  *       profile again, as "octasip init" does.  The config file (settings)
  *       is kept.  Asks for confirmation on a terminal unless --yes; with
  *       no terminal and no --yes it refuses.  Refuses while a baresip
- *       answers on the profile's ctrl_tcp port.
+ *       runs on the profile (its control socket answers as this user,
+ *       or its control lock is held).
  *
  * Copyright (C) 2026 OctaSIP developers.  BSD-3-Clause.
  */
@@ -187,15 +188,10 @@ static int data_export(int argc, char **argv, struct cli_ctx *ctx)
 }
 
 
-/* Is a baresip running on this profile?  (no connection: ctrl.h) */
+/* Is a baresip running (or starting) on this profile?  (ctrl.h) */
 static bool baresip_running(const struct cli_ctx *ctx)
 {
-	char cfg[4200];
-
-	if (fio_path(cfg, sizeof(cfg), ctx->profile, PROFILE_CONFIG))
-		return false;
-
-	return ctrl_running(cfg);
+	return ctrl_running(ctx->profile) || ctrl_locked(ctx->profile);
 }
 
 
@@ -286,8 +282,8 @@ static int data_wipe(int argc, char **argv, struct cli_ctx *ctx)
 		return 1;
 
 	if (baresip_running(ctx))
-		return cli_err("a baresip is running on %s (its ctrl_tcp"
-			       " port answers): quit it first; nothing was"
+		return cli_err("a baresip is running on %s (its control"
+			       " socket answers): quit it first; nothing was"
 			       " deleted", ctx->profile);
 
 	if (!yes && confirm(ctx))

@@ -30,6 +30,8 @@
 #include <unistd.h>
 #include "cli.h"
 #include "cfgedit.h"
+#include "ctrl.h"
+#include "ctrlpath.h"
 #include "fileio.h"
 #include "profile.h"
 #include "runlog.h"
@@ -538,6 +540,38 @@ static int port_check(const struct cli_ctx *ctx, const char *key)
 }
 
 
+/*
+ * The control socket's place must be usable and the profile free: one
+ * clear line instead of a baresip that stops at octasip_ctrl's init.
+ * Another user's listener on any TCP port is no business of ours.
+ */
+static int ctrl_check(const struct cli_ctx *ctx)
+{
+	struct ctrlpath p;
+	int err;
+
+	err = ctrl_path(&p, ctx->profile);
+	if (err == ENAMETOOLONG) {
+		return cli_err("the control socket path for %s is longer than"
+			       " a Unix socket allows (107 bytes): set"
+			       " XDG_RUNTIME_DIR or " CTRLPATH_CONFIG_KEY
+			       " in %s/config", ctx->profile, ctx->profile);
+	}
+	if (err) {
+		return cli_err("bad control socket path for %s: %s",
+			       ctx->profile, strerror(err));
+	}
+
+	if (ctrlpath_locked(&p)) {
+		return cli_err("another OctaSIP is already running on %s"
+			       " (%s is locked); quit it first",
+			       ctx->profile, p.lock);
+	}
+
+	return 0;
+}
+
+
 int cli_run(int argc, char **argv, struct cli_ctx *ctx)
 {
 	char baresip[4096], moddir[4200];
@@ -585,7 +619,7 @@ int cli_run(int argc, char **argv, struct cli_ctx *ctx)
 	if (err)
 		return err;
 
-	err = port_check(ctx, "ctrl_tcp_listen");
+	err = ctrl_check(ctx);
 	if (!err)
 		err = port_check(ctx, "cons_listen");
 	if (err)

@@ -77,8 +77,6 @@ struct bundle {
 	const char *output_src;
 	char *reginfo;           /* live /reginfo, scrubbed            */
 	pid_t pid;               /* the baresip on this profile, or 0  */
-	bool live_checked;       /* no other control client: asked     */
-	bool live_busy;          /* another control client is connected */
 };
 
 
@@ -184,29 +182,17 @@ static void put(struct bundle *b, const char *fmt, ...)
 static int live_query(struct bundle *b, const char *cmd, char **datap)
 {
 	struct odict *od = NULL;
-	char val[256], *colon, msg[8192];
+	char msg[8192];
 	struct ctrl c;
 	const char *data;
-	long port;
 	int err;
 
-	if (!ctrl_running(b->config) ||
-	    cfg_file_get(b->config, "ctrl_tcp_listen", val, sizeof(val)))
-		return ENOTCONN;
-	colon = strrchr(val, ':');
-	port = colon ? strtol(colon + 1, NULL, 10) : 0;
-	if (port <= 0 || port > 65535)
+	/* octasip_ctrl serves several clients: a connected front end
+	 * keeps its connection */
+	if (!ctrl_running(b->ctx->profile))
 		return ENOTCONN;
 
-	/* ctrl_tcp (1.0.0) serves one client: a new connection would take
-	 * that of a connected client (a front end) over */
-	if (b->live_busy ||
-	    (!b->live_checked && sys_tcp_established((unsigned)port)))
-		return EBUSY;
-
-	b->live_checked = true;
-
-	err = ctrl_connect(&c, (uint16_t)port, 3000);
+	err = ctrl_connect(&c, b->ctx->profile, 3000);
 	if (err)
 		return err;
 	err = ctrl_send(&c, cmd, NULL);
@@ -495,7 +481,8 @@ static void acct_show(const char *line, size_t len, const char *aor,
 
 	if (b->pid || b->reginfo) {
 		put(b, "- registration state: %s\n", b->reginfo ?
-		    reg_state(b->reginfo, tok) : "not asked (see Live state)");
+		    reg_state(b->reginfo, tok) :
+		    "unknown (baresip did not answer)");
 	}
 	last_status(b->output ? b->output : "", tok, st, sizeof(st));
 	put(b, "- last SIP status: %s\n\n", st);
@@ -783,13 +770,6 @@ static void sec_live(struct bundle *b)
 	size_t i;
 
 	put(b, "## Live state\n\n");
-	if (b->live_busy) {
-		put(b, "Not asked: another program is connected to baresip's"
-		    " control socket, and baresip 1.0.0's ctrl_tcp serves one"
-		    " client (asking would disconnect it). Close it and run"
-		    " the bundle again for the live state.\n\n");
-		return;
-	}
 	if (!b->pid && !b->reginfo) {
 		put(b, "baresip does not run on this profile.\n\n");
 		return;
@@ -920,7 +900,6 @@ static int bundle_make(struct bundle *b)
 
 	b->pid = sys_find_baresip(b->ctx->profile);
 	err = live_query(b, "reginfo", &b->reginfo);
-	b->live_busy = err == EBUSY;
 	if (!err) {
 		char *s = scrubbed(b, b->reginfo);
 

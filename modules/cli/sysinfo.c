@@ -244,32 +244,3 @@ bool sys_mapped(pid_t pid, const char *mod)
 }
 
 
-static bool established_in(const char *file, unsigned port)
-{
-	char line[512];
-	bool found = false;
-	FILE *f = fopen(file, "r");
-
-	if (!f)
-		return false;
-
-	/* "sl local:port remote:port st": state 01 is ESTABLISHED */
-	while (!found && fgets(line, sizeof(line), f)) {
-		unsigned lport, st;
-
-		if (sscanf(line, " %*u: %*[0-9A-Fa-f]:%x %*[0-9A-Fa-f]:%*x %x",
-			   &lport, &st) == 2)
-			found = lport == port && st == 0x01;
-	}
-
-	(void)fclose(f);
-
-	return found;
-}
-
-
-bool sys_tcp_established(unsigned port)
-{
-	return established_in("/proc/net/tcp", port) ||
-		established_in("/proc/net/tcp6", port);
-}

@@ -29,12 +29,6 @@ void sys_baresip_version(char *buf, size_t sz);
 /* This user's baresip started with "-f PROFILE", or 0 */
 pid_t sys_find_baresip(const char *profile);
 
-/*
- * Is a TCP connection established to local port port (a client of a
- * server on this machine)?  From /proc/net/tcp and tcp6, no connection.
- */
-bool sys_tcp_established(unsigned port);
-
 /* Is a file named mod (a basename, e.g. "opus.so") mapped in pid? */
 bool sys_mapped(pid_t pid, const char *mod);
 

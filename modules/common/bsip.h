@@ -214,7 +214,7 @@ int  ua_answer(struct ua *ua, struct call *call, enum vidmode vmode);
 
 
 /*
- * Commands (console, -e, ctrl_tcp)
+ * Commands (console, -e, octasip_ctrl, ctrl_tcp)
  *
  * The cmd array is kept by pointer: it must be static.  Long commands
  * receive key '/' and prm = the rest of the line, or NULL.
@@ -243,6 +243,14 @@ int  cmd_register(struct commands *commands,
 void cmd_unregister(struct commands *commands, const struct cmd *cmdv);
 int  cmd_process_long(struct commands *commands, const char *str,
 		      size_t len, struct re_printf *pf_resp, void *data);
+
+/*
+ * Event as ctrl_tcp sends it: adds "type", "class", "accountaor",
+ * "direction", "peeruri", "id", "param" to od (1.0.0; PORT: 4.x has
+ * bevent_odict_encode() instead)
+ */
+int  event_encode_dict(struct odict *od, struct ua *ua, enum ua_event ev,
+		       struct call *call, const char *prm);
 
 
 /*

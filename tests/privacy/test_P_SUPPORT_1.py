@@ -152,8 +152,6 @@ class TestPSupport1(harness.TestCase):
                      "Old%03dName%s" % (i, self.tag), old + i,
                      old + i + 1000))
         con.close()
-        a.ctrl_port = harness.free_port()
-        a.edit_config({"ctrl_tcp_listen": "127.0.0.1:%d" % a.ctrl_port})
         a.start(env=env, run_args=("--log",))
         harness.wait_for(lambda: any(
             n.endswith(".json") and len(n) == 37

@@ -203,13 +203,13 @@ class Soak:
             self.work, "uac_missed")
 
     def dialer(self):
-        """Outgoing calls through ctrl_tcp, one at a time."""
+        """Outgoing calls through the control socket, one at a time."""
         rng = random.Random(7)
         ctrl = None
         while not self.stop.is_set():
             try:
                 if ctrl is None:
-                    ctrl = harness.Ctrl(self.inst.ctrl_port, timeout=30)
+                    ctrl = self.inst.connect(timeout=30)
                 kind = rng.choice(("busy", "failed", "cancelled"))
                 n = len(ctrl.events)
                 ok, data = ctrl.command(
@@ -273,7 +273,7 @@ class Soak:
             for t in threads:
                 t.join()
             time.sleep(0.5)
-            c = harness.Ctrl(self.inst.ctrl_port)
+            c = self.inst.connect()
             try:
                 c.command("quit", timeout=5)
             except (harness.CtrlError, OSError):

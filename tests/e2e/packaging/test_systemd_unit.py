@@ -109,11 +109,8 @@ class SystemdUnitTest(unittest.TestCase):
         cfg = os.path.join(prof, "config")
         with open(cfg) as f:
             c = f.read()
-        ctrl = harness.free_port()
         c = re.sub(r"(?m)^#?sip_listen\s.*$",
                    "sip_listen\t127.0.0.1:%d" % harness.free_port(), c)
-        c = re.sub(r"(?m)^ctrl_tcp_listen\s.*$",
-                   "ctrl_tcp_listen\t127.0.0.1:%d" % ctrl, c)
         with open(cfg, "w") as f:
             f.write(c)
 
@@ -132,7 +129,7 @@ class SystemdUnitTest(unittest.TestCase):
                 proc.wait()
         self.addCleanup(stop)
 
-        ctl = harness.Ctrl(ctrl, 15.0)
+        ctl = harness.Ctrl(harness.ctrl_socket_path(prof, env), 15.0)
         self.addCleanup(ctl.close)
         ok, _ = ctl.command("reginfo")
         self.assertTrue(ok)
