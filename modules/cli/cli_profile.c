@@ -11,6 +11,9 @@
  * systemd) leaves stdio.so out: on /dev/null it cannot even load.
  * run --log also keeps a redacted copy of baresip's output in the
  * profile (runlog.h), for "octasip support bundle".
+ * Without a terminal on stdout or stderr the block also turns the menu's
+ * call-status line off (statmode_default off) and baresip's output goes
+ * through cli_logfilter.c, which removes its ANSI colour codes.
  *
  * Copyright (C) 2026 OctaSIP developers.  BSD-3-Clause.
  */
@@ -430,6 +433,9 @@ int cli_config_managed(const struct cli_ctx *ctx, const char *moddir,
 	size_t len;
 	char *out = NULL;
 	const char *ui = ctx->headless ? "" : "module\t\t\tstdio.so\n";
+	bool term = !ctx->headless && isatty(STDOUT_FILENO) &&
+		isatty(STDERR_FILENO);
+	const char *stat = term ? "" : "statmode_default\toff\n";
 	bool same;
 	int err;
 
@@ -449,22 +455,23 @@ int cli_config_managed(const struct cli_ctx *ctx, const char *moddir,
 	if (tone || !pulse_reachable()) {
 		(void)snprintf(block, sizeof(block),
 			       "module_path\t\t%s\n"
-			       "%s"
+			       "%s%s"
 			       "module\t\t\tausine.so\n"
 			       "audio_source\t\tausine,440\n"
 			       "audio_alert\t\tausine,440\n"
 			       "ausrc_srate\t\t48000\n"
-			       "ausrc_channels\t\t2\n%s", moddir, ui, snd);
+			       "ausrc_channels\t\t2\n%s", moddir, ui, stat,
+			       snd);
 	}
 	else {
 		(void)snprintf(block, sizeof(block),
 			       "module_path\t\t%s\n"
-			       "%s"
+			       "%s%s"
 			       "module\t\t\talsa.so\n"
 			       "audio_player\t\talsa,default\n"
 			       "audio_source\t\talsa,default\n"
 			       "audio_alert\t\talsa,default\n%s", moddir, ui,
-			       snd);
+			       stat, snd);
 	}
 
 	err = cfg_replace_block((const char *)buf, MANAGED_BEGIN,
@@ -590,6 +597,12 @@ int cli_run(int argc, char **argv, struct cli_ctx *ctx)
 		err = port_check(ctx, "cons_listen");
 	if (err)
 		return err;
+
+	/* off a terminal: escapes and status updates removed (first, so
+	 * that what --log keeps and passes on is the filtered output) */
+	(void)fflush(stdout);
+	(void)fflush(stderr);
+	(void)cli_logfilter_start();
 
 	/* opt-in: a redacted copy of the output for "octasip support" */
 	if (log) {
