@@ -41,6 +41,9 @@ int cli_baresip_path(char *buf, size_t sz);
 int cli_config_managed(const struct cli_ctx *ctx, const char *moddir,
 		       bool tone);
 
+/* cli_ports.c */
+int cli_sip_ports_check(const struct cli_ctx *ctx);
+
 /* cli_logfilter.c */
 int cli_logfilter_start(void);
 

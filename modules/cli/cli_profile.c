@@ -598,6 +598,10 @@ int cli_run(int argc, char **argv, struct cli_ctx *ctx)
 	if (err)
 		return err;
 
+	err = cli_sip_ports_check(ctx);
+	if (err)
+		return err;
+
 	/* off a terminal: escapes and status updates removed (first, so
 	 * that what --log keeps and passes on is the filtered output) */
 	(void)fflush(stdout);
