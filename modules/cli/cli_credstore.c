@@ -185,8 +185,10 @@ static int vault_create(struct cs *cs, enum keysrc ks, struct vault **vp)
 		err = vault_alloc(vp, &hdr, key);
 	sodium_free(key);
 
-	if (err)
-		return cli_err("%s", msg[0] ? msg : strerror(err));
+	if (err) {
+		(void)cli_err("%s", msg[0] ? msg : strerror(err));
+		return err == KEYSRC_ELOCKED ? CLI_EXIT_LOCKED : 1;
+	}
 
 	return 0;
 }
@@ -256,8 +258,10 @@ static int cs_open(struct cs *cs, bool create, struct vault **vp)
 
 	err = vault_open(vp, cs->vault, keysrc_get, &cs->ko, msg,
 			 sizeof(msg));
-	if (err)
-		return cli_err("%s", msg);
+	if (err) {
+		(void)cli_err("%s", msg);
+		return err == KEYSRC_ELOCKED ? CLI_EXIT_LOCKED : 1;
+	}
 
 	return 0;
 }
@@ -857,8 +861,10 @@ static int vault_status(struct cs *cs)
 
 	err = vault_open(&v, cs->vault, keysrc_get, &cs->ko, msg,
 			 sizeof(msg));
-	if (err)
-		return cli_err("%s", msg);
+	if (err) {
+		(void)cli_err("%s", msg);
+		return err == KEYSRC_ELOCKED ? CLI_EXIT_LOCKED : 1;
+	}
 
 	(void)printf("records: %zu\nintegrity: ok\n", v->recc);
 	vault_free(v);

@@ -210,26 +210,41 @@ int cli_profile_areas_init(const struct cli_ctx *ctx)
 }
 
 
+/* All or nothing: a failed step removes what this init created */
 int cli_init(int argc, char **argv, struct cli_ctx *ctx)
 {
+	struct cli_snap snap;
 	int err;
+
+	(void)argv;
 
 	if (argc > 1)
 		return cli_usage_err("init", "[-d DIR]");
 
-	err = cli_profile_seed(ctx, false);
-	if (err)
-		return err;
+	err = cli_snap_take(&snap, ctx->profile);
+	if (err) {
+		return cli_err("cannot read profile %s: %s", ctx->profile,
+			       strerror(err));
+	}
 
-	err = cli_credstore_profile_init(ctx);
+	err = cli_profile_seed(ctx, false);
+	if (!err)
+		err = cli_credstore_profile_init(ctx);
 	if (!err)
 		err = cli_profile_areas_init(ctx);
-	if (err)
-		return err;
 
-	(void)printf("profile ready: %s\n", ctx->profile);
+	if (err) {
+		cli_snap_rollback(&snap, ctx->profile);
+		(void)printf("init undone: nothing it wrote is left in %s\n",
+			     ctx->profile);
+	}
+	else {
+		(void)printf("profile ready: %s\n", ctx->profile);
+	}
 
-	return 0;
+	cli_snap_free(&snap);
+
+	return err;
 }
 
 
@@ -549,7 +564,7 @@ int cli_run(int argc, char **argv, struct cli_ctx *ctx)
 {
 	char baresip[4096], moddir[4200];
 	char **bargv;
-	bool tone = false, log = false;
+	bool tone = false, log = false, init = false;
 	int i, n = 0, err;
 
 	for (i = 1; i < argc; ++i) {
@@ -561,9 +576,12 @@ int cli_run(int argc, char **argv, struct cli_ctx *ctx)
 			ctx->headless = true;
 		else if (!strcmp(argv[i], "--log"))
 			log = true;
+		else if (!strcmp(argv[i], "--init"))
+			init = true;
 		else
 			return cli_usage_err("run", "[--tone] [--headless]"
-					     " [--log] [-- BARESIP-ARGS]");
+					     " [--init] [--log]"
+					     " [-- BARESIP-ARGS]");
 	}
 
 	if (!isatty(STDIN_FILENO))
@@ -573,7 +591,10 @@ int cli_run(int argc, char **argv, struct cli_ctx *ctx)
 	if (err)
 		return err;
 
-	if (!fio_exists(ctx->profile)) {
+	/* --init: what `octasip init` does, in this process, so a failure
+	 * is the unit's main process exit status (RestartPreventExitStatus
+	 * does not see ExecStartPre=) */
+	if (init || !fio_exists(ctx->profile)) {
 		err = cli_init(1, argv, ctx);
 		if (err)
 			return err;

@@ -15,6 +15,14 @@
  * that never touches the keyring never maps them.  A missing libsecret
  * is one error naming the package; auto-detection then says "no keyring".
  *
+ * A locked keyring: libsecret asks the Secret Service to unlock it, which
+ * shows the desktop's unlock prompt where there is one (gcr-prompter);
+ * when the prompt is dismissed or cannot be shown, the lookup returns
+ * NULL without an error, exactly as for a deleted item, and storing fails
+ * with "Cannot create an item in a locked collection".  So after either
+ * failure we ask the service (Locked property of the default collection,
+ * no prompt) and name a locked keyring as locked, with KEYSRC_ELOCKED.
+ *
  * Copyright (C) 2026 OctaSIP developers.  BSD-3-Clause.
  */
 #include <errno.h>
@@ -102,6 +110,82 @@ bool keyring_answers(void)
 }
 
 
+/* Is the default collection locked?  Plain D-Bus calls: no prompt */
+static bool default_locked(const struct secretlib *sl)
+{
+	const char *addr = bus_address(), *path = NULL;
+	GDBusConnection *bus;
+	GVariant *ret, *val = NULL;
+	GError *gerr = NULL;
+	gboolean locked = FALSE;
+
+	if (!addr)
+		return false;
+
+	bus = sl->conn_new_sync(
+		addr, G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
+		G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+		NULL, NULL, &gerr);
+	if (!bus) {
+		sl->clear_error(&gerr);
+		return false;
+	}
+
+	ret = sl->conn_call_sync(
+		bus, "org.freedesktop.secrets", "/org/freedesktop/secrets",
+		"org.freedesktop.Secret.Service", "ReadAlias",
+		sl->variant_new("(s)", "default"),
+		(const GVariantType *)"(o)", G_DBUS_CALL_FLAGS_NONE, 3000,
+		NULL, &gerr);
+	sl->clear_error(&gerr);
+	if (ret) {
+		sl->variant_get(ret, "(&o)", &path);
+
+		/* "/": no default collection */
+		if (path && strcmp(path, "/")) {
+			GVariant *prop = sl->conn_call_sync(
+				bus, "org.freedesktop.secrets", path,
+				"org.freedesktop.DBus.Properties", "Get",
+				sl->variant_new("(ss)",
+					"org.freedesktop.Secret.Collection",
+					"Locked"),
+				(const GVariantType *)"(v)",
+				G_DBUS_CALL_FLAGS_NONE, 3000, NULL, &gerr);
+			sl->clear_error(&gerr);
+			if (prop) {
+				sl->variant_get(prop, "(v)", &val);
+				sl->variant_unref(prop);
+			}
+		}
+		sl->variant_unref(ret);
+	}
+
+	if (val) {
+		sl->variant_get(val, "b", &locked);
+		sl->variant_unref(val);
+	}
+
+	(void)sl->conn_close_sync(bus, NULL, NULL);
+	sl->object_unref(bus);
+
+	return locked;
+}
+
+
+static int locked_err(const char *what, char *errbuf, size_t errsz)
+{
+	(void)snprintf(errbuf, errsz, "the desktop keyring is locked (its"
+		       " unlock prompt was dismissed or could not be shown),"
+		       " so the vault key cannot be %s: unlock the keyring"
+		       " (log in to the desktop, or unlock \"login\" in"
+		       " Passwords and Keys) and try again, or, once it is"
+		       " unlocked, stop depending on it with: octasip vault"
+		       " rekey --to keyfile", what);
+
+	return KEYSRC_ELOCKED;
+}
+
+
 static void keyid_hex(char *out, const uint8_t *check)
 {
 	(void)sodium_bin2hex(out, 2 * VAULT_CHECK_LEN + 1, check,
@@ -177,7 +261,8 @@ int keyring_store(const char *profile, const uint8_t *key,
 			       " the keyring: %s",
 			       gerr ? gerr->message : "unknown error");
 		sl->clear_error(&gerr);
-		return EIO;
+		return default_locked(sl) ? locked_err("stored", errbuf,
+							errsz) : EIO;
 	}
 
 	return 0;
@@ -209,6 +294,8 @@ int keyring_lookup(const char *profile, const uint8_t *check,
 		sl->clear_error(&gerr);
 		return EIO;
 	}
+	if (!pw && default_locked(sl))
+		return locked_err("read", errbuf, errsz);
 	if (!pw) {
 		(void)snprintf(errbuf, errsz, "the keyring has no OctaSIP"
 			       " vault key for %s (key id %.16s); was the"
