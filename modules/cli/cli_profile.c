@@ -359,8 +359,9 @@ int cli_modules_prepare(const struct cli_ctx *ctx, char *moddir, size_t sz)
 }
 
 
-/* A PulseAudio server answers if its native socket accepts a connection */
-static bool pulse_reachable(void)
+/* A PulseAudio server answers if its native socket accepts a connection;
+ * if not, why not in why */
+static bool pulse_reachable(char *why, size_t sz)
 {
 	struct sockaddr_un sun;
 	const char *rt = getenv("XDG_RUNTIME_DIR");
@@ -377,17 +378,31 @@ static bool pulse_reachable(void)
 	else if (rt)
 		(void)snprintf(sun.sun_path, sizeof(sun.sun_path),
 			       "%s/pulse/native", rt);
-	else
+	else {
+		(void)snprintf(why, sz, "no PulseAudio socket to look for"
+			       " (neither PULSE_SERVER=unix:PATH nor"
+			       " XDG_RUNTIME_DIR is set)");
 		return false;
+	}
 
-	if (access(OCTASIP_MODULE_DIR "/alsa.so", R_OK) != 0)
+	if (access(OCTASIP_MODULE_DIR "/alsa.so", R_OK) != 0) {
+		(void)snprintf(why, sz, "baresip's ALSA module %s is not"
+			       " installed", OCTASIP_MODULE_DIR "/alsa.so");
 		return false;
+	}
 
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
+	if (fd < 0) {
+		(void)snprintf(why, sz, "cannot make a socket: %s",
+			       strerror(errno));
 		return false;
+	}
 
 	ok = connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == 0;
+	if (!ok)
+		(void)snprintf(why, sz, "no PulseAudio or pipewire-pulse"
+			       " server answers on %s (%s)", sun.sun_path,
+			       strerror(errno));
 	(void)close(fd);
 
 	return ok;
@@ -443,7 +458,7 @@ static int snd_line(const struct cli_ctx *ctx, const char *text,
 int cli_config_managed(const struct cli_ctx *ctx, const char *moddir,
 		       bool tone)
 {
-	char path[4200], block[8192], snd[4300];
+	char path[4200], block[8192], snd[4300], why[4400];
 	uint8_t *buf = NULL;
 	size_t len;
 	char *out = NULL;
@@ -467,7 +482,16 @@ int cli_config_managed(const struct cli_ctx *ctx, const char *moddir,
 			       " %s: %s", ctx->profile, strerror(err));
 	}
 
-	if (tone || !pulse_reachable()) {
+	if (!tone && !pulse_reachable(why, sizeof(why))) {
+		/* the fallback changes what callers hear: say so, once */
+		(void)fprintf(stderr, "octasip: no audio device: %s; callers"
+			      " hear a 440 Hz tone and nothing is played"
+			      " (start PulseAudio or pipewire-pulse, or pass"
+			      " --tone to choose the tone)\n", why);
+		tone = true;
+	}
+
+	if (tone) {
 		(void)snprintf(block, sizeof(block),
 			       "module_path\t\t%s\n"
 			       "%s%s"
