@@ -77,23 +77,28 @@ class HeadlessLogTest(harness.TestCase):
         self.assertIn(b"baresip is ready", p.stdout)
 
     def test_terminal_keeps_the_status_line(self):
-        a = Instance(self, "alice", permissions={"microphone": "allow"})
+        """alice on a terminal (pty), answering by herself; bob calls"""
+        a = Instance(self, "alice", account=";regint=0;answermode=auto",
+                     permissions={"microphone": "allow"})
         b = Instance(self, "bob", root=a.root,
                      permissions={"microphone": "allow"})
         b.start()
         master, slave = pty.openpty()
-        a.proc = subprocess.Popen(
+        proc = subprocess.Popen(
             [harness.OCTASIP, "-d", a.profile, "run", "--tone", "--",
              "-t", "60"],
             stdin=slave, stdout=slave, stderr=slave,
             env=dict(os.environ, **harness.sanitizer_env()),
             start_new_session=True)
         os.close(slave)
-        harness._live.append(a)
+        self.addCleanup(lambda: proc.poll() is None and (
+            os.killpg(proc.pid, 9), proc.wait()))
         out = bytearray()
 
-        def drain(until):
+        def drain(until, pattern=None):
             while time.monotonic() < until:
+                if pattern and re.search(pattern, bytes(out)):
+                    return
                 r, _, _ = select.select([master], [], [], 0.1)
                 if r:
                     try:
@@ -101,17 +106,21 @@ class HeadlessLogTest(harness.TestCase):
                     except OSError:
                         return
 
-        a.ctrl = harness.Ctrl(a.ctrl_port, 15.0)
-        harness.call(a, b)
+        drain(time.monotonic() + 15, rb"baresip is ready")
+        ok, data = b.command("dial", a.aor)
+        self.assertTrue(ok, data)
+        b.wait_event("CALL_ESTABLISHED")
         drain(time.monotonic() + 2.0)
-        a.command("hangup")
-        a.wait_event("CALL_CLOSED")
-        a.stop()
+        b.command("hangup")
+        b.wait_event("CALL_CLOSED")
+        proc.send_signal(15)
+        drain(time.monotonic() + 5)
+        proc.wait(15)
         os.close(master)
+        self.assertEqual(b.stop(), 0)
         self.assertNotRegex(a.config_text(), r"statmode_default")
         self.assertGreater(len(STATUS.findall(bytes(out))), 3,
                            bytes(out)[-2000:])
-
 
 if __name__ == "__main__":
     harness.main()
