@@ -629,14 +629,7 @@ int cli_run(int argc, char **argv, struct cli_ctx *ctx)
 			return err;
 	}
 
-	err = cli_modules_prepare(ctx, moddir, sizeof(moddir));
-	if (err)
-		return err;
-
-	err = cli_config_managed(ctx, moddir, tone);
-	if (err)
-		return err;
-
+	/* ports first: a clash is the one line, and nothing is written */
 	err = port_check(ctx, "ctrl_tcp_listen");
 	if (!err)
 		err = port_check(ctx, "cons_listen");
@@ -644,6 +637,14 @@ int cli_run(int argc, char **argv, struct cli_ctx *ctx)
 		return err;
 
 	err = cli_sip_ports_check(ctx);
+	if (err)
+		return err;
+
+	err = cli_modules_prepare(ctx, moddir, sizeof(moddir));
+	if (err)
+		return err;
+
+	err = cli_config_managed(ctx, moddir, tone);
 	if (err)
 		return err;
 
