@@ -265,41 +265,20 @@ int acctprm_uri_check(const char *aor)
 }
 
 
-struct wbuf {
-	char *p;
-	size_t sz;
-	size_t n;
-	bool over;
-};
-
-
-static void wput(struct wbuf *w, const char *s, size_t n)
+static void wstr(struct acct_wbuf *w, const char *s)
 {
-	if (w->over || w->n + n >= w->sz) {
-		w->over = true;
-		return;
-	}
-
-	memcpy(w->p + w->n, s, n);
-	w->n += n;
-	w->p[w->n] = '\0';
-}
-
-
-static void wstr(struct wbuf *w, const char *s)
-{
-	wput(w, s, strlen(s));
+	acct_wput(w, s, strlen(s));
 }
 
 
 /* The URI with ;transport= set (replacing one it had) */
 static int uri_apply(const char *uri, size_t n, const char *transport,
-		     struct wbuf *w)
+		     struct acct_wbuf *w)
 {
 	const char *p = uri, *end = uri + n;
 
 	if (!transport[0]) {
-		wput(w, uri, n);
+		acct_wput(w, uri, n);
 		return 0;
 	}
 
@@ -311,7 +290,7 @@ static int uri_apply(const char *uri, size_t n, const char *transport,
 
 	while (p < end && *p != ';')
 		++p;
-	wput(w, uri, (size_t)(p - uri));
+	acct_wput(w, uri, (size_t)(p - uri));
 
 	while (p < end) {
 		const char *q = p + 1;
@@ -321,7 +300,7 @@ static int uri_apply(const char *uri, size_t n, const char *transport,
 			++q;
 		nl = strcspn(p + 1, "=;");
 		if (!name_is(p + 1, nl, "transport"))
-			wput(w, p, (size_t)(q - p));
+			acct_wput(w, p, (size_t)(q - p));
 		p = q;
 	}
 
@@ -346,7 +325,7 @@ static const struct acct_prm *prm_find(const struct acct_prms *ps,
 }
 
 
-static void prm_put(struct wbuf *w, const struct acct_prm *pr)
+static void prm_put(struct acct_wbuf *w, const struct acct_prm *pr)
 {
 	if (!pr->val[0])
 		return;
@@ -360,7 +339,7 @@ static void prm_put(struct wbuf *w, const struct acct_prm *pr)
 
 /* One accounts line (already parsed by acct_parse) with ps applied */
 static int line_apply(const char *line, size_t len,
-		      const struct acct_prms *ps, struct wbuf *w)
+		      const struct acct_prms *ps, struct acct_wbuf *w)
 {
 	const char *end = line + len, *lt, *gt, *p;
 	bool done[ACCTPRM_MAX] = {false};
@@ -384,7 +363,7 @@ static int line_apply(const char *line, size_t len,
 		gt = memchr(lt, '>', (size_t)(end - lt));
 		if (!gt)
 			return EBADMSG;
-		wput(w, line, (size_t)(lt + 1 - line));
+		acct_wput(w, line, (size_t)(lt + 1 - line));
 		err = uri_apply(lt + 1, (size_t)(gt - lt - 1), ps->transport,
 				w);
 		wstr(w, ">");
@@ -400,7 +379,7 @@ static int line_apply(const char *line, size_t len,
 		const struct acct_prm *pr;
 
 		if (*p != ';') {
-			wput(w, p, 1);
+			acct_wput(w, p, 1);
 			++p;
 			continue;
 		}
@@ -433,7 +412,7 @@ static int line_apply(const char *line, size_t len,
 			prm_put(w, pr);
 		}
 		else {
-			wput(w, p, (size_t)(q - p));
+			acct_wput(w, p, (size_t)(q - p));
 		}
 		p = q;
 	}
@@ -475,7 +454,7 @@ int acctprm_text_apply(const char *text, const char *aor,
 {
 	struct find f = {aor, NULL, 0};
 	char *line, *out = NULL;
-	struct wbuf w;
+	struct acct_wbuf w;
 	size_t tl = strlen(text), pre, post, o;
 	int err;
 
@@ -489,7 +468,7 @@ int acctprm_text_apply(const char *text, const char *aor,
 		(void)cli_err("out of memory");
 		return ENOMEM;
 	}
-	w = (struct wbuf){line, LINE_MAX_LEN, 0, false};
+	w = (struct acct_wbuf){line, LINE_MAX_LEN, 0, false};
 	line[0] = '\0';
 
 	if (f.line) {

@@ -57,21 +57,42 @@ static const char *bus_address(void)
 }
 
 
-static bool answers(const struct secretlib *sl, const char *addr)
+/* A private connection to the session bus at addr, or NULL */
+static GDBusConnection *bus_open(const struct secretlib *sl,
+				 const char *addr)
 {
 	GDBusConnection *bus;
-	GVariant *ret;
 	GError *gerr = NULL;
-	gboolean owned = FALSE;
+
+	if (!addr)
+		return NULL;
 
 	bus = sl->conn_new_sync(
 		addr, G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
 		G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
 		NULL, NULL, &gerr);
-	if (!bus) {
-		sl->clear_error(&gerr);
+	sl->clear_error(&gerr);
+
+	return bus;
+}
+
+
+static void bus_close(const struct secretlib *sl, GDBusConnection *bus)
+{
+	(void)sl->conn_close_sync(bus, NULL, NULL);
+	sl->object_unref(bus);
+}
+
+
+static bool answers(const struct secretlib *sl, const char *addr)
+{
+	GDBusConnection *bus = bus_open(sl, addr);
+	GVariant *ret;
+	GError *gerr = NULL;
+	gboolean owned = FALSE;
+
+	if (!bus)
 		return false;
-	}
 
 	/* a GVariantType is its type string (G_VARIANT_TYPE without the
 	 * check, which would be one more glib call) */
@@ -86,9 +107,7 @@ static bool answers(const struct secretlib *sl, const char *addr)
 		sl->variant_unref(ret);
 	}
 	sl->clear_error(&gerr);
-
-	(void)sl->conn_close_sync(bus, NULL, NULL);
-	sl->object_unref(bus);
+	bus_close(sl, bus);
 
 	return owned;
 }
@@ -113,23 +132,14 @@ bool keyring_answers(void)
 /* Is the default collection locked?  Plain D-Bus calls: no prompt */
 static bool default_locked(const struct secretlib *sl)
 {
-	const char *addr = bus_address(), *path = NULL;
-	GDBusConnection *bus;
+	GDBusConnection *bus = bus_open(sl, bus_address());
+	const char *path = NULL;
 	GVariant *ret, *val = NULL;
 	GError *gerr = NULL;
 	gboolean locked = FALSE;
 
-	if (!addr)
+	if (!bus)
 		return false;
-
-	bus = sl->conn_new_sync(
-		addr, G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
-		G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
-		NULL, NULL, &gerr);
-	if (!bus) {
-		sl->clear_error(&gerr);
-		return false;
-	}
 
 	ret = sl->conn_call_sync(
 		bus, "org.freedesktop.secrets", "/org/freedesktop/secrets",
@@ -165,8 +175,7 @@ static bool default_locked(const struct secretlib *sl)
 		sl->variant_unref(val);
 	}
 
-	(void)sl->conn_close_sync(bus, NULL, NULL);
-	sl->object_unref(bus);
+	bus_close(sl, bus);
 
 	return locked;
 }

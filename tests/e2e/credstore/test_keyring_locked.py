@@ -158,12 +158,17 @@ class KeyringLocked(harness.TestCase):
         for n in ("config", "accounts", "vault", "permissions"):
             self.assertTrue(os.path.exists(os.path.join(fresh, n)), n)
 
-    def test_baresip_started_while_locked(self):
+    def with_account(self):
+        """(keyring session, keyring profile with carol's secret, aor)"""
         ks = csutil.KeyringSession(self)
         inst = self.keyring_profile(ks)
         aor = "sip:carol@example.com"
         csutil.add_account(inst, aor, "c-pw", env=ks.env,
                            extra=";regint=0")
+        return ks, inst, aor
+
+    def test_baresip_started_while_locked(self):
+        ks, inst, aor = self.with_account()
         lock(ks)
         inst.start(env=ks.env)
         inst.wait_log(LOCKED)
@@ -174,11 +179,7 @@ class KeyringLocked(harness.TestCase):
         self.assertEqual(inst.stop(), 0)
 
     def test_locked_during_a_session(self):
-        ks = csutil.KeyringSession(self)
-        inst = self.keyring_profile(ks)
-        aor = "sip:carol@example.com"
-        csutil.add_account(inst, aor, "c-pw", env=ks.env,
-                           extra=";regint=0")
+        ks, inst, aor = self.with_account()
         inst.start(env=ks.env)
         ok, st = inst.command("credstore_status")
         self.assertIn("%s: secret from vault" % aor, st)

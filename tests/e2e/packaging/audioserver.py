@@ -16,6 +16,8 @@ import tempfile
 import time
 import wave
 
+import harness
+
 RATE = 48000
 
 
@@ -23,7 +25,8 @@ def have(*progs):
     return all(shutil.which(p) for p in progs)
 
 
-class SoundServer:
+class SoundServer(harness.Process):
+    """log() and wait_log() come from harness.Process (its log_path)"""
 
     def __init__(self, testcase, kind="pulseaudio"):
         self.kind = kind
@@ -116,13 +119,6 @@ class SoundServer:
                     return
             time.sleep(0.1)
         raise AssertionError("sound server never answered:\n" + self.log())
-
-    def log(self):
-        try:
-            with open(self.log_path, "rb") as f:
-                return f.read().decode("utf-8", "replace")
-        except OSError:
-            return ""
 
     def record(self, device, path):
         """parec from device into path (raw s16le mono); returns Popen"""

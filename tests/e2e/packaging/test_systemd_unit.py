@@ -45,13 +45,17 @@ class SystemdUnitTest(unittest.TestCase):
         self.tmp = tempfile.mkdtemp(prefix="octasip-unit-")
         self.addCleanup(shutil.rmtree, self.tmp, True)
 
-    def verify(self, text):
+    def write_unit(self, text):
+        """(unit file path, environment with a runtime directory)"""
         unit = os.path.join(self.tmp, "octasip.service")
         with open(unit, "w") as f:
             f.write(text)
         rt = os.path.join(self.tmp, "rt")
         os.makedirs(rt, mode=0o700, exist_ok=True)
-        env = dict(os.environ, XDG_RUNTIME_DIR=rt)
+        return unit, dict(os.environ, XDG_RUNTIME_DIR=rt)
+
+    def verify(self, text):
+        unit, env = self.write_unit(text)
         if not INSTALLED:
             # Documentation=man:... is checked too: find the pages
             man = os.path.join(self.tmp, "man")
@@ -78,15 +82,10 @@ class SystemdUnitTest(unittest.TestCase):
         self.assertIn("ExecStrat", p.stderr)
 
     def security(self, text):
-        unit = os.path.join(self.tmp, "octasip.service")
-        with open(unit, "w") as f:
-            f.write(text)
-        rt = os.path.join(self.tmp, "rt")
-        os.makedirs(rt, mode=0o700, exist_ok=True)
+        unit, env = self.write_unit(text)
         p = subprocess.run(["systemd-analyze", "security", "--offline=true",
                             "--user", unit], capture_output=True, text=True,
-                           timeout=60,
-                           env=dict(os.environ, XDG_RUNTIME_DIR=rt))
+                           timeout=60, env=env)
         m = re.search(r"Overall exposure level for octasip\.service:"
                       r" (\d+\.\d+)", p.stdout)
         self.assertTrue(m, p.stdout + p.stderr)
