@@ -57,7 +57,11 @@ class SoundServer(harness.Process):
 
     def full_env(self):
         e = dict(os.environ)
-        for k in ("PULSE_SERVER", "DBUS_SESSION_BUS_ADDRESS", "DISPLAY"):
+        # the ASan run preloads its runtime into everything: not into
+        # the sound server and its tools (the harness adds it back for
+        # baresip)
+        for k in ("PULSE_SERVER", "DBUS_SESSION_BUS_ADDRESS", "DISPLAY",
+                  "LD_PRELOAD", "ASAN_OPTIONS", "UBSAN_OPTIONS"):
             e.pop(k, None)
         e.update(self.env)
         return e
