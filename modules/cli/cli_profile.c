@@ -4,7 +4,9 @@
  * init seeds the profile from the templates and records what it wrote in
  * .octasip-seed (file name and a hash).  A later init updates a file only
  * if it still holds exactly what was seeded; a file the user changed is
- * never touched.  run rewrites only the "octasip managed" block of the
+ * never touched.  init is all or nothing (cli_rollback.c).  run (--init:
+ * first what init does) checks the ports baresip will bind (cli_ports.c
+ * for SIP), then rewrites only the "octasip managed" block of the
  * config (module_path, the terminal UI, the audio device and, unless
  * set elsewhere, snd_path = <profile>/recordings), then execs
  * baresip.  Headless (--headless, or stdin not a terminal, as under
@@ -13,7 +15,8 @@
  * profile (runlog.h), for "octasip support bundle".
  * Without a terminal on stdout or stderr the block also turns the menu's
  * call-status line off (statmode_default off) and baresip's output goes
- * through cli_logfilter.c, which removes its ANSI colour codes.
+ * through cli_logfilter.c, which removes its ANSI colour codes.  Falling
+ * back to the tone (no PulseAudio server) is said in one line.
  *
  * Copyright (C) 2026 OctaSIP developers.  BSD-3-Clause.
  */
