@@ -591,7 +591,7 @@ int cli_run(int argc, char **argv, struct cli_ctx *ctx)
 {
 	char baresip[4096], moddir[4200];
 	char **bargv;
-	bool tone = false, log = false, init = false;
+	bool tone = false, log = false, init = false, plain;
 	int i, n = 0, err;
 
 	for (i = 1; i < argc; ++i) {
@@ -651,11 +651,10 @@ int cli_run(int argc, char **argv, struct cli_ctx *ctx)
 	if (err)
 		return err;
 
-	/* off a terminal: escapes and status updates removed (first, so
-	 * that what --log keeps and passes on is the filtered output) */
-	(void)fflush(stdout);
-	(void)fflush(stderr);
-	(void)cli_logfilter_start();
+	/* off a terminal, escapes and status updates are removed: decided
+	 * on the real stdout and stderr, before --log points them at its
+	 * pipe; started after it, so what it keeps is filtered too */
+	plain = !isatty(STDOUT_FILENO) || !isatty(STDERR_FILENO);
 
 	/* opt-in: a redacted copy of the output for "octasip support" */
 	if (log) {
@@ -663,6 +662,12 @@ int cli_run(int argc, char **argv, struct cli_ctx *ctx)
 		if (err)
 			return cli_err("cannot start the log in %s: %s",
 				       ctx->profile, strerror(err));
+	}
+
+	if (plain) {
+		(void)fflush(stdout);
+		(void)fflush(stderr);
+		(void)cli_logfilter_start();
 	}
 
 	bargv = calloc((size_t)argc + 4, sizeof(*bargv));

@@ -76,6 +76,23 @@ class HeadlessLogTest(harness.TestCase):
         self.assertNotIn(ESC, out)
         self.assertIn(b"baresip is ready", p.stdout)
 
+    def test_run_log_keeps_the_filtered_output(self):
+        """run --log (support bundle): its baresip.log and what it passes
+        on are plain too"""
+        a = Instance(self, "alice")
+        p = subprocess.run(
+            [harness.OCTASIP, "-d", a.profile, "run", "--tone", "--log",
+             "--", "-t", "2", "-e", "/uafind sip:nobody@192.0.2.1"],
+            stdin=subprocess.DEVNULL, capture_output=True, timeout=60,
+            env=dict(os.environ, **harness.sanitizer_env()))
+        self.assertEqual(p.returncode, 0, p.stderr)
+        with open(a.path("baresip.log"), "rb") as f:
+            kept = f.read()
+        for out in (p.stdout + p.stderr, kept):
+            self.assertIn(b"ua_find failed", out)
+            self.assertNotIn(ESC, out)
+            self.assertEqual(len(STATUS.findall(out)), 0)
+
     def test_terminal_keeps_the_status_line(self):
         """alice on a terminal (pty), answering by herself; bob calls"""
         a = Instance(self, "alice", account=";regint=0;answermode=auto",
