@@ -30,6 +30,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "cli.h"
+#include "fileio.h"
 
 
 enum { LINE_MAX_LEN = 8192, FLUSH_MS = 200 };
@@ -50,24 +51,9 @@ struct lstream {
 };
 
 
-static void write_all(int fd, const char *p, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return;
-		p += w;
-		n -= (size_t)w;
-	}
-}
-
-
 static void flush_line(struct lstream *s)
 {
-	write_all(s->out, s->line, s->n);
+	(void)fio_write_full(s->out, s->line, s->n);
 	s->n = 0;
 }
 
