@@ -23,6 +23,10 @@ struct cli_ctx {
 	bool headless;             /* run: no terminal UI (stdio.so)    */
 };
 
+/* Exit status when the desktop keyring is locked (the systemd unit does
+ * not restart on it: RestartPreventExitStatus) */
+#define CLI_EXIT_LOCKED 77
+
 typedef int (cli_cmd_h)(int argc, char **argv, struct cli_ctx *ctx);
 
 int cli_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -40,6 +44,22 @@ int cli_modules_prepare(const struct cli_ctx *ctx, char *moddir,
 int cli_baresip_path(char *buf, size_t sz);
 int cli_config_managed(const struct cli_ctx *ctx, const char *moddir,
 		       bool tone);
+
+/* cli_rollback.c: what init created is removed if init fails */
+struct cli_snap {
+	char **names;              /* entries the profile had before    */
+	size_t n;
+	bool dir_existed;
+};
+int cli_snap_take(struct cli_snap *s, const char *dir);
+void cli_snap_rollback(const struct cli_snap *s, const char *dir);
+void cli_snap_free(struct cli_snap *s);
+
+/* cli_ports.c */
+int cli_sip_ports_check(const struct cli_ctx *ctx);
+
+/* cli_logfilter.c */
+int cli_logfilter_start(void);
 
 /* cli_demo.c */
 int cli_demo(int argc, char **argv, struct cli_ctx *ctx);

@@ -2,6 +2,8 @@
  * @file cli_credstore.c  octasip account and octasip vault
  *
  *   account add AOR [--auth-user U] [--realm R] [--password-stdin]
+ *               [ACCOUNT-PARAMETER-OPTIONS]
+ *   account set AOR ACCOUNT-PARAMETER-OPTIONS
  *   account list | remove AOR | import [ACCOUNTS-FILE]
  *   vault status | rekey [--to SOURCE] [--new-passphrase-fd N]
  *   (each also takes --passphrase-fd N for a passphrase vault)
@@ -12,7 +14,8 @@
  * vault (previous one kept as vault.bak), reads it back to verify, and
  * only then rewrites the accounts file.  A running baresip's
  * octasip_credstore notices the replaced files and applies the change (it
- * is not contacted: ctrl.h).
+ * is not contacted: ctrl.h).  The account-parameter options (--regint,
+ * --param K=V ...) are parsed and written by cli_acctparam.c.
  *
  * Copyright (C) 2026 OctaSIP developers.  BSD-3-Clause.
  */
@@ -24,6 +27,7 @@
 #include <unistd.h>
 #include <sodium.h>
 #include "cli.h"
+#include "cli_acctparam.h"
 #include "acctfile.h"
 #include "cfgedit.h"
 #include "ctrl.h"
@@ -46,6 +50,7 @@ struct cs {
 	const char *auth_user;
 	const char *realm;
 	bool password_stdin;
+	struct acct_prms prm;      /* account add / set parameters  */
 };
 
 
@@ -98,6 +103,12 @@ static int cs_opts(struct cs *cs, int argc, char **argv, int first,
 
 		const char *a = argv[i];
 		bool more = i + 1 < argc;
+		int r = acctprm_opt(&cs->prm, argc, argv, &i);
+
+		if (r < 0)
+			return -1;
+		if (r > 0)
+			continue;
 
 		if (!strcmp(a, "--passphrase-fd") && more) {
 			if (cli_fd_arg(argv[++i], &cs->ko.pass_fd))
@@ -174,8 +185,10 @@ static int vault_create(struct cs *cs, enum keysrc ks, struct vault **vp)
 		err = vault_alloc(vp, &hdr, key);
 	sodium_free(key);
 
-	if (err)
-		return cli_err("%s", msg[0] ? msg : strerror(err));
+	if (err) {
+		(void)cli_err("%s", msg[0] ? msg : strerror(err));
+		return err == KEYSRC_ELOCKED ? CLI_EXIT_LOCKED : 1;
+	}
 
 	return 0;
 }
@@ -245,8 +258,10 @@ static int cs_open(struct cs *cs, bool create, struct vault **vp)
 
 	err = vault_open(vp, cs->vault, keysrc_get, &cs->ko, msg,
 			 sizeof(msg));
-	if (err)
-		return cli_err("%s", msg);
+	if (err) {
+		(void)cli_err("%s", msg);
+		return err == KEYSRC_ELOCKED ? CLI_EXIT_LOCKED : 1;
+	}
 
 	return 0;
 }
@@ -340,46 +355,22 @@ static bool accounts_has(const char *text, const char *aor)
 }
 
 
-static int accounts_append(const char *path, const char *text,
-			   const char *line)
-{
-	size_t tl = strlen(text), ll = strlen(line);
-	char *buf = malloc(tl + ll + 3);
-	size_t n = 0;
-	int err;
-
-	if (!buf)
-		return ENOMEM;
-
-	memcpy(buf, text, tl);
-	n = tl;
-	if (n && buf[n - 1] != '\n')
-		buf[n++] = '\n';
-	memcpy(buf + n, line, ll);
-	n += ll;
-	buf[n++] = '\n';
-
-	err = fio_write_atomic(path, buf, n, 0600);
-	free(buf);
-
-	return err;
-}
-
-
 /*
  * account add
  */
 static int account_add(struct cs *cs, const char *aor)
 {
 	struct vault *v = NULL;
-	char *secret = NULL, *text = NULL;
+	char *secret = NULL, *text = NULL, *out = NULL;
 	char line[1024];
-	bool have_line;
+	bool have_line = false, prm = cs->prm.n || cs->prm.transport[0];
 	int err;
 
 	if (!acct_aor_valid(aor))
 		return cli_err("'%s' is not a SIP URI (sip:user@domain)",
 			       aor);
+	if (acctprm_uri_check(aor))
+		return 1;
 	if (acct_line_new(aor, line, sizeof(line)))
 		return cli_err("account URI too long");
 	if (cs->auth_user && strlen(cs->auth_user) >= VREC_USER_MAX)
@@ -400,6 +391,13 @@ static int account_add(struct cs *cs, const char *aor)
 		goto out;
 	}
 
+	/* the new line first: a bad parameter changes nothing */
+	err = acctprm_text_apply(text, aor, &cs->prm, true, &out, &have_line);
+	if (err) {
+		err = 1;
+		goto out;
+	}
+
 	err = cs_open(cs, true, &v);
 	if (err)
 		goto out;
@@ -414,9 +412,8 @@ static int account_add(struct cs *cs, const char *aor)
 	if (err)
 		goto out;
 
-	have_line = accounts_has(text, aor);
-	if (!have_line) {
-		err = accounts_append(cs->accounts, text, line);
+	if (!have_line || prm) {
+		err = fio_write_atomic(cs->accounts, out, strlen(out), 0600);
 		if (err) {
 			err = cli_err("cannot write %s: %s (the secret is"
 				      " in the vault)", cs->accounts,
@@ -433,7 +430,58 @@ static int account_add(struct cs *cs, const char *aor)
  out:
 	sodium_free(secret);
 	sodium_free(text);
+	sodium_free(out);
 	vault_free(v);
+	return err;
+}
+
+
+/*
+ * account set AOR --param K=V ...: only the accounts line changes
+ */
+static int account_set(struct cs *cs, const char *aor)
+{
+	char *text = NULL, *out = NULL;
+	bool found;
+	int err;
+
+	if (!cs->prm.n && !cs->prm.transport[0])
+		return cli_usage_err("account", "set AOR [--regint N]"
+				     " [--answermode M] [--transport T]"
+				     " [--mediaenc E] [--outbound URI]"
+				     " [--param K=V] ...");
+
+	err = acct_file_read(cs->accounts, &text);
+	if (err)
+		return cli_err("cannot read %s: %s", cs->accounts,
+			       strerror(err));
+
+	err = acctprm_text_apply(text, aor, &cs->prm, false, &out, &found);
+	if (err == ENOENT) {
+		err = cli_err("no account %s in %s (see 'octasip account"
+			      " list')", aor, cs->accounts);
+		goto out;
+	}
+	if (err) {
+		err = 1;
+		goto out;
+	}
+
+	err = fio_write_atomic(cs->accounts, out, strlen(out), 0600);
+	if (err) {
+		err = cli_err("cannot write %s: %s", cs->accounts,
+			      strerror(err));
+		goto out;
+	}
+
+	(void)printf("updated %s\n", aor);
+	if (ctrl_running(cs->config))
+		(void)printf("running baresip: restart it to use the new"
+			     " parameters\n");
+
+ out:
+	sodium_free(text);
+	sodium_free(out);
 	return err;
 }
 
@@ -746,7 +794,9 @@ int cli_account(int argc, char **argv, struct cli_ctx *ctx)
 {
 	static const char usage[] =
 		"add AOR [--auth-user U] [--realm R] [--password-stdin]"
-		" | list | remove AOR | import [FILE]"
+		" [--regint N] [--answermode M] [--transport T]"
+		" [--mediaenc E] [--outbound URI] [--param K=V]"
+		" | set AOR OPTIONS | list | remove AOR | import [FILE]"
 		" [--passphrase-fd N]";
 	const char *posv[2];
 	struct cs cs;
@@ -763,8 +813,15 @@ int cli_account(int argc, char **argv, struct cli_ctx *ctx)
 					  &posc))
 		return 1;
 
+	if ((cs.prm.n || cs.prm.transport[0]) && strcmp(argv[1], "add") &&
+	    strcmp(argv[1], "set"))
+		return cli_err("account parameters go with 'account add' or"
+			       " 'account set'");
+
 	if (!strcmp(argv[1], "add") && posc == 1)
 		return account_add(&cs, posv[0]);
+	if (!strcmp(argv[1], "set") && posc == 1)
+		return account_set(&cs, posv[0]);
 	if (!strcmp(argv[1], "list") && posc == 0)
 		return account_list(&cs);
 	if (!strcmp(argv[1], "remove") && posc == 1)
@@ -804,8 +861,10 @@ static int vault_status(struct cs *cs)
 
 	err = vault_open(&v, cs->vault, keysrc_get, &cs->ko, msg,
 			 sizeof(msg));
-	if (err)
-		return cli_err("%s", msg);
+	if (err) {
+		(void)cli_err("%s", msg);
+		return err == KEYSRC_ELOCKED ? CLI_EXIT_LOCKED : 1;
+	}
 
 	(void)printf("records: %zu\nintegrity: ok\n", v->recc);
 	vault_free(v);

@@ -56,21 +56,6 @@ static int log_open(struct logger *lg)
 }
 
 
-static void write_all(int fd, const char *p, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return;
-		p += w;
-		n -= (size_t)w;
-	}
-}
-
-
 static void log_line(struct logger *lg)
 {
 	char *text;
@@ -96,7 +81,7 @@ static void log_line(struct logger *lg)
 	}
 
 	text[n] = '\n';
-	write_all(lg->fd, text, n + 1);
+	(void)fio_write_full(lg->fd, text, n + 1);
 	lg->size += (off_t)n + 1;
 	free(text);
 }
@@ -117,7 +102,7 @@ static void logger_run(struct logger *lg, int rd)
 
 		/* the terminal or journal gets the output as it was */
 		if (lg->tee >= 0)
-			write_all(lg->tee, buf, (size_t)r);
+			(void)fio_write_full(lg->tee, buf, (size_t)r);
 
 		for (i = 0; i < r; ++i) {
 			if (buf[i] == '\n' || lg->n == LINE_MAX_LEN) {

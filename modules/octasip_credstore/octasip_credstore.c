@@ -112,6 +112,7 @@ static struct {
 	uint32_t supplied;
 	uint32_t missing;
 	bool core_dumps;
+	int open_err;               /* why the vault did not open, or 0  */
 	uint64_t init_us;
 } d;
 
@@ -216,6 +217,13 @@ static bool apply(struct ua *ua)
 			return false;
 
 		++d.missing;
+		if (d.open_err == KEYSRC_ELOCKED) {
+			warning("octasip_credstore: no secret for %s: the"
+				" vault is not open (the keyring is locked,"
+				" see above); it will not authenticate\n",
+				aor);
+			return false;
+		}
 		warning("octasip_credstore: no secret for %s in the vault;"
 			" it will not authenticate. Add one with: octasip"
 			" account add %s\n", aor, aor);
@@ -286,6 +294,7 @@ static int vault_load(struct vault **vp)
 			 sizeof(msg));
 	if (err)
 		log_open_error(err, msg);
+	d.open_err = err;
 
 	return err;
 }

@@ -1097,10 +1097,19 @@ static void label_call(struct call *call)
 
 static void call_used_microphone(void)
 {
-	if (allowed(PERM_MICROPHONE))
+	if (allowed(PERM_MICROPHONE)) {
 		audit("microphone", "use", "call audio");
-	else
-		audit("microphone", "deny", "call audio muted");
+		return;
+	}
+
+	audit("microphone", "deny", "call audio muted");
+
+	/* what the other side hears changed: say so, once per call */
+	info("octasip_policy: microphone %s: this call is muted, the other"
+	     " side hears silence; allow with: octasip perm set microphone"
+	     " allow (or once: just the next call; inside baresip: /perm"
+	     " set microphone allow)\n",
+	     perm_state_name(d.ps.state[PERM_MICROPHONE]));
 }
 
 
