@@ -387,6 +387,63 @@ static void adopt_blocked(struct cl_rec *rec)
 }
 
 
+/*
+ * baresip 1.0.0 refuses some offers itself (call_accept(): 488 for no
+ * common audio codec, which includes a plain offer to an account with
+ * mandatory media encryption, or a wrong address family) before the
+ * call has a Call-ID.  The INVITE's Call-ID still reaches the call
+ * through each account's incoming-header filter (ua_add_xhdr_filter()),
+ * which copies it into the call's custom headers; those are only sent
+ * in an outgoing call's INVITE, never for an incoming call.
+ */
+static void callid_filters(void)
+{
+	struct le *le;
+
+	for (le = list_head(uag_list()); le; le = le->next) {
+		(void)ua_add_xhdr_filter(le->data, "Call-ID");
+		(void)ua_add_xhdr_filter(le->data, "i");   /* compact */
+	}
+}
+
+
+static int offer_callid(struct cl_rec *rec, const struct call *call)
+{
+	struct le *le;
+	char id[256];
+
+	for (le = list_head(call_get_custom_hdrs(call)); le; le = le->next) {
+
+		const struct sip_hdr *h = le->data;
+
+		if (pl_strcasecmp(&h->name, "Call-ID") &&
+		    pl_strcasecmp(&h->name, "i"))
+			continue;
+
+		if (pl_strcpy(&h->val, id, sizeof(id)))
+			return 0;
+
+		return cl_rec_set(&rec->call_id, id, CL_CAP_TEXT);
+	}
+
+	return 0;
+}
+
+
+/* did the call's SDP offer carry media encryption (SDES or DTLS)? */
+static bool offer_encrypted(const struct call *call)
+{
+	const struct sdp_media *m;
+
+	m = stream_sdpmedia(audio_strm(call_audio(call)));
+	if (!m)
+		return false;
+
+	return sdp_media_rattr(m, "crypto") != NULL ||
+		sdp_media_rattr(m, "fingerprint") != NULL;
+}
+
+
 static struct callrec *callrec_new(struct ua *ua, const struct call *call)
 {
 	struct callrec *cr;
@@ -408,6 +465,8 @@ static struct callrec *callrec_new(struct ua *ua, const struct call *call)
 	err |= cl_rec_set(&cr->rec.peer_name, call_peername(call),
 			  CL_CAP_NAME);
 	err |= cl_rec_set(&cr->rec.call_id, call_id(call), CL_CAP_TEXT);
+	if (!err && !cr->rec.call_id && !cr->rec.outgoing)
+		err = offer_callid(&cr->rec, call);
 	if (err) {
 		mem_deref(cr);
 		return NULL;
@@ -490,6 +549,10 @@ static void call_closed(struct callrec *cr, struct ua *ua,
 	c.scode = call_scode(call);
 	c.prm = prm;
 	c.peer_uri = call_peeruri(call);
+	c.refused = !c.outgoing && call_state(call) == CALL_STATE_IDLE;
+	c.plain_offer = c.refused &&
+		account_mediaenc(ua_account(ua)) != NULL &&
+		!offer_encrypted(call);
 
 	st = cl_status_closed(&c, &reason);
 
@@ -502,6 +565,8 @@ static void call_closed(struct callrec *cr, struct ua *ua,
 	cr->rec.ended_at = cl_now_ms();
 	if (c.scode)
 		cr->rec.sip_code = c.scode;
+	if (c.refused)
+		cr->rec.sip_code = 488;   /* what call_accept() sent */
 	if (c.answered) {
 		note_encryption(cr, ua, call);
 		(void)note_rtcp(cr, call);
@@ -949,6 +1014,9 @@ static int module_init(void)
 	err = uag_event_register(event_handler, NULL);
 	if (err)
 		return err;
+
+	/* module_app: account.so has made the accounts */
+	callid_filters();
 
 	err = cmd_register(baresip_commands(), cmdv,
 			   sizeof(cmdv) / sizeof(cmdv[0]));
