@@ -55,6 +55,7 @@
 enum {
 	RECENT_MAX   = 50,        /* calls kept in memory for /calllog  */
 	HEARTBEAT_MS = 10000,     /* in_progress rows refreshed         */
+	HEARTBEAT_FIRST_MS = 1000, /* ... first 1 s after an answer    */
 	TSAMPLES     = 8192,      /* handler timings kept               */
 	CPU_SAMPLE   = 8,         /* thread CPU read for 1 event in 8   */
 	PATH_SZ      = 4200,
@@ -342,6 +343,37 @@ static struct callrec *callrec_find_id(const char *id)
 }
 
 
+/*
+ * The next refresh of in_progress rows: when the youngest answered
+ * call's age has doubled (1 s, 2 s, 4 s, 8 s after its answer), then
+ * every HEARTBEAT_MS.  A process killed during a call (no CALL_CLOSED)
+ * leaves its row's updated_at, from which recovery takes the duration:
+ * short of the true one by less than half of it (or 1 s), never by
+ * HEARTBEAT_MS or more (docs/calllog.md).
+ */
+static uint64_t heartbeat_delay(void)
+{
+	uint64_t now = cl_now_ms(), delay = HEARTBEAT_MS;
+	struct le *le;
+
+	for (le = list_head(&d.calls); le; le = le->next) {
+		const struct callrec *cr = le->data;
+		uint64_t age;
+
+		if (!cr->rec.answered_at)
+			continue;
+		age = now > (uint64_t)cr->rec.answered_at ?
+			now - (uint64_t)cr->rec.answered_at : 0;
+		if (age < HEARTBEAT_FIRST_MS)
+			age = HEARTBEAT_FIRST_MS;
+		if (age < delay)
+			delay = age;
+	}
+
+	return delay;
+}
+
+
 static void heartbeat(void *arg)
 {
 	struct le *le;
@@ -352,7 +384,7 @@ static void heartbeat(void *arg)
 		push(le->data);
 
 	if (!list_isempty(&d.calls))
-		tmr_start(&d.tmr_hb, HEARTBEAT_MS, heartbeat, NULL);
+		tmr_start(&d.tmr_hb, heartbeat_delay(), heartbeat, NULL);
 }
 
 
@@ -605,6 +637,10 @@ static void call_event(struct ua *ua, enum ua_event ev, struct call *call,
 			cr->rec.answered_at = cl_now_ms();
 			note_encryption(cr, ua, call);
 			dirty = true;
+			/* its first refresh 1 s after the answer */
+			if (tmr_get_expire(&d.tmr_hb) > HEARTBEAT_FIRST_MS)
+				tmr_start(&d.tmr_hb, HEARTBEAT_FIRST_MS,
+					  heartbeat, NULL);
 		}
 		break;
 
