@@ -497,6 +497,31 @@ static bool ends_with(const char *s, size_t n, const char *suf)
 }
 
 
+/* is the word, lower-cased, one of the list's? */
+static bool word_in(const char *w, size_t n, const char *const *v,
+		    size_t c)
+{
+	char low[64];
+	size_t a;
+
+	if (n == 0 || n >= sizeof(low))
+		return false;
+
+	lower_copy(low, w, n);
+
+	for (a = 0; a < c; ++a) {
+		if (!strcmp(low, v[a]))
+			return true;
+	}
+
+	return false;
+}
+
+
+#define WORD_IN(w, n, list) \
+	word_in((w), (n), (list), sizeof(list) / sizeof((list)[0]))
+
+
 static bool secret_key(const char *k, size_t n)
 {
 	static const char *const words[] = {
@@ -545,13 +570,11 @@ static bool spaced_secret_key(const char *k, size_t n)
 
 	if (n == 0 || n >= sizeof(low))
 		return false;
+	if (WORD_IN(k, n, exact))
+		return true;
 
 	lower_copy(low, k, n);
 
-	for (a = 0; a < sizeof(exact) / sizeof(exact[0]); ++a) {
-		if (!strcmp(low, exact[a]))
-			return true;
-	}
 	for (a = 0; a < sizeof(suffix) / sizeof(suffix[0]); ++a) {
 		if (ends_with(low, n, suffix[a]))
 			return true;
@@ -571,20 +594,8 @@ static bool prose_word(const char *w, size_t n)
 		"unset", "changed", "prompt", "field", "must", "should",
 		"will", "may", "can", "expired",
 	};
-	char low[16];
-	size_t a;
 
-	if (n >= sizeof(low))
-		return false;
-
-	lower_copy(low, w, n);
-
-	for (a = 0; a < sizeof(words) / sizeof(words[0]); ++a) {
-		if (!strcmp(low, words[a]))
-			return true;
-	}
-
-	return false;
+	return WORD_IN(w, n, words);
 }
 
 
@@ -623,17 +634,14 @@ static const char *personal_key(const char *k, size_t n)
 		"user", "username", "user_name", "login", "uname",
 	};
 	char low[64];
-	size_t a;
 
 	if (n == 0 || n >= sizeof(low))
 		return NULL;
+	if (WORD_IN(k, n, users))
+		return "[user]";
 
 	lower_copy(low, k, n);
 
-	for (a = 0; a < sizeof(users) / sizeof(users[0]); ++a) {
-		if (!strcmp(low, users[a]))
-			return "[user]";
-	}
 	if (!strcmp(low, "realm"))
 		return "[realm]";
 	if (!strcmp(low, "home") || ends_with(low, n, "_home"))
@@ -651,20 +659,8 @@ static bool addr_header(const char *k, size_t n)
 		"referred-by", "p-asserted-identity", "p-preferred-identity",
 		"remote-party-id",
 	};
-	char low[32];
-	size_t a;
 
-	if (n == 0 || n >= sizeof(low))
-		return false;
-
-	lower_copy(low, k, n);
-
-	for (a = 0; a < sizeof(hdrs) / sizeof(hdrs[0]); ++a) {
-		if (!strcmp(low, hdrs[a]))
-			return true;
-	}
-
-	return false;
+	return WORD_IN(k, n, hdrs);
 }
 
 
@@ -747,20 +743,8 @@ static bool file_suffix(const char *s, size_t n)
 		"java", "jar", "deb", "rpm", "mk", "cmake", "bin", "img",
 		"iso", "asc", "sig", "gpg", "wal", "shm", "exe", "dll",
 	};
-	char low[16];
-	size_t a;
 
-	if (n >= sizeof(low))
-		return false;
-
-	lower_copy(low, s, n);
-
-	for (a = 0; a < sizeof(ext) / sizeof(ext[0]); ++a) {
-		if (!strcmp(low, ext[a]))
-			return true;
-	}
-
-	return false;
+	return WORD_IN(s, n, ext);
 }
 
 

@@ -563,6 +563,17 @@ static int name_cmp(const struct dirent **a, const struct dirent **b)
 }
 
 
+/* a file named, not embedded: {"name", "bytes"} */
+static void file_entry(struct jsonw *w, const char *name,
+		       const struct stat *st)
+{
+	(void)jsonw_obj_open(w);
+	(void)jsonw_kstr(w, "name", name);
+	(void)jsonw_kint(w, "bytes", (int64_t)st->st_size);
+	(void)jsonw_obj_close(w);
+}
+
+
 /* "crash": consent, reports, statistics, other records */
 static void sec_crash(struct ex *x)
 {
@@ -627,10 +638,7 @@ static void sec_crash(struct ex *x)
 		    fio_path(path, sizeof(path), dir, name) ||
 		    lstat(path, &st) || !S_ISREG(st.st_mode))
 			continue;
-		(void)jsonw_obj_open(w);
-		(void)jsonw_kstr(w, "name", name);
-		(void)jsonw_kint(w, "bytes", (int64_t)st.st_size);
-		(void)jsonw_obj_close(w);
+		file_entry(w, name, &st);
 	}
 	(void)jsonw_arr_close(w);
 
@@ -742,10 +750,7 @@ static void sec_files(struct ex *x)
 		    path_of(path, sizeof(path), x, name) ||
 		    lstat(path, &st))
 			continue;
-		(void)jsonw_obj_open(w);
-		(void)jsonw_kstr(w, "name", name);
-		(void)jsonw_kint(w, "bytes", (int64_t)st.st_size);
-		(void)jsonw_obj_close(w);
+		file_entry(w, name, &st);
 	}
 	(void)jsonw_arr_close(w);
 

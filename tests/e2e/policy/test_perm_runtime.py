@@ -52,6 +52,16 @@ def arrives(inst, etype, start, timeout=2.0):
 
 class PermRuntimeTest(harness.TestCase):
 
+    def recorder_pair(self, bob_perms):
+        """alice, and bob whose config loads the recorder (sndfile)"""
+        a = Instance(self, "alice")
+        rec, cfg, mods = polutil.recorder_config(a.root, "bob")
+        b = Instance(self, "bob", root=a.root, config=cfg,
+                     add_modules=mods, permissions=bob_perms)
+        a.start()
+        b.start()
+        return a, b, rec
+
     def recorded_call(self, a, b, rec, kind="enc"):
         """one answered call a -> b; the number of b's recordings of kind
         made by it"""
@@ -63,12 +73,7 @@ class PermRuntimeTest(harness.TestCase):
         return len(polutil.recordings(rec, kind)) - before
 
     def test_recording_deny_allow_deny(self):
-        a = Instance(self, "alice")
-        rec, cfg, mods = polutil.recorder_config(a.root, "bob")
-        b = Instance(self, "bob", root=a.root, config=cfg,
-                     add_modules=mods)        # recording: deny (default)
-        a.start()
-        b.start()
+        a, b, rec = self.recorder_pair(None)   # recording: deny
         b.wait_log(r"recording denied: unloaded sndfile\.so")
         self.assertEqual(self.recorded_call(a, b, rec), 0)
 
@@ -85,14 +90,8 @@ class PermRuntimeTest(harness.TestCase):
         self.assertEqual(self.recorded_call(a, b, rec), 1)
 
     def test_storage_deny_allow_with_recording(self):
-        a = Instance(self, "alice")
-        rec, cfg, mods = polutil.recorder_config(a.root, "bob")
-        b = Instance(self, "bob", root=a.root, config=cfg,
-                     add_modules=mods,
-                     permissions={"recording": "allow",
-                                  "storage": "allow"})
-        a.start()
-        b.start()
+        a, b, rec = self.recorder_pair({"recording": "allow",
+                                        "storage": "allow"})
         self.assertEqual(self.recorded_call(a, b, rec), 1)
         harness.wait_for(lambda: len(b.calllog_rows()) == 1, timeout=5,
                          what="the first call's row")
@@ -110,14 +109,8 @@ class PermRuntimeTest(harness.TestCase):
                          what="storage allowed again: a row on disk")
 
     def test_microphone_allow_deny_allow(self):
-        a = Instance(self, "alice")
-        rec, cfg, mods = polutil.recorder_config(a.root, "bob")
-        b = Instance(self, "bob", root=a.root, config=cfg,
-                     add_modules=mods,
-                     permissions={"recording": "allow",
-                                  "microphone": "allow"})
-        a.start()
-        b.start()
+        a, b, rec = self.recorder_pair({"recording": "allow",
+                                        "microphone": "allow"})
 
         def heard(n):
             harness.call(a, b)
