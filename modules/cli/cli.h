@@ -41,6 +41,9 @@ int cli_baresip_path(char *buf, size_t sz);
 int cli_config_managed(const struct cli_ctx *ctx, const char *moddir,
 		       bool tone);
 
+/* cli_tls.c: a new self-signed key and certificate (PEM, 0600) */
+int cli_tls_listener_cert(const char *path);
+
 /* cli_demo.c */
 int cli_demo(int argc, char **argv, struct cli_ctx *ctx);
 

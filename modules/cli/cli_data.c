@@ -9,10 +9,11 @@
  *       completely (the document says which).
  *
  *   data wipe [--yes]
- *       deletes all of it: every file at the top of the profile but the
- *       settings (profile_classify(): config, .octasip-seed, .modules/),
- *       each overwritten with random bytes before unlink: accounts
- *       (reset to the template), contacts (reset), current_contact,
+ *       deletes all of it: every file at the top of the profile but
+ *       the settings (profile_classify(): config, .octasip-seed,
+ *       .modules/, sip-tls.pem), each overwritten with random bytes
+ *       before unlink: accounts (reset to the template), contacts
+ *       (reset), current_contact,
  *       vault, vault.bak, vault.key (a keyring key is deleted from the
  *       keyring), the call log (secure_delete, every row deleted, VACUUM
  *       first), permissions (reset to the defaults) and their audit log,

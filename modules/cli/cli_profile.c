@@ -6,7 +6,8 @@
  * if it still holds exactly what was seeded; a file the user changed is
  * never touched.  run rewrites only the "octasip managed" block of the
  * config (module_path, the terminal UI, the audio device and, unless
- * set elsewhere, snd_path = <profile>/recordings), then execs
+ * set elsewhere, snd_path = <profile>/recordings and sip_certificate =
+ * <profile>/sip-tls.pem, made new at each run: cli_tls.c), then execs
  * baresip.  Headless (--headless, or stdin not a terminal, as under
  * systemd) leaves stdio.so out: on /dev/null it cannot even load.
  *
@@ -419,10 +420,56 @@ static int snd_line(const struct cli_ctx *ctx, const char *text,
 }
 
 
+/*
+ * The SIP/TLS listener's certificate (cli_tls.c): unless the user set
+ * sip_certificate outside the managed block, a new one at each run.  If
+ * it cannot be written (a read-only profile), the previous one serves;
+ * with none, the line is left out and baresip runs as before.
+ */
+static int tls_line(const struct cli_ctx *ctx, const char *text,
+		    char *line, size_t sz)
+{
+	char *rest = NULL, val[8], pem[4200];
+	bool own;
+	int err;
+
+	line[0] = '\0';
+
+	err = cfg_replace_block(text, MANAGED_BEGIN, MANAGED_END, "", &rest);
+	if (err == ENOENT)
+		return 0;
+	if (err)
+		return err;
+
+	own = cfg_get(rest, "sip_certificate", val, sizeof(val)) != ENOENT;
+	free(rest);
+	if (own)
+		return 0;
+
+	err = fio_path(pem, sizeof(pem), ctx->profile, PROFILE_SIP_TLS);
+	if (err)
+		return err;
+
+	/* a read-only profile keeps the previous run's certificate */
+	err = cli_tls_listener_cert(pem);
+	if (err && !fio_exists(pem)) {
+		(void)fprintf(stderr, "octasip: note: cannot write %s (%s);"
+			      " the SIP/TLS listener has no certificate\n",
+			      pem, strerror(err));
+		return 0;
+	}
+
+	if (snprintf(line, sz, "sip_certificate\t\t%s\n", pem) >= (int)sz)
+		return ENAMETOOLONG;
+
+	return 0;
+}
+
+
 int cli_config_managed(const struct cli_ctx *ctx, const char *moddir,
 		       bool tone)
 {
-	char path[4200], block[8192], snd[4300];
+	char path[4200], block[12800], snd[4300], tls[4300];
 	uint8_t *buf = NULL;
 	size_t len;
 	char *out = NULL;
@@ -443,6 +490,13 @@ int cli_config_managed(const struct cli_ctx *ctx, const char *moddir,
 			       " %s: %s", ctx->profile, strerror(err));
 	}
 
+	err = tls_line(ctx, (const char *)buf, tls, sizeof(tls));
+	if (err) {
+		free(buf);
+		return cli_err("cannot set up the SIP/TLS certificate in %s:"
+			       " %s", ctx->profile, strerror(err));
+	}
+
 	if (tone || !pulse_reachable()) {
 		(void)snprintf(block, sizeof(block),
 			       "module_path\t\t%s\n"
@@ -451,7 +505,8 @@ int cli_config_managed(const struct cli_ctx *ctx, const char *moddir,
 			       "audio_source\t\tausine,440\n"
 			       "audio_alert\t\tausine,440\n"
 			       "ausrc_srate\t\t48000\n"
-			       "ausrc_channels\t\t2\n%s", moddir, ui, snd);
+			       "ausrc_channels\t\t2\n%s%s", moddir, ui, snd,
+			       tls);
 	}
 	else {
 		(void)snprintf(block, sizeof(block),
@@ -460,8 +515,8 @@ int cli_config_managed(const struct cli_ctx *ctx, const char *moddir,
 			       "module\t\t\talsa.so\n"
 			       "audio_player\t\talsa,default\n"
 			       "audio_source\t\talsa,default\n"
-			       "audio_alert\t\talsa,default\n%s", moddir, ui,
-			       snd);
+			       "audio_alert\t\talsa,default\n%s%s", moddir,
+			       ui, snd, tls);
 	}
 
 	err = cfg_replace_block((const char *)buf, MANAGED_BEGIN,

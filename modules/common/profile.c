@@ -25,6 +25,7 @@ static const struct profile_entry entries[] = {
 	{PROFILE_CONFIG,      true,  true,  NULL},
 	{".octasip-seed",     false, true,  NULL},
 	{".modules",          false, true,  NULL},
+	{PROFILE_SIP_TLS,     false, true,  NULL},
 	{PROFILE_ACCOUNTS,    true,  false, "accounts"},
 	{PROFILE_CONTACTS,    true,  false, "contacts"},
 	{PROFILE_CURRENT_CONTACT, true, false, "current_contact"},

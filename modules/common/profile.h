@@ -24,6 +24,7 @@
 #define PROFILE_CRASHDIR    "crash"
 #define PROFILE_RECORDINGS  "recordings"
 #define PROFILE_CURRENT_CONTACT "current_contact"  /* contact.so */
+#define PROFILE_SIP_TLS     "sip-tls.pem"  /* octasip run, each run */
 
 /*
  * What each name at the top of the profile is (docs/privacy.md "Profile

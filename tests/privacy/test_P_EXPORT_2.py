@@ -99,7 +99,7 @@ class TestPExport2(harness.TestCase):
             self.assertIn(want, names)
         index = {e["name"]: e["section"] for e in doc["profile_files"]}
         self.assertEqual(sorted(index), names)
-        settings = {"config", ".octasip-seed", ".modules"}
+        settings = {"config", ".octasip-seed", ".modules", "sip-tls.pem"}
         for name in names:
             sec = index[name]
             if name in settings:
