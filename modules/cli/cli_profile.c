@@ -375,6 +375,30 @@ static bool pulse_reachable(void)
 
 
 /*
+ * Is the block ours to fill for this key?  *mine false when there is no
+ * managed block, or the user set the key elsewhere in the file.
+ */
+static int block_owns(const char *text, const char *key, bool *mine)
+{
+	char *rest = NULL, val[8];
+	int err;
+
+	*mine = false;
+
+	err = cfg_replace_block(text, MANAGED_BEGIN, MANAGED_END, "", &rest);
+	if (err == ENOENT)
+		return 0;
+	if (err)
+		return err;
+
+	*mine = cfg_get(rest, key, val, sizeof(val)) == ENOENT;
+	free(rest);
+
+	return 0;
+}
+
+
+/*
  * Recordings (sndfile.so, only with the recording permission) go to
  * baresip's snd_path, "." by default: wherever baresip was started.  Unless
  * the user set snd_path outside the managed block, the block points it at
@@ -384,22 +408,15 @@ static bool pulse_reachable(void)
 static int snd_line(const struct cli_ctx *ctx, const char *text,
 		    char *line, size_t sz)
 {
-	char *rest = NULL, val[8], dir[4200];
-	bool own;
+	char dir[4200];
+	bool mine;
 	int err;
 
 	line[0] = '\0';
 
-	err = cfg_replace_block(text, MANAGED_BEGIN, MANAGED_END, "", &rest);
-	if (err == ENOENT)
-		return 0;
-	if (err)
+	err = block_owns(text, "snd_path", &mine);
+	if (err || !mine)
 		return err;
-
-	own = cfg_get(rest, "snd_path", val, sizeof(val)) != ENOENT;
-	free(rest);
-	if (own)
-		return 0;
 
 	err = fio_path(dir, sizeof(dir), ctx->profile, PROFILE_RECORDINGS);
 	if (err)
@@ -429,22 +446,15 @@ static int snd_line(const struct cli_ctx *ctx, const char *text,
 static int tls_line(const struct cli_ctx *ctx, const char *text,
 		    char *line, size_t sz)
 {
-	char *rest = NULL, val[8], pem[4200];
-	bool own;
+	char pem[4200];
+	bool mine;
 	int err;
 
 	line[0] = '\0';
 
-	err = cfg_replace_block(text, MANAGED_BEGIN, MANAGED_END, "", &rest);
-	if (err == ENOENT)
-		return 0;
-	if (err)
+	err = block_owns(text, "sip_certificate", &mine);
+	if (err || !mine)
 		return err;
-
-	own = cfg_get(rest, "sip_certificate", val, sizeof(val)) != ENOENT;
-	free(rest);
-	if (own)
-		return 0;
 
 	err = fio_path(pem, sizeof(pem), ctx->profile, PROFILE_SIP_TLS);
 	if (err)
