@@ -938,7 +938,7 @@ size_t redact(const char *in, size_t len, char *out, size_t outsz)
 
 			size_t w = i, vs, ve;
 			const char *tok;
-			bool eol;
+			bool eol, sep;
 
 			unsigned char lc = lower(c);
 
@@ -980,8 +980,10 @@ size_t redact(const char *in, size_t len, char *out, size_t outsz)
 				(w - i == 19 && prefix_ci(in, len, i,
 						  "proxy-authorization"));
 
-			if (followed_by_sep(in, len, w) &&
-			    secret_key(in + i, w - i) &&
+			/* the key rules only for a word before '=' or ':' */
+			sep = followed_by_sep(in, len, w);
+
+			if (sep && secret_key(in + i, w - i) &&
 			    key_value(in, len, w, &vs, &ve, &eol) &&
 			    ve > vs) {
 				puts_n(&o, in + i, vs - i);
@@ -991,9 +993,8 @@ size_t redact(const char *in, size_t len, char *out, size_t outsz)
 			}
 
 			eol = false;
-			tok = personal_key(in + i, w - i);
-			if (tok && followed_by_sep(in, len, w) &&
-			    key_value(in, len, w, &vs, &ve, &eol) &&
+			tok = sep ? personal_key(in + i, w - i) : NULL;
+			if (tok && key_value(in, len, w, &vs, &ve, &eol) &&
 			    ve > vs) {
 				puts_n(&o, in + i, vs - i);
 				puts_n(&o, tok, strlen(tok));
@@ -1001,7 +1002,7 @@ size_t redact(const char *in, size_t len, char *out, size_t outsz)
 				continue;
 			}
 
-			if (addr_header(in + i, w - i) &&
+			if (sep && addr_header(in + i, w - i) &&
 			    match_dname(in, len, w, &vs, &ve)) {
 				puts_n(&o, in + i, vs - i);
 				PUTS(&o, "[name] ");
@@ -1009,8 +1010,12 @@ size_t redact(const char *in, size_t len, char *out, size_t outsz)
 				continue;
 			}
 
-			/* "auth_pass hunter2", as baresip's config has it */
-			if (spaced_secret_key(in + i, w - i) &&
+			/* "auth_pass hunter2", as baresip's config has it;
+			 * cheap gate first: spaces after, p/s/t or a '_' */
+			if (w < len && (in[w] == ' ' || in[w] == '\t') &&
+			    (lc == 'p' || lc == 's' || lc == 't' ||
+			     memchr(in + i, '_', w - i)) &&
+			    spaced_secret_key(in + i, w - i) &&
 			    (m = spaced_value(in, len, w, &vs))) {
 				puts_n(&o, in + i, vs - i);
 				PUTS(&o, "[secret]");
