@@ -61,6 +61,9 @@ int cli_sip_ports_check(const struct cli_ctx *ctx);
 /* cli_logfilter.c */
 int cli_logfilter_start(void);
 
+/* cli_tls.c: a new self-signed key and certificate (PEM, 0600) */
+int cli_tls_listener_cert(const char *path);
+
 /* cli_demo.c */
 int cli_demo(int argc, char **argv, struct cli_ctx *ctx);
 

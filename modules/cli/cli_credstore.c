@@ -21,9 +21,11 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <sodium.h>
 #include "cli.h"
@@ -34,6 +36,7 @@
 #include "fileio.h"
 #include "keysrc.h"
 #include "profile.h"
+#include "shred.h"
 #include "vault.h"
 
 
@@ -638,15 +641,103 @@ static int account_remove(struct cs *cs, const char *aor)
 /*
  * account import
  */
+
+/*
+ * A symbolic link is followed: the passwords are in its target (a
+ * dotfiles repository, typically), so that is the file rewritten, and
+ * the link stays.  Replacing the link by a new file would leave the
+ * target with every password while saying the file holds none; refusing
+ * would leave them there too, for the user to remove by hand.
+ */
+static int import_path(const char *path, char **realp)
+{
+	struct stat st;
+
+	*realp = realpath(path, NULL);
+	if (!*realp)
+		return errno;
+
+	if (!lstat(path, &st) && S_ISLNK(st.st_mode))
+		(void)fprintf(stderr, "octasip: note: %s is a symbolic link:"
+			      " rewriting its target %s, where the passwords"
+			      " are\n", path, *realp);
+
+	return 0;
+}
+
+
+/*
+ * The plaintext leaves the file's blocks, not only its name: the new
+ * text is renamed into place first (a crash leaves the old file or the
+ * new one, never neither), then the old inode, still open here, is
+ * overwritten in place with random bytes and fsynced (shred_fd(), as
+ * data wipe does).  A file with other hard links (a backup, a copy in
+ * another directory) then gets the new text too, so no name keeps a
+ * password or loses an account.
+ */
+static int import_rewrite(const char *path, const char *text, size_t len)
+{
+	struct stat st;
+	int fd, err;
+
+	fd = open(path, O_RDWR | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
+	if (fd >= 0 && fstat(fd, &st)) {
+		(void)close(fd);
+		fd = -1;
+	}
+	if (fd < 0)
+		(void)fprintf(stderr, "octasip: warning: cannot open %s to"
+			      " overwrite it in place: the old blocks are"
+			      " freed, not overwritten\n", path);
+	else if (st.st_nlink > 1)
+		(void)fprintf(stderr, "octasip: warning: %s has %lu hard"
+			      " links: every name of it is rewritten without"
+			      " the passwords\n", path,
+			      (unsigned long)st.st_nlink);
+
+	err = fio_write_atomic(path, text, len, 0600);
+	if (err || fd < 0)
+		goto out;
+
+	err = shred_fd(fd);
+	if (!err && st.st_nlink > 1) {
+		if (pwrite(fd, text, len, 0) != (ssize_t)len)
+			err = errno ? errno : EIO;
+		else if (ftruncate(fd, (off_t)len) || fsync(fd))
+			err = errno;
+	}
+	if (err)
+		(void)fprintf(stderr, "octasip: warning: %s: overwriting the"
+			      " old text in place failed: %s\n", path,
+			      strerror(err));
+	err = 0;   /* the file itself was rewritten */
+
+ out:
+	if (fd >= 0)
+		(void)close(fd);
+
+	return err;
+}
+
+
 static int account_import(struct cs *cs, const char *file)
 {
 	struct vault *v = NULL;
 	char *text = NULL, *out = NULL, *pass = NULL, *prof = NULL;
+	char *real = NULL, *preal = NULL;
 	const char *path = file ? file : cs->accounts;
-	bool other = file && strcmp(file, cs->accounts);
+	bool other;
 	size_t o = 0, po = 0, moved = 0, lineno = 0;
 	const char *p;
 	int err;
+
+	err = import_path(path, &real);
+	if (err)
+		return cli_err("cannot read %s: %s", path, strerror(err));
+	path = real;
+	other = file && (!(preal = realpath(cs->accounts, NULL)) ||
+			 strcmp(real, preal));
+	free(preal);
 
 	err = acct_file_read(path, &text);
 	if (err)
@@ -728,7 +819,7 @@ static int account_import(struct cs *cs, const char *file)
 	if (err)
 		goto done;
 
-	err = fio_write_atomic(path, out, o, 0600);
+	err = import_rewrite(path, out, o);
 	if (err) {
 		err = cli_err("cannot rewrite %s: %s (the secrets are in"
 			      " the vault; remove ;auth_pass= by hand)",
@@ -782,6 +873,7 @@ static int account_import(struct cs *cs, const char *file)
 
  done:
 	free(out);
+	free(real);
 	sodium_free(pass);
 	sodium_free(text);
 	sodium_free(prof);

@@ -8,7 +8,8 @@
  * first what init does) checks the ports baresip will bind (cli_ports.c
  * for SIP), then rewrites only the "octasip managed" block of the
  * config (module_path, the terminal UI, the audio device and, unless
- * set elsewhere, snd_path = <profile>/recordings), then execs
+ * set elsewhere, snd_path = <profile>/recordings and sip_certificate =
+ * <profile>/sip-tls.pem, made new at each run: cli_tls.c), then execs
  * baresip.  Headless (--headless, or stdin not a terminal, as under
  * systemd) leaves stdio.so out: on /dev/null it cannot even load.
  * run --log also keeps a redacted copy of baresip's output in the
@@ -415,6 +416,30 @@ static bool pulse_reachable(char *why, size_t sz)
 
 
 /*
+ * Is the block ours to fill for this key?  *mine false when there is no
+ * managed block, or the user set the key elsewhere in the file.
+ */
+static int block_owns(const char *text, const char *key, bool *mine)
+{
+	char *rest = NULL, val[8];
+	int err;
+
+	*mine = false;
+
+	err = cfg_replace_block(text, MANAGED_BEGIN, MANAGED_END, "", &rest);
+	if (err == ENOENT)
+		return 0;
+	if (err)
+		return err;
+
+	*mine = cfg_get(rest, key, val, sizeof(val)) == ENOENT;
+	free(rest);
+
+	return 0;
+}
+
+
+/*
  * Recordings (sndfile.so, only with the recording permission) go to
  * baresip's snd_path, "." by default: wherever baresip was started.  Unless
  * the user set snd_path outside the managed block, the block points it at
@@ -424,22 +449,15 @@ static bool pulse_reachable(char *why, size_t sz)
 static int snd_line(const struct cli_ctx *ctx, const char *text,
 		    char *line, size_t sz)
 {
-	char *rest = NULL, val[8], dir[4200];
-	bool own;
+	char dir[4200];
+	bool mine;
 	int err;
 
 	line[0] = '\0';
 
-	err = cfg_replace_block(text, MANAGED_BEGIN, MANAGED_END, "", &rest);
-	if (err == ENOENT)
-		return 0;
-	if (err)
+	err = block_owns(text, "snd_path", &mine);
+	if (err || !mine)
 		return err;
-
-	own = cfg_get(rest, "snd_path", val, sizeof(val)) != ENOENT;
-	free(rest);
-	if (own)
-		return 0;
 
 	err = fio_path(dir, sizeof(dir), ctx->profile, PROFILE_RECORDINGS);
 	if (err)
@@ -460,10 +478,49 @@ static int snd_line(const struct cli_ctx *ctx, const char *text,
 }
 
 
+/*
+ * The SIP/TLS listener's certificate (cli_tls.c): unless the user set
+ * sip_certificate outside the managed block, a new one at each run.  If
+ * it cannot be written (a read-only profile), the previous one serves;
+ * with none, the line is left out and baresip runs as before.
+ */
+static int tls_line(const struct cli_ctx *ctx, const char *text,
+		    char *line, size_t sz)
+{
+	char pem[4200];
+	bool mine;
+	int err;
+
+	line[0] = '\0';
+
+	err = block_owns(text, "sip_certificate", &mine);
+	if (err || !mine)
+		return err;
+
+	err = fio_path(pem, sizeof(pem), ctx->profile, PROFILE_SIP_TLS);
+	if (err)
+		return err;
+
+	/* a read-only profile keeps the previous run's certificate */
+	err = cli_tls_listener_cert(pem);
+	if (err && !fio_exists(pem)) {
+		(void)fprintf(stderr, "octasip: note: cannot write %s (%s);"
+			      " the SIP/TLS listener has no certificate\n",
+			      pem, strerror(err));
+		return 0;
+	}
+
+	if (snprintf(line, sz, "sip_certificate\t\t%s\n", pem) >= (int)sz)
+		return ENAMETOOLONG;
+
+	return 0;
+}
+
+
 int cli_config_managed(const struct cli_ctx *ctx, const char *moddir,
 		       bool tone)
 {
-	char path[4200], block[8192], snd[4300], why[4400];
+	char path[4200], block[12800], snd[4300], why[4400], tls[4300];
 	uint8_t *buf = NULL;
 	size_t len;
 	char *out = NULL;
@@ -487,6 +544,13 @@ int cli_config_managed(const struct cli_ctx *ctx, const char *moddir,
 			       " %s: %s", ctx->profile, strerror(err));
 	}
 
+	err = tls_line(ctx, (const char *)buf, tls, sizeof(tls));
+	if (err) {
+		free(buf);
+		return cli_err("cannot set up the SIP/TLS certificate in %s:"
+			       " %s", ctx->profile, strerror(err));
+	}
+
 	if (!tone && !pulse_reachable(why, sizeof(why))) {
 		/* the fallback changes what callers hear: say so, once */
 		(void)fprintf(stderr, "octasip: no audio device: %s; callers"
@@ -504,8 +568,8 @@ int cli_config_managed(const struct cli_ctx *ctx, const char *moddir,
 			       "audio_source\t\tausine,440\n"
 			       "audio_alert\t\tausine,440\n"
 			       "ausrc_srate\t\t48000\n"
-			       "ausrc_channels\t\t2\n%s", moddir, ui, stat,
-			       snd);
+			       "ausrc_channels\t\t2\n%s%s", moddir, ui, stat,
+			       snd, tls);
 	}
 	else {
 		(void)snprintf(block, sizeof(block),
@@ -514,8 +578,8 @@ int cli_config_managed(const struct cli_ctx *ctx, const char *moddir,
 			       "module\t\t\talsa.so\n"
 			       "audio_player\t\talsa,default\n"
 			       "audio_source\t\talsa,default\n"
-			       "audio_alert\t\talsa,default\n%s", moddir, ui,
-			       stat, snd);
+			       "audio_alert\t\talsa,default\n%s%s", moddir,
+			       ui, stat, snd, tls);
 	}
 
 	err = cfg_replace_block((const char *)buf, MANAGED_BEGIN,

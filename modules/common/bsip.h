@@ -116,6 +116,8 @@ uint32_t      call_duration(const struct call *call);
 struct audio *call_audio(const struct call *call);
 struct ua    *call_get_ua(const struct call *call);
 struct call  *call_find_id(const struct list *calls, const char *id);
+/* the INVITE headers an account's xhdr filter copied (struct sip_hdr) */
+const struct list *call_get_custom_hdrs(const struct call *call);
 int           call_progress(struct call *call);
 
 
@@ -125,6 +127,7 @@ int           call_progress(struct call *call);
 void audio_mute(struct audio *a, bool muted);
 bool audio_ismuted(const struct audio *a);
 struct stream *audio_strm(const struct audio *au);
+struct sdp_media *stream_sdpmedia(const struct stream *strm);
 
 
 /*
@@ -208,6 +211,8 @@ int  ua_alloc(struct ua **uap, const char *aor);
 struct account *ua_account(const struct ua *ua);
 struct list *ua_calls(const struct ua *ua);
 int  ua_register(struct ua *ua);
+/* copy this INVITE header into every incoming call (custom headers) */
+int  ua_add_xhdr_filter(struct ua *ua, const char *hdr_name);
 void ua_hangup(struct ua *ua, struct call *call,
 	       uint16_t scode, const char *reason);
 int  ua_answer(struct ua *ua, struct call *call, enum vidmode vmode);

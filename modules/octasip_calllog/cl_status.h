@@ -8,6 +8,11 @@
  * the caller; see docs/calllog.md "Status"):
  *
  *  - a reason starting with CALLLOG_BLOCKED_PREFIX   -> blocked (rule)
+ *  - incoming, refused by baresip before it rang (a
+ *    plain offer to an account with media encryption,
+ *    "No audio codecs")                             -> blocked (encryption)
+ *  - incoming, refused by baresip before it rang
+ *    for any other reason                           -> rejected
  *  - incoming closed with prm == peer URI (contacts
  *    access=block) before answer                    -> blocked (contacts)
  *  - answered                                       -> answered
@@ -36,6 +41,10 @@ struct cl_close {
 	uint16_t scode;         /* call_scode(): final response, or 0   */
 	const char *prm;        /* CALL_CLOSED parameter                */
 	const char *peer_uri;   /* call_peeruri()                       */
+	bool refused;           /* incoming, refused by the core (488)
+				 * before it rang: state still IDLE    */
+	bool plain_offer;       /* the account has media encryption and
+				 * the offer carried none              */
 };
 
 /*

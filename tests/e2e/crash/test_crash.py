@@ -120,6 +120,8 @@ class CrashTest(harness.TestCase):
         self.assertGreater(ev["extra"]["uptime_ms"], 0)
         self.assertFalse(ev["extra"]["truncated"])
         self.assertEqual(ev["contexts"]["os"]["name"], "Linux")
+        # the reporter's own field, intact (not "[email]")
+        self.assertRegex(ev["release"], r"^octasip@\d+\.\d+\.\d+")
         self.assertEqual(ev["contexts"]["os"]["kernel_version"],
                          os.uname().release)
         self.assertEqual(ev["contexts"]["runtime"],
