@@ -291,12 +291,32 @@ class Process:
         except OSError:
             return ""
 
+    def settle_log(self, quiet=0.15, limit=3.0):
+        """Off a terminal, baresip's output reaches the log through the
+        output filter of `octasip run`, a process of its own: lines land
+        a little after baresip wrote them, also after it exited.  Wait
+        until the log stops growing."""
+        size = -1
+        end = time.monotonic() + limit
+        while time.monotonic() < end:
+            try:
+                now = os.path.getsize(self.log_path)
+            except OSError:
+                return
+            if now == size:
+                return
+            size = now
+            time.sleep(quiet)
+
     def wait_log(self, pattern, timeout=10.0):
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if re.search(pattern, self.log()):
                 return True
             if self.proc and self.proc.poll() is not None:
+                self.settle_log()
+                if re.search(pattern, self.log()):
+                    return True
                 break
             time.sleep(0.05)
         raise AssertionError("log never matched %r:\n%s" %
@@ -323,6 +343,7 @@ class Process:
             self.kill()
             raise AssertionError("baresip did not exit on quit")
         self._forget()
+        self.settle_log()
         return rc
 
     def signal(self, sig):

@@ -42,7 +42,7 @@ class KeyringGone(harness.TestCase):
         self.assertEqual(sipp_calls(b, 2), (2, 0))
         ok, data = b.command("credstore_reload")
         self.assertTrue(ok, data)
-        self.assertIn("vault reloaded, 1 records", b.log())
+        b.wait_log("vault reloaded, 1 records")
         ok, st = b.command("credstore_status")
         self.assertIn("records: 1", st)
         self.assertIn("sip:carol@example.com: secret from vault", st)
