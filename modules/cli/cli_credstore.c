@@ -299,6 +299,7 @@ static void note_running(const struct cs *cs)
 }
 
 
+/* P-CRED-2: a secret comes from a no-echo prompt or stdin, never argv */
 static int read_secret(struct cs *cs, char *buf, size_t sz)
 {
 	char msg[512] = "";
@@ -361,6 +362,7 @@ static bool accounts_has(const char *text, const char *aor)
 /*
  * account add
  */
+/* P-CRED-1: the secret goes to the vault, the accounts line has none */
 static int account_add(struct cs *cs, const char *aor)
 {
 	struct vault *v = NULL;
@@ -559,6 +561,7 @@ static int account_list(struct cs *cs)
 /*
  * account remove
  */
+/* P-ACCT-1: the line, the vault record and its backup go at once */
 static int account_remove(struct cs *cs, const char *aor)
 {
 	struct vault *v = NULL;

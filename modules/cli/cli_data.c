@@ -306,6 +306,7 @@ static void wipe_profile(struct wipe *wp, const char *profile)
 }
 
 
+/* P-WIPE-1 */
 static int data_wipe(int argc, char **argv, struct cli_ctx *ctx)
 {
 	static const char *const dumps[] = {"dump-"};

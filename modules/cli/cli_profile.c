@@ -446,6 +446,7 @@ static int block_owns(const char *text, const char *key, bool *mine)
  * the profile's private recordings/ directory, so that export and wipe
  * find them and nothing lands in the working directory.
  */
+/* P-LOCAL-1: recordings go inside the profile unless you chose a path */
 static int snd_line(const struct cli_ctx *ctx, const char *text,
 		    char *line, size_t sz)
 {

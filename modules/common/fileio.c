@@ -154,6 +154,7 @@ static int write_atomic(const char *path, const void *buf, size_t len,
 }
 
 
+/* P-FILE-1: private files are written 0600 and atomically */
 int fio_write_atomic(const char *path, const void *buf, size_t len,
 		     mode_t mode)
 {
@@ -246,6 +247,7 @@ int fio_check_private(const char *path)
 }
 
 
+/* P-FILE-1: private directories are 0700 */
 int fio_mkdir_private(const char *path)
 {
 	struct stat st;

@@ -39,6 +39,7 @@ static const struct profile_entry entries[] = {
 };
 
 
+/* P-EXPORT-2: every name in the profile is settings or in the export */
 const struct profile_entry *profile_classify(const char *name)
 {
 	static const struct profile_entry other = {

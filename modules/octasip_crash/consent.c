@@ -86,6 +86,8 @@ int consent_save(const char *crashdir, enum consent c, int64_t now)
 }
 
 
+/* P-NET-2: nothing is sent unless this says so, asked before each
+ * report */
 bool consent_allows_upload(const char *crashdir)
 {
 	struct consent_info ci;

@@ -912,6 +912,8 @@ static size_t domain_len(const char *in, size_t len, size_t j)
 }
 
 
+/* P-IDENT-1: every string of a report, a statistic or a log line the
+ * project writes passes here */
 size_t redact(const char *in, size_t len, char *out, size_t outsz)
 {
 	struct outbuf o = {out, outsz, 0};

@@ -367,7 +367,11 @@ static int on_progress(void *arg, curl_off_t a, curl_off_t b,
 }
 
 
-/* POST one envelope; *status 0 on a transport error */
+/*
+ * POST one envelope; *status 0 on a transport error.  P-NET-1: the one
+ * request OctaSIP itself makes to another host (the crash endpoint, with
+ * consent: P-NET-2).
+ */
 static int post(const struct curl_api *api, const struct dsn *d,
 		const char *body, size_t len, atomic_bool *stop, long *status,
 		int64_t *retry_after)

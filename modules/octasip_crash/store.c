@@ -195,6 +195,7 @@ int store_delete_all(const char *crashdir, int with_stats,
 }
 
 
+/* P-RET-2: reports beyond the caps are deleted, oldest first */
 int store_retention(const char *crashdir, const struct store_limits *lim,
 		    int64_t now, unsigned *deleted)
 {

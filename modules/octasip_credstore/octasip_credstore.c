@@ -238,6 +238,7 @@ static bool apply(struct ua *ua)
 		}
 	}
 
+	/* P-CRED-1: the password reaches baresip from the vault only */
 	cur = account_auth_pass(acc);
 	if (!cur || strcmp(cur, r->secret)) {
 		if (!account_set_auth_pass(acc, r->secret)) {
@@ -569,6 +570,7 @@ static void sync_timer(void *arg)
 }
 
 
+/* P-ACCT-1: a running baresip applies account changes by itself */
 static void watch_readable(int flags, void *arg)
 {
 	unsigned bits;

@@ -773,6 +773,7 @@ static void sec_files(struct ex *x)
 }
 
 
+/* P-EXPORT-1 */
 int export_write(FILE *f, const struct export_opt *o,
 		 struct export_result *r)
 {
