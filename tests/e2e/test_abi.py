@@ -58,7 +58,10 @@ class AbiTest(harness.TestCase):
             want = {"exports"}
             if m == "octasip_calllog.so":
                 want.add("octasip_calllog_api_v1")
-            self.assertEqual(exported(os.path.join(outdir, m)), want, m)
+            # an ASan build adds its own ODR markers (__odr_asan.NAME)
+            have = {s for s in exported(os.path.join(outdir, m))
+                    if not s.startswith("__odr_asan")}
+            self.assertEqual(have, want, m)
 
     def test_no_function_removed_after_1_0(self):
         # ua_aor() is gone from 1.1.0: dlopen(RTLD_NOW) would fail there
