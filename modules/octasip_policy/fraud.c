@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "fraud.h"
+#include "numnorm.h"
 
 
 /*
@@ -142,91 +143,6 @@ int fraud_list_parse(struct fraud_list *l, const char *csv, char *errbuf,
 }
 
 
-int fraud_uri_user(const char *uri, char *out, size_t sz)
-{
-	const char *p = uri, *end;
-	size_t len;
-
-	if (!uri || !out || !sz)
-		return EINVAL;
-
-	if (!strncmp(p, "sip:", 4))
-		p += 4;
-	else if (!strncmp(p, "sips:", 5))
-		p += 5;
-	else if (!strncmp(p, "tel:", 4))
-		p += 4;
-
-	end = p + strcspn(p, "@;?>");
-	if (*end != '@' && uri != p && strncmp(uri, "tel:", 4))
-		return EINVAL;   /* sip URI without a user part */
-
-	len = (size_t)(end - p);
-	if (!len || len >= sz)
-		return EINVAL;
-
-	memcpy(out, p, len);
-	out[len] = '\0';
-
-	return 0;
-}
-
-
-static bool starts(const char *s, const char *prefix)
-{
-	return *prefix && !strncmp(s, prefix, strlen(prefix));
-}
-
-
-int fraud_normalise(const struct fraud_cfg *cfg, const char *user,
-		    char *out, size_t sz, bool *e164)
-{
-	char digits[64];
-	size_t i, n = 0;
-	bool plus = false;
-	int k;
-
-	if (!cfg || !user || !out || !e164)
-		return EINVAL;
-
-	for (i = 0; user[i]; ++i) {
-
-		char c = user[i];
-
-		if (c == '+' && n == 0 && !plus) {
-			plus = true;
-			continue;
-		}
-		if (strchr(" -.()/", c))
-			continue;
-		if (!isdigit((unsigned char)c) || n + 1 >= sizeof(digits))
-			return EINVAL;
-		digits[n++] = c;
-	}
-	digits[n] = '\0';
-	if (!n)
-		return EINVAL;
-
-	*e164 = true;
-	if (plus)
-		k = snprintf(out, sz, "%s", digits);
-	else if (starts(digits, cfg->intl))
-		k = snprintf(out, sz, "%s", digits + strlen(cfg->intl));
-	else if (cfg->cc[0] && starts(digits, cfg->trunk))
-		k = snprintf(out, sz, "%s%s", cfg->cc,
-			     digits + strlen(cfg->trunk));
-	else {
-		*e164 = false;
-		k = snprintf(out, sz, "%s", digits);
-	}
-
-	if (k < 0 || (size_t)k >= sz)
-		return EINVAL;
-
-	return 0;
-}
-
-
 static int ring_init(struct ring *r, uint32_t cap)
 {
 	r->cap = cap > FRAUD_CAP_MAX ? FRAUD_CAP_MAX : cap;
@@ -304,6 +220,12 @@ void fraud_free(struct fraud *f)
 }
 
 
+static bool starts(const char *s, const char *prefix)
+{
+	return *prefix && !strncmp(s, prefix, strlen(prefix));
+}
+
+
 static bool list_exact(const struct fraud_list *l, const char *num)
 {
 	size_t i;
@@ -330,40 +252,45 @@ static const char *list_prefix(const struct fraud_list *l, const char *num)
 }
 
 
+static void plan(const struct fraud *f, struct numplan *np)
+{
+	np->cc = f->cfg.cc;
+	np->intl = f->cfg.intl;
+	np->trunk = f->cfg.trunk;
+}
+
+
 enum fraud_verdict fraud_check_outgoing(struct fraud *f,
 					const char *peer_uri,
 					uint64_t now_ms, unsigned active,
 					char *rule, size_t rsz)
 {
-	char user[64], num[64], raw[64];
+	struct numplan np;
+	struct numnorm n;
 	const char *hit;
-	bool e164 = false, isnum;
+	int err;
 
 	if (rule && rsz)
 		rule[0] = '\0';
 	if (!f)
 		return FRAUD_ALLOW;
 
-	isnum = !fraud_uri_user(peer_uri, user, sizeof(user)) &&
-		!fraud_normalise(&f->cfg, user, num, sizeof(num), &e164);
+	/* P-FRAUD-2: every spelling of a number is judged as that number */
+	plan(f, &np);
+	err = numnorm_uri_number(&np, peer_uri, &n);
+	if (err && err != EINVAL) {
+		(void)snprintf(rule, rsz, "malformed destination");
+		return FRAUD_BLOCK;
+	}
 
-	if (isnum) {
-		/* the digits as dialled, for short codes like 112 */
-		size_t i, n = 0;
-
-		for (i = 0; user[i] && n + 1 < sizeof(raw); ++i) {
-			if (isdigit((unsigned char)user[i]))
-				raw[n++] = user[i];
-		}
-		raw[n] = '\0';
-
-		if (list_exact(&f->cfg.allow, num) ||
-		    list_exact(&f->cfg.allow, raw)) {
+	if (!err) {
+		if (list_exact(&f->cfg.allow, n.num) ||
+		    (n.raw[0] && list_exact(&f->cfg.allow, n.raw))) {
 			(void)snprintf(rule, rsz, "allow-list");
 			return FRAUD_ALLOW_LISTED;
 		}
 
-		hit = list_prefix(&f->cfg.deny, num);
+		hit = list_prefix(&f->cfg.deny, n.num);
 		if (hit) {
 			(void)snprintf(rule, rsz, "deny-list prefix +%s",
 				       hit);
@@ -414,6 +341,8 @@ enum fraud_verdict fraud_check_incoming(struct fraud *f, const char *source,
 					size_t rsz)
 {
 	struct source *s = NULL, *oldest = NULL;
+	struct numplan np;
+	char key[NUMNORM_USER_MAX + NUMNORM_HOST_MAX + 2];
 	uint32_t h;
 	size_t i;
 
@@ -422,7 +351,9 @@ enum fraud_verdict fraud_check_incoming(struct fraud *f, const char *source,
 	if (!f || !f->cfg.max_incoming_per_source)
 		return FRAUD_ALLOW;
 
-	h = hash_str(source);
+	plan(f, &np);
+	(void)numnorm_key(&np, source, key, sizeof(key));
+	h = hash_str(key);
 
 	for (i = 0; i < FRAUD_SOURCES; ++i) {
 

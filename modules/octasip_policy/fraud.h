@@ -11,13 +11,12 @@
  *  3. concurrent calls cap, attempts per minute, attempts per day.
  * Incoming calls: attempts per minute from one source (peer URI).
  *
- * E.164 normalisation of a dialled user part: visual separators
- * (space - . ( ) /) are dropped; "+CC..." stays; "INTL..." (international
- * prefix, default 00) becomes "+..."; "TRUNK..." (trunk prefix, default
- * 0) becomes "+CC..." when a country code is configured.  Anything else
- * (short codes such as 112, or no country code) is kept as dialled,
- * without '+', and only the allow-list and prefixes written without '+'
- * can match it.
+ * Numbers and source keys come from numnorm.h (the one normaliser: any
+ * spelling of a number is that number).  A destination numnorm finds
+ * malformed (bad %XX escape, control character, a number too long to
+ * judge) is refused.  A number with no E.164 form (short codes such as
+ * 112, or no country code) is kept as dialled, without '+', and only
+ * the allow-list and prefixes written without '+' can match it.
  *
  * Copyright (C) 2026 OctaSIP developers.  BSD-3-Clause.
  */
@@ -70,17 +69,6 @@ void fraud_cfg_defaults(struct fraud_cfg *cfg);
  */
 int fraud_list_parse(struct fraud_list *l, const char *csv, char *errbuf,
 		     size_t errsz);
-
-/* "sip:+1 900-555@host;x" -> "+1 900-555"; 0 or EINVAL */
-int fraud_uri_user(const char *uri, char *out, size_t sz);
-
-/*
- * Normalise dialled digits.  *e164 tells whether out is E.164 (it then
- * has no '+', just the digits).  EINVAL if the user part is not a
- * number (e.g. "alice"): number rules do not apply to it.
- */
-int fraud_normalise(const struct fraud_cfg *cfg, const char *user,
-		    char *out, size_t sz, bool *e164);
 
 int  fraud_alloc(struct fraud **fp, const struct fraud_cfg *cfg);
 void fraud_free(struct fraud *f);

@@ -56,64 +56,6 @@ static char *read_text(const char *path)
 }
 
 
-static void test_normalise(void)
-{
-	struct fraud_cfg c;
-	char out[64];
-	bool e164;
-
-	fraud_cfg_defaults(&c);
-	(void)snprintf(c.cc, sizeof(c.cc), "44");
-
-	UT_EQ_INT(fraud_normalise(&c, "+1 (900) 555-0100", out, sizeof(out),
-				  &e164), 0);
-	UT_EQ_STR(out, "19005550100");
-	UT_CHECK(e164);
-
-	UT_EQ_INT(fraud_normalise(&c, "0044909123", out, sizeof(out),
-				  &e164), 0);
-	UT_EQ_STR(out, "44909123");
-
-	UT_EQ_INT(fraud_normalise(&c, "0909 123", out, sizeof(out),
-				  &e164), 0);
-	UT_EQ_STR(out, "44909123");
-	UT_CHECK(e164);
-
-	UT_EQ_INT(fraud_normalise(&c, "112", out, sizeof(out), &e164), 0);
-	UT_EQ_STR(out, "112");
-	UT_CHECK(!e164);
-
-	UT_EQ_INT(fraud_normalise(&c, "alice", out, sizeof(out), &e164),
-		  EINVAL);
-	UT_EQ_INT(fraud_normalise(&c, "+", out, sizeof(out), &e164),
-		  EINVAL);
-	UT_EQ_INT(fraud_normalise(&c, "1+2", out, sizeof(out), &e164),
-		  EINVAL);
-
-	/* without a country code a trunk-prefix number is not E.164 */
-	c.cc[0] = '\0';
-	UT_EQ_INT(fraud_normalise(&c, "0909123", out, sizeof(out), &e164),
-		  0);
-	UT_CHECK(!e164);
-}
-
-
-static void test_uri_user(void)
-{
-	char u[64];
-
-	UT_EQ_INT(fraud_uri_user("sip:+1900@host;x=y", u, sizeof(u)), 0);
-	UT_EQ_STR(u, "+1900");
-	UT_EQ_INT(fraud_uri_user("sips:0044@h", u, sizeof(u)), 0);
-	UT_EQ_STR(u, "0044");
-	UT_EQ_INT(fraud_uri_user("tel:+4490;phone-context=x", u, sizeof(u)),
-		  0);
-	UT_EQ_STR(u, "+4490");
-	UT_EQ_INT(fraud_uri_user("sip:host.example", u, sizeof(u)), EINVAL);
-	UT_EQ_INT(fraud_uri_user("sip:@host", u, sizeof(u)), EINVAL);
-}
-
-
 static void test_lists(void)
 {
 	struct fraud_list l;
@@ -156,7 +98,7 @@ static void test_outgoing_rules(void)
 	UT_EQ_INT(fraud_check_outgoing(f, "sip:09012345@x", 0, 0, rule,
 				       sizeof(rule)), FRAUD_BLOCK);
 	UT_EQ_STR(rule, "deny-list prefix +4490");
-	UT_EQ_INT(fraud_check_outgoing(f, "sip:00 1 900 1@x", 0, 0, rule,
+	UT_EQ_INT(fraud_check_outgoing(f, "sip:00%201%20900%201@x", 0, 0, rule,
 				       sizeof(rule)), FRAUD_BLOCK);
 	UT_EQ_STR(rule, "deny-list prefix +1900");
 
@@ -589,9 +531,7 @@ int main(void)
 	if (!mkdtemp(tmpdir))
 		return 1;
 
-	UT_RUN(test_normalise);
 	UT_RUN(test_audit_lines);
-	UT_RUN(test_uri_user);
 	UT_RUN(test_lists);
 	UT_RUN(test_outgoing_rules);
 	UT_RUN(test_rate_caps);
