@@ -9,7 +9,9 @@
  *     form): always allowed, whatever the caps say (emergency numbers);
  *  2. deny-list by prefix, compared with the E.164 form;
  *  3. concurrent calls cap, attempts per minute, attempts per day.
- * Incoming calls: attempts per minute from one source (peer URI).
+ * Incoming calls: attempts per minute from one network address (the
+ * transport peer, as Kamailio's pike counts; the caller passes none for
+ * its own registrar or outbound proxy) and from one source (peer URI).
  *
  * Numbers and source keys come from numnorm.h (the one normaliser: any
  * spelling of a number is that number).  A destination numnorm finds
@@ -47,6 +49,17 @@ struct fraud_cfg {
 	uint32_t max_per_day;           /* outgoing attempts; 0 = no cap */
 	uint32_t max_concurrent;        /* calls at once; 0 = no cap     */
 	uint32_t max_incoming_per_source; /* per minute; 0 = no cap      */
+	uint32_t max_incoming_per_address; /* per minute; 0 = no cap     */
+};
+
+/* refused calls since start, by rule (P-FRAUD-3: visible) */
+struct fraud_stats {
+	uint64_t out_number;     /* deny-list, malformed destination */
+	uint64_t out_cap;        /* concurrent, per minute, per day  */
+	uint64_t in_source;      /* per-source (peer URI) cap        */
+	uint64_t in_address;     /* per-address cap                  */
+	unsigned addr_capped;    /* addresses at their cap now       */
+	unsigned src_capped;     /* sources at their cap now         */
 };
 
 enum fraud_verdict {
@@ -96,5 +109,18 @@ bool fraud_incoming_capped(const struct fraud *f, uint64_t now_ms,
 enum fraud_verdict fraud_check_incoming(struct fraud *f, const char *source,
 					uint64_t now_ms, char *rule,
 					size_t rsz);
+
+/*
+ * Decide an incoming call from a network address (any text naming it,
+ * e.g. "192.0.2.1").  NULL or "" (unknown, or the account's own
+ * registrar/outbound proxy): allowed, not counted.
+ */
+enum fraud_verdict fraud_check_incoming_addr(struct fraud *f,
+					     const char *addr,
+					     uint64_t now_ms, char *rule,
+					     size_t rsz);
+
+void fraud_stats_get(const struct fraud *f, uint64_t now_ms,
+		     struct fraud_stats *st);
 
 #endif

@@ -20,6 +20,9 @@
  *   octasip_policy_max_calls_per_day     outgoing attempts, 0 = off (200)
  *   octasip_policy_max_concurrent        calls at once, 0 = off       (4)
  *   octasip_policy_max_incoming_per_source  per minute, 0 = off      (10)
+ *   octasip_policy_max_incoming_per_address per minute from one
+ *                                  network address (not the accounts'
+ *                                  registrars), 0 = off             (20)
  *   octasip_policy_recording_notice      yes|no                     (yes)
  *   octasip_policy_recording_retention_days  0 = keep              (30)
  *   octasip_policy_busy_second_call      yes|no: answer a second
@@ -29,6 +32,7 @@
  *   /perm list                     states, "once" grants in use, errors
  *   /perm set PERMISSION STATE     change one (from the next call on)
  *   /perm reset                    back to the product defaults
+ *   /fraud                         calls the fraud guard refused
  *
  * Where each promise is kept (one enforcement point per permission):
  *   enforce_microphone()   mute at the source + the gate filter flag
@@ -62,6 +66,7 @@
 #include "permfile.h"
 #include "profile.h"
 #include "recstore.h"
+#include "srcaddr.h"
 #include "octasip_version.h"
 
 
@@ -1021,16 +1026,39 @@ static bool check_outgoing(struct ua *ua, struct call *call)
 }
 
 
+/*
+ * P-FRAUD-3: the network address the call's INVITE came from, as the
+ * per-address flood cap counts it; "" when unknown or when it is the
+ * address of a registrar or outbound proxy an account registers with
+ * (a provider delivers every caller's calls from there).
+ */
+static const char *source_addr(const struct call *call, char *buf,
+			       size_t sz)
+{
+	struct sa sa;
+
+	buf[0] = '\0';
+	if (!srcaddr_find(call_id(call), &sa) && !srcaddr_trusted(&sa))
+		(void)re_snprintf(buf, sz, "%j", &sa);
+
+	return buf;
+}
+
+
 static bool check_incoming(struct ua *ua, struct call *call)
 {
 	const struct calllog_api *api;
 	const char *menc = account_mediaenc(ua_account(ua));
-	char rule[128];
+	char rule[128], addr[64];
 	const char *subject = "fraud_guard";
 	uint16_t scode = 503;
 	const char *phrase = "Service Unavailable";
 
-	if (fraud_check_incoming(d.fraud, call_peeruri(call), now_ms(),
+	if (fraud_check_incoming_addr(d.fraud, source_addr(call, addr,
+							   sizeof(addr)),
+				      now_ms(), rule, sizeof(rule))
+	    != FRAUD_BLOCK &&
+	    fraud_check_incoming(d.fraud, call_peeruri(call), now_ms(),
 				 rule, sizeof(rule)) != FRAUD_BLOCK) {
 
 		if (enc_call_allowed(d.enc, menc))
@@ -1569,9 +1597,34 @@ static int cmd_perm(struct re_printf *pf, void *arg)
 }
 
 
+/* /fraud: what the fraud guard refused since start (P-FRAUD-3) */
+static int cmd_fraud(struct re_printf *pf, void *arg)
+{
+	struct fraud_stats st;
+
+	(void)arg;
+	fraud_stats_get(d.fraud, now_ms(), &st);
+
+	return re_hprintf(pf, "fraud guard: refused outgoing %llu (number"
+			  " rules %llu, caps %llu), incoming %llu (per"
+			  " address %llu, per source %llu); at their cap"
+			  " now: %u addresses, %u sources; registrar"
+			  " addresses exempt: %u\n",
+			  (unsigned long long)(st.out_number + st.out_cap),
+			  (unsigned long long)st.out_number,
+			  (unsigned long long)st.out_cap,
+			  (unsigned long long)(st.in_address + st.in_source),
+			  (unsigned long long)st.in_address,
+			  (unsigned long long)st.in_source,
+			  st.addr_capped, st.src_capped,
+			  srcaddr_trusted_count());
+}
+
+
 static const struct cmd cmdv[] = {
 	{"perm", 0, CMD_PRM, "Permissions: perm list | set PERMISSION STATE"
 	 " | reset", cmd_perm},
+	{"fraud", 0, 0, "Fraud guard: calls refused since start", cmd_fraud},
 };
 
 
@@ -1636,6 +1689,8 @@ static int read_config(struct fraud_cfg *fc)
 			   &fc->max_concurrent);
 	(void)conf_get_u32(conf, "octasip_policy_max_incoming_per_source",
 			   &fc->max_incoming_per_source);
+	(void)conf_get_u32(conf, "octasip_policy_max_incoming_per_address",
+			   &fc->max_incoming_per_address);
 	(void)conf_get_bool(conf, "octasip_policy_recording_notice",
 			    &d.notice);
 	(void)conf_get_bool(conf, "octasip_policy_busy_second_call",
@@ -1700,6 +1755,11 @@ static int module_init(void)
 	if (err)
 		return err;
 
+	/* where each INVITE came from: the per-address flood cap */
+	if (srcaddr_init())
+		warning("octasip_policy: no SIP stack: the per-address flood"
+			" cap is off\n");
+
 	err = cmd_register(baresip_commands(), cmdv, ARRAY_SIZE(cmdv));
 	if (err)
 		return err;
@@ -1734,6 +1794,7 @@ static int module_close(void)
 	d.answer_last = false;
 	uag_event_unregister(ua_event_handler);
 	aufilt_unregister(&gate_filter);
+	srcaddr_close();
 	fraud_free(d.fraud);
 	d.fraud = NULL;
 	calllog_api_release();

@@ -200,6 +200,52 @@ static void test_incoming_flood(void)
 }
 
 
+/* P-FRAUD-3: per network address, whatever the From user */
+static void test_incoming_per_address(void)
+{
+	struct fraud_cfg c;
+	struct fraud *f = NULL;
+	struct fraud_stats st;
+	char rule[128], src[32];
+	uint64_t until = 0;
+	int i;
+
+	fraud_cfg_defaults(&c);
+	c.max_incoming_per_address = 3;
+	UT_EQ_INT(fraud_alloc(&f, &c), 0);
+
+	for (i = 0; i < 5; ++i) {
+		(void)snprintf(src, sizeof(src), "sip:flood%d@x", i);
+		UT_EQ_INT(fraud_check_incoming(f, src, 10 + i, rule,
+					       sizeof(rule)), FRAUD_ALLOW);
+		UT_EQ_INT(fraud_check_incoming_addr(f, "192.0.2.7", 10 + i,
+						    rule, sizeof(rule)),
+			  i < 3 ? FRAUD_ALLOW : FRAUD_BLOCK);
+	}
+	UT_EQ_STR(rule, "incoming calls per address cap 3/min");
+	UT_CHECK(fraud_incoming_capped(f, 20, &until));
+	UT_EQ_INT(until, 60010);
+
+	/* another address, and an unknown or exempt one ("") */
+	UT_EQ_INT(fraud_check_incoming_addr(f, "192.0.2.8", 20, rule,
+					    sizeof(rule)), FRAUD_ALLOW);
+	for (i = 0; i < 10; ++i)
+		UT_EQ_INT(fraud_check_incoming_addr(f, "", 20, rule,
+						    sizeof(rule)),
+			  FRAUD_ALLOW);
+
+	fraud_stats_get(f, 20, &st);
+	UT_EQ_INT(st.in_address, 2);
+	UT_EQ_INT(st.addr_capped, 1);
+	UT_EQ_INT(st.in_source, 0);
+
+	/* the minute ends */
+	UT_EQ_INT(fraud_check_incoming_addr(f, "192.0.2.7", 60010, rule,
+					    sizeof(rule)), FRAUD_ALLOW);
+	fraud_free(f);
+}
+
+
 static void test_encryption(void)
 {
 	enum enc_mode m;
@@ -536,6 +582,7 @@ int main(void)
 	UT_RUN(test_outgoing_rules);
 	UT_RUN(test_rate_caps);
 	UT_RUN(test_incoming_flood);
+	UT_RUN(test_incoming_per_address);
 	UT_RUN(test_encryption);
 	UT_RUN(test_micgate_zeroes);
 	UT_RUN(test_notice_tone);
