@@ -107,6 +107,7 @@ uint16_t      call_scode(const struct call *call);
 uint32_t      call_duration(const struct call *call);
 struct audio *call_audio(const struct call *call);
 struct ua    *call_get_ua(const struct call *call);
+struct account *call_account(const struct call *call);
 struct call  *call_find_id(const struct list *calls, const char *id);
 int           call_progress(struct call *call);
 
@@ -192,6 +193,7 @@ void uag_event_unregister(ua_event_h *eh);
 const char *uag_event_str(enum ua_event ev);
 struct list *uag_list(void);
 struct sip  *uag_sip(void);   /* libre's SIP stack of every UA */
+const char  *ua_cuser(const struct ua *ua);  /* Contact user (heap) */
 struct ua *uag_find_aor(const char *aor);
 struct ua *uag_current(void);
 void uag_current_set(struct ua *ua);

@@ -25,6 +25,8 @@
  *                                  registrars), 0 = off             (20)
  *   octasip_policy_recording_notice      yes|no                     (yes)
  *   octasip_policy_recording_retention_days  0 = keep              (30)
+ *   octasip_policy_user_agent      User-Agent/Server value, one token
+ *                                  (e.g. Phone/1.0); none sent  (unset)
  *   octasip_policy_busy_second_call      yes|no: answer a second
  *                                  incoming call with 486 Busy       (no)
  *
@@ -60,6 +62,7 @@
 #include "calllog_api.h"
 #include "dirwatch.h"
 #include "encpolicy.h"
+#include "fingerprint.h"
 #include "fraud.h"
 #include "micgate.h"
 #include "perm.h"
@@ -108,6 +111,7 @@ static struct {
 	uint32_t retention_days;
 	char snd_path[256];
 	char module_path[256];
+	char user_agent[128];        /* "" = no User-Agent/Server      */
 
 	struct permfile pf;
 	struct perm_set ps;          /* the file's states               */
@@ -782,6 +786,8 @@ static void take_over_answermodes(void)
 		if (acc_find(aor) || d.nacc >= MAX_ACCOUNTS)
 			continue;
 
+		fingerprint_ua(le->data);
+
 		(void)re_snprintf(d.acc[d.nacc].aor,
 				  sizeof(d.acc[d.nacc].aor), "%s", aor);
 		d.acc[d.nacc].mode = account_answermode(acc);
@@ -1314,6 +1320,7 @@ static void ua_event_handler(struct ua *ua, enum ua_event ev,
 		break;
 
 	case UA_EVENT_CALL_LOCAL_SDP:
+		fingerprint_call(call);
 		if (call_is_outgoing(call) &&
 		    call_state(call) == CALL_STATE_OUTGOING &&
 		    !strcmp(prm, "offer")) {
@@ -1339,6 +1346,7 @@ static void ua_event_handler(struct ua *ua, enum ua_event ev,
 		break;
 
 	case UA_EVENT_CALL_REMOTE_SDP:
+		fingerprint_call(call);
 		if (call && !call_is_outgoing(call) && prm &&
 		    !strcmp(prm, "offer") &&
 		    call_state(call) == CALL_STATE_INCOMING &&
@@ -1697,6 +1705,8 @@ static int read_config(struct fraud_cfg *fc)
 			    &d.busy_second);
 	(void)conf_get_u32(conf, "octasip_policy_recording_retention_days",
 			   &d.retention_days);
+	(void)conf_get_str(conf, "octasip_policy_user_agent", d.user_agent,
+			   sizeof(d.user_agent));
 	(void)conf_get_str(conf, "snd_path", d.snd_path,
 			   sizeof(d.snd_path));
 	(void)conf_get_str(conf, "module_path", d.module_path,
@@ -1759,6 +1769,8 @@ static int module_init(void)
 	if (srcaddr_init())
 		warning("octasip_policy: no SIP stack: the per-address flood"
 			" cap is off\n");
+	else
+		(void)fingerprint_init(d.user_agent, srcaddr_traceh());
 
 	err = cmd_register(baresip_commands(), cmdv, ARRAY_SIZE(cmdv));
 	if (err)

@@ -166,3 +166,9 @@ unsigned srcaddr_trusted_count(void)
 {
 	return s.ntrusted;
 }
+
+
+void *srcaddr_traceh(void)
+{
+	return (void *)trace_handler;
+}

@@ -21,4 +21,7 @@ bool srcaddr_trusted(const struct sa *sa);
 
 unsigned srcaddr_trusted_count(void);
 
+/* the trace handler installed in libre's struct sip (fingerprint.c) */
+void *srcaddr_traceh(void);
+
 #endif
