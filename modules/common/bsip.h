@@ -194,6 +194,7 @@ const char *uag_event_str(enum ua_event ev);
 struct list *uag_list(void);
 struct sip  *uag_sip(void);   /* libre's SIP stack of every UA */
 const char  *ua_cuser(const struct ua *ua);  /* Contact user (heap) */
+void         uag_enable_sip_trace(bool enable);  /* baresip -s */
 struct ua *uag_find_aor(const char *aor);
 struct ua *uag_current(void);
 void uag_current_set(struct ua *ua);

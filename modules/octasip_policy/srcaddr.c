@@ -12,12 +12,17 @@
  *  - a sent REGISTER: its destination is the account's registrar or
  *    outbound proxy, so calls from that address are the provider's, not
  *    one caller's (up to SRCADDR_TRUSTED addresses, by IP).
- * The hook is libre's only one: baresip's own SIP trace (-s) is replaced
- * while the policy is loaded.  No I/O; a received INVITE costs one copy
- * and one parse.
+ * The hook is libre's only one: when baresip was started with -s (its
+ * SIP trace, read from /proc/self/cmdline at start), baresip's own trace
+ * handler is found (uag_enable_sip_trace() puts it in the same field of
+ * libre's struct sip that a probe handler was seen in) and every message
+ * is passed on to it.  No I/O after start; a received INVITE costs one
+ * copy and one parse.
  *
  * Copyright (C) 2026 OctaSIP developers.  BSD-3-Clause.
  */
+#include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include "bsip.h"
 #include "srcaddr.h"
@@ -26,6 +31,7 @@
 #define SRCADDR_N        128
 #define SRCADDR_TRUSTED  8
 #define CALLID_MAX       128
+#define SIP_FIELDS_MAX   32   /* struct sip: ~20 pointer-sized fields */
 
 static struct {
 	struct {
@@ -35,6 +41,7 @@ static struct {
 	unsigned next;
 	struct sa trusted[SRCADDR_TRUSTED];
 	unsigned ntrusted;
+	sip_trace_h *chained;     /* baresip's own trace (-s), or NULL */
 	bool on;
 } s;
 
@@ -85,8 +92,8 @@ static void trace_handler(bool tx, enum sip_transp tp,
 			  const struct sa *src, const struct sa *dst,
 			  const uint8_t *pkt, size_t len, void *arg)
 {
-	(void)tp;
-	(void)arg;
+	if (s.chained)
+		s.chained(tx, tp, src, dst, pkt, len, arg);
 
 	if (!s.on || !pkt)
 		return;
@@ -102,6 +109,69 @@ static void trace_handler(bool tx, enum sip_transp tp,
 }
 
 
+/* was baresip started with -s (its SIP trace)? */
+static bool trace_requested(void)
+{
+	char buf[4096];
+	size_t n, i = 0;
+	FILE *f = fopen("/proc/self/cmdline", "rb");
+
+	if (!f)
+		return false;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	(void)fclose(f);
+	buf[n] = '\0';
+
+	/* NUL-separated arguments; "--" ends the options */
+	while (i < n) {
+		const char *a = buf + i;
+
+		if (!strcmp(a, "--"))
+			break;
+		if (!strcmp(a, "-s"))
+			return true;
+		i += strlen(a) + 1;
+	}
+
+	return false;
+}
+
+
+static void probe_handler(bool tx, enum sip_transp tp, const struct sa *src,
+			  const struct sa *dst, const uint8_t *pkt,
+			  size_t len, void *arg)
+{
+	(void)tx;
+	(void)tp;
+	(void)src;
+	(void)dst;
+	(void)pkt;
+	(void)len;
+	(void)arg;
+}
+
+
+/* baresip's trace handler: where a probe handler shows up, -s puts it */
+static sip_trace_h *baresip_trace(struct sip *sip)
+{
+	const uintptr_t *f = (const uintptr_t *)(void *)sip;
+	sip_trace_h *h = NULL;
+	size_t i;
+
+	sip_set_trace_handler(sip, probe_handler);
+	for (i = 0; i < SIP_FIELDS_MAX; ++i) {
+		if (f[i] == (uintptr_t)probe_handler)
+			break;
+	}
+
+	uag_enable_sip_trace(true);
+	if (i < SIP_FIELDS_MAX && f[i] != (uintptr_t)probe_handler)
+		h = (sip_trace_h *)f[i];
+
+	return h;
+}
+
+
 int srcaddr_init(void)
 {
 	struct sip *sip = uag_sip();
@@ -109,6 +179,9 @@ int srcaddr_init(void)
 	memset(&s, 0, sizeof(s));
 	if (!sip)
 		return ENOENT;
+
+	if (trace_requested())
+		s.chained = baresip_trace(sip);
 
 	sip_set_trace_handler(sip, trace_handler);
 	s.on = true;
@@ -122,7 +195,7 @@ void srcaddr_close(void)
 	struct sip *sip = uag_sip();
 
 	if (s.on && sip)
-		sip_set_trace_handler(sip, NULL);
+		sip_set_trace_handler(sip, s.chained);
 	s.on = false;
 }
 

@@ -11,6 +11,10 @@ three calls with alice is still there, and only the newest 2 (= 20/10)
 blocked rows are kept.  Before, the newest 20 rows of any status were
 kept, so the flood pushed the history out.
 
+A flood of refused calls also crashes the call-log writer thread now and
+then (SIGSEGV in cl_writer.c writer_main/opq_bound, about 1 run in 8,
+on main too): this test then fails with bob's log ending mid-flood.
+
 (The issue's 20,000-INVITE flood is too slow for a shared 2-core test
 machine end to end; the pruning rule is tested with 20,000 rows at the
 database level in tests/unit/calllog/test_calllog_db.c,
@@ -65,13 +69,13 @@ class TestPRet3(harness.TestCase):
              "-s", "bob", "-i", "127.0.0.2",
              "-p", str(harness.free_port()),
              "-mp", str(harness.free_port()), "-m", "300", "-r", "100",
-             "-l", "2", "-timeout", "90", "-timeout_error", "-nostdin",
+             "-l", "2", "-timeout", "40", "-timeout_error", "-nostdin",
              "-trace_err", "-error_file", err],
             stdin=subprocess.DEVNULL, capture_output=True, timeout=120)
         if p.returncode:
             with open(err, errors="replace") as f:
-                self.fail("sipp: %s\n%s" % (p.stdout[-1500:],
-                                             f.read()[-3000:]))
+                self.fail("sipp: %s\n%s\nbob: %s" % (
+                    p.stdout[-1000:], f.read()[-2000:], b.log()[-1500:]))
         harness.wait_for(
             lambda: sum(r["status"] == "blocked"
                         for r in b.calllog_rows()) == 295,
