@@ -68,6 +68,7 @@
 #include "perm.h"
 #include "permfile.h"
 #include "profile.h"
+#include "realmpin.h"
 #include "recstore.h"
 #include "srcaddr.h"
 #include "octasip_version.h"
@@ -1319,6 +1320,10 @@ static void ua_event_handler(struct ua *ua, enum ua_event ev,
 		take_over_answermodes();
 		break;
 
+	case UA_EVENT_REGISTER_OK:
+		realmpin_registered(ua);
+		break;
+
 	case UA_EVENT_CALL_LOCAL_SDP:
 		fingerprint_call(call);
 		if (call_is_outgoing(call) &&
@@ -1807,6 +1812,7 @@ static int module_close(void)
 	uag_event_unregister(ua_event_handler);
 	aufilt_unregister(&gate_filter);
 	srcaddr_close();
+	realmpin_close();
 	fraud_free(d.fraud);
 	d.fraud = NULL;
 	calllog_api_release();

@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "bsip.h"
+#include "realmpin.h"
 #include "srcaddr.h"
 
 
@@ -106,6 +107,8 @@ static void trace_handler(bool tx, enum sip_transp tp,
 
 	if (len > 7 && !memcmp(pkt, "INVITE ", 7))
 		invite_add(src, pkt, len);
+	else
+		realmpin_rx(pkt, len);   /* 401/407 challenges */
 }
 
 
