@@ -154,36 +154,20 @@ static bool challenge(const struct sip_hdr *hdr, const struct sip_msg *msg,
 }
 
 
-void realmpin_rx(const uint8_t *pkt, size_t len)
+void realmpin_challenge(const struct sip_msg *msg)
 {
-	struct sip_msg *msg = NULL;
-	struct mbuf *mb;
 	struct ua *ua;
 
-	if (len < 12 || (memcmp(pkt, "SIP/2.0 401 ", 12) &&
-			 memcmp(pkt, "SIP/2.0 407 ", 12)))
+	if (!msg || (msg->scode != 401 && msg->scode != 407))
 		return;
-
-	mb = mbuf_alloc(len);
-	if (!mb)
-		return;
-	if (mbuf_write_mem(mb, pkt, len))
-		goto out;
-	mb->pos = 0;
-	if (sip_msg_decode(&msg, mb))
-		goto out;
 
 	ua = ua_of(msg);
 	if (!ua)
-		goto out;
+		return;
 
 	(void)sip_msg_hdr_apply(msg, true, msg->scode == 401 ?
 				SIP_HDR_WWW_AUTHENTICATE :
 				SIP_HDR_PROXY_AUTHENTICATE, challenge, ua);
-
- out:
-	mem_deref(msg);
-	mem_deref(mb);
 }
 
 

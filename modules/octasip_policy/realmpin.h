@@ -6,13 +6,11 @@
 #ifndef OCTASIP_REALMPIN_H
 #define OCTASIP_REALMPIN_H
 
-#include <stddef.h>
-#include <stdint.h>
-
+struct sip_msg;
 struct ua;
 
-/* a received SIP message (from the trace hook), before libre reads it */
-void realmpin_rx(const uint8_t *pkt, size_t len);
+/* a received 401/407 (from the trace hook), before libre's auth reads it */
+void realmpin_challenge(const struct sip_msg *msg);
 
 /* UA_EVENT_REGISTER_OK: the realm that challenged it is the account's */
 void realmpin_registered(struct ua *ua);

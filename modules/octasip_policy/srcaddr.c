@@ -62,30 +62,34 @@ static void trusted_add(const struct sa *sa)
 }
 
 
-static void invite_add(const struct sa *src, const uint8_t *pkt,
-		       size_t len)
+static void invite_add(const struct sa *src, const struct sip_msg *msg)
 {
-	struct sip_msg *msg = NULL;
-	struct mbuf *mb = mbuf_alloc(len);
-
-	if (!mb)
+	if (!pl_isset(&msg->callid) || msg->callid.l >= CALLID_MAX)
 		return;
-
-	if (mbuf_write_mem(mb, pkt, len))
-		goto out;
-	mb->pos = 0;
-	if (sip_msg_decode(&msg, mb) || !pl_isset(&msg->callid) ||
-	    msg->callid.l >= CALLID_MAX)
-		goto out;
 
 	(void)re_snprintf(s.v[s.next].callid, CALLID_MAX, "%r",
 			  &msg->callid);
 	s.v[s.next].src = *src;
 	s.next = (s.next + 1) % SRCADDR_N;
+}
 
- out:
-	mem_deref(msg);
-	mem_deref(mb);
+
+/* libre's parser on a copy of a received message; NULL if malformed */
+static struct sip_msg *decode(const uint8_t *pkt, size_t len)
+{
+	struct sip_msg *msg = NULL;
+	struct mbuf *mb = mbuf_alloc(len);
+
+	if (!mb)
+		return NULL;
+
+	if (!mbuf_write_mem(mb, pkt, len)) {
+		mb->pos = 0;
+		(void)sip_msg_decode(&msg, mb);
+	}
+	mem_deref(mb);   /* msg holds its own reference */
+
+	return msg;
 }
 
 
@@ -93,6 +97,8 @@ static void trace_handler(bool tx, enum sip_transp tp,
 			  const struct sa *src, const struct sa *dst,
 			  const uint8_t *pkt, size_t len, void *arg)
 {
+	struct sip_msg *msg = NULL;
+
 	if (s.chained)
 		s.chained(tx, tp, src, dst, pkt, len, arg);
 
@@ -105,10 +111,19 @@ static void trace_handler(bool tx, enum sip_transp tp,
 		return;
 	}
 
-	if (len > 7 && !memcmp(pkt, "INVITE ", 7))
-		invite_add(src, pkt, len);
-	else
-		realmpin_rx(pkt, len);   /* 401/407 challenges */
+	if (len > 7 && !memcmp(pkt, "INVITE ", 7)) {
+		msg = decode(pkt, len);
+		if (msg)
+			invite_add(src, msg);
+	}
+	else if (len > 12 && (!memcmp(pkt, "SIP/2.0 401 ", 12) ||
+			      !memcmp(pkt, "SIP/2.0 407 ", 12))) {
+		msg = decode(pkt, len);
+		if (msg)
+			realmpin_challenge(msg);
+	}
+
+	mem_deref(msg);
 }
 
 
