@@ -25,6 +25,9 @@
  *                                  registrars), 0 = off             (20)
  *   octasip_policy_recording_notice      yes|no                     (yes)
  *   octasip_policy_recording_retention_days  0 = keep              (30)
+ *   octasip_policy_tls_pins        comma list of SHA-256 fingerprints of
+ *                                  server certificates accepted without
+ *                                  a verifying chain (self-signed PBX) ()
  *   octasip_policy_user_agent      User-Agent/Server value, one token
  *                                  (e.g. Phone/1.0); none sent  (unset)
  *   octasip_policy_busy_second_call      yes|no: answer a second
@@ -71,6 +74,7 @@
 #include "realmpin.h"
 #include "recstore.h"
 #include "srcaddr.h"
+#include "tlsverify.h"
 #include "octasip_version.h"
 
 
@@ -113,6 +117,7 @@ static struct {
 	char snd_path[256];
 	char module_path[256];
 	char user_agent[128];        /* "" = no User-Agent/Server      */
+	char tls_pins[600];          /* SHA-256 fingerprints, or ""    */
 
 	struct permfile pf;
 	struct perm_set ps;          /* the file's states               */
@@ -1712,6 +1717,8 @@ static int read_config(struct fraud_cfg *fc)
 			   &d.retention_days);
 	(void)conf_get_str(conf, "octasip_policy_user_agent", d.user_agent,
 			   sizeof(d.user_agent));
+	(void)conf_get_str(conf, "octasip_policy_tls_pins", d.tls_pins,
+			   sizeof(d.tls_pins));
 	(void)conf_get_str(conf, "snd_path", d.snd_path,
 			   sizeof(d.snd_path));
 	(void)conf_get_str(conf, "module_path", d.module_path,
@@ -1777,6 +1784,11 @@ static int module_init(void)
 	else
 		(void)fingerprint_init(d.user_agent, srcaddr_traceh());
 
+	/* SIP over TLS authenticates the server */
+	err = tlsverify_init(d.tls_pins);
+	if (err == EINVAL)
+		return err;
+
 	err = cmd_register(baresip_commands(), cmdv, ARRAY_SIZE(cmdv));
 	if (err)
 		return err;
@@ -1813,6 +1825,7 @@ static int module_close(void)
 	aufilt_unregister(&gate_filter);
 	srcaddr_close();
 	realmpin_close();
+	tlsverify_close();
 	fraud_free(d.fraud);
 	d.fraud = NULL;
 	calllog_api_release();
