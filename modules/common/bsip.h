@@ -76,6 +76,7 @@ enum answermode account_answermode(const struct account *acc);
 const char *account_mediaenc(const struct account *acc);
 uint32_t account_regint(const struct account *acc);
 struct sip_addr *account_laddr(const struct account *acc);
+const char *account_outbound(const struct account *acc, unsigned ix);
 
 
 /*

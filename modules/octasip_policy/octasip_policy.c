@@ -1331,6 +1331,8 @@ static void ua_event_handler(struct ua *ua, enum ua_event ev,
 
 	case UA_EVENT_CALL_LOCAL_SDP:
 		fingerprint_call(call);
+		if (call_is_outgoing(call))
+			tlsverify_peer(call_peeruri(call));
 		if (call_is_outgoing(call) &&
 		    call_state(call) == CALL_STATE_OUTGOING &&
 		    !strcmp(prm, "offer")) {

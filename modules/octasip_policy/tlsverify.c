@@ -18,8 +18,13 @@
  *    pinned (octasip_policy_tls_pins).  A refused handshake fails before
  *    any SIP byte is sent; a warning names the certificate's subject and
  *    the reason, and baresip's registration or call fails.
- * Not done: the host name check (libre opens the connection inside its
- * transport, with no hook that says which host it is for).
+ *  - the server certificate (depth 0) must name one of the hosts the UA
+ *    means to talk to (subjectAltName, then CN: X509_check_host() or
+ *    X509_check_ip_asc()): an account's AOR host or outbound proxy, or
+ *    the request-URI host of an outgoing call (tlsverify_peer(), before
+ *    its INVITE is sent).  libre opens the connection inside its
+ *    transport with no hook saying which of them it is for, so a
+ *    certificate valid for any of them is accepted.
  *
  * Copyright (C) 2026 OctaSIP developers.  BSD-3-Clause.
  */
@@ -28,18 +33,22 @@
 #include <string.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
+#include <openssl/x509v3.h>
 #include <openssl/x509_vfy.h>
 #include "bsip.h"
 #include "tlsverify.h"
 
 
 #define PINS_MAX      8
+#define PEERS_MAX     8
 #define TRANSP_FIELDS 24
 #define LE_FIELDS     (sizeof(struct le) / sizeof(uintptr_t))
 
 static struct {
 	uint8_t pin[PINS_MAX][32];
 	size_t npin;
+	char peer[PEERS_MAX][128];  /* hosts of the latest outgoing calls */
+	unsigned npeer;
 	SSL_CTX *ctx;
 } t;
 
@@ -90,13 +99,82 @@ static bool pinned(X509 *cert)
 }
 
 
+static bool host_match(X509 *cert, const struct pl *host)
+{
+	char h[256];
+
+	if (!pl_isset(host) || pl_strcpy(host, h, sizeof(h)))
+		return false;
+
+	return X509_check_ip_asc(cert, h, 0) == 1 ||
+		X509_check_host(cert, h, 0, 0, NULL) == 1;
+}
+
+
+static bool uri_host_match(X509 *cert, const char *uri)
+{
+	struct uri u;
+	struct pl pl;
+
+	pl_set_str(&pl, uri);
+
+	return !uri_decode(&u, &pl) && host_match(cert, &u.host);
+}
+
+
+/* does the certificate name a host the UA means to talk to? */
+static bool host_known(X509 *cert)
+{
+	struct le *le;
+	unsigned i;
+
+	for (le = list_head(uag_list()); le; le = le->next) {
+
+		const struct account *acc = ua_account(le->data);
+		const struct sip_addr *a = account_laddr(acc);
+
+		if (a && host_match(cert, &a->uri.host))
+			return true;
+
+		for (i = 0; i < 2; ++i) {
+			const char *ob = account_outbound(acc, i);
+
+			if (ob && uri_host_match(cert, ob))
+				return true;
+		}
+	}
+
+	for (i = 0; i < t.npeer && i < PEERS_MAX; ++i) {
+		struct pl pl;
+
+		pl_set_str(&pl, t.peer[i]);
+		if (host_match(cert, &pl))
+			return true;
+	}
+
+	return false;
+}
+
+
 static int verify_cb(int ok, X509_STORE_CTX *store)
 {
 	X509 *cert = X509_STORE_CTX_get0_cert(store);
 	char subject[256] = "?";
+	const char *why;
 
-	if (ok)
+	/* P-TLS-1: the server certificate names a host we mean to reach */
+	if (ok && X509_STORE_CTX_get_error_depth(store) == 0 &&
+	    !host_known(cert) && !pinned(cert)) {
+		ok = 0;
+		why = "no host name of the accounts or calls";
+	}
+	else if (ok) {
 		return 1;
+	}
+	else {
+		why = X509_verify_cert_error_string(
+			X509_STORE_CTX_get_error(store));
+	}
 
 	/* P-TLS-1: a pinned server certificate stands for its chain */
 	if (pinned(cert))
@@ -109,8 +187,7 @@ static int verify_cb(int ok, X509_STORE_CTX *store)
 					sizeof(subject));
 
 	warning("octasip_policy: TLS server certificate %s refused: %s"
-		" (depth %d)\n", subject, X509_verify_cert_error_string(
-			X509_STORE_CTX_get_error(store)),
+		" (depth %d)\n", subject, why,
 		X509_STORE_CTX_get_error_depth(store));
 
 	return 0;
@@ -181,6 +258,24 @@ int tlsverify_init(const char *pins)
 	SSL_CTX_set_verify(t.ctx, SSL_VERIFY_PEER, verify_cb);
 
 	return 0;
+}
+
+
+void tlsverify_peer(const char *uri)
+{
+	struct uri u;
+	struct pl pl;
+
+	if (!uri)
+		return;
+
+	pl_set_str(&pl, uri);
+	if (uri_decode(&u, &pl) || u.host.l >= sizeof(t.peer[0]))
+		return;
+
+	(void)pl_strcpy(&u.host, t.peer[t.npeer % PEERS_MAX],
+			sizeof(t.peer[0]));
+	++t.npeer;
 }
 
 

@@ -15,4 +15,7 @@
 int  tlsverify_init(const char *pins);
 void tlsverify_close(void);
 
+/* an outgoing call's request URI: its host may be connected to */
+void tlsverify_peer(const char *uri);
+
 #endif

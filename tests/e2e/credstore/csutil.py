@@ -116,9 +116,10 @@ def _openssl(*args):
 
 
 def make_cert(d, kind="ca"):
-    """A server key and certificate for 127.0.0.1 in d: kind "ca" is
-    signed by a test CA (d/ca.pem, for sip_cafile), "self" is
-    self-signed.  Returns (key, cert)."""
+    """A server key and certificate in d: kind "ca" is for 127.0.0.1,
+    signed by a test CA (d/ca.pem, for sip_cafile); "wronghost" the same
+    but for evil.invalid; "self" is self-signed for 127.0.0.1.  Returns
+    (key, cert)."""
     key = os.path.join(d, "key.pem")
     crt = os.path.join(d, "cert.pem")
     if kind == "self":
@@ -131,11 +132,13 @@ def make_cert(d, kind="ca"):
     _openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout",
              cakey, "-out", ca, "-days", "2", "-subj", "/CN=OctaSIP test CA")
     csr = os.path.join(d, "server.csr")
+    cn, san = ("evil.invalid", "DNS:evil.invalid") \
+        if kind == "wronghost" else ("127.0.0.1", "IP:127.0.0.1")
     _openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", key,
-             "-out", csr, "-subj", "/CN=127.0.0.1")
+             "-out", csr, "-subj", "/CN=" + cn)
     ext = os.path.join(d, "ext.cnf")
     with open(ext, "w") as f:
-        f.write("subjectAltName=IP:127.0.0.1\n")
+        f.write("subjectAltName=%s\n" % san)
     _openssl("x509", "-req", "-in", csr, "-CA", ca, "-CAkey", cakey,
              "-CAcreateserial", "-out", crt, "-days", "1",
              "-extfile", ext)
