@@ -84,6 +84,7 @@ enum answermode account_answermode(const struct account *acc);
 const char *account_mediaenc(const struct account *acc);
 uint32_t account_regint(const struct account *acc);
 struct sip_addr *account_laddr(const struct account *acc);
+const char *account_outbound(const struct account *acc, unsigned ix);
 
 
 /*
@@ -115,6 +116,7 @@ uint16_t      call_scode(const struct call *call);
 uint32_t      call_duration(const struct call *call);
 struct audio *call_audio(const struct call *call);
 struct ua    *call_get_ua(const struct call *call);
+struct account *call_account(const struct call *call);
 struct call  *call_find_id(const struct list *calls, const char *id);
 /* the INVITE headers an account's xhdr filter copied (struct sip_hdr) */
 const struct list *call_get_custom_hdrs(const struct call *call);
@@ -203,6 +205,9 @@ int  uag_event_register(ua_event_h *eh, void *arg);
 void uag_event_unregister(ua_event_h *eh);
 const char *uag_event_str(enum ua_event ev);
 struct list *uag_list(void);
+struct sip  *uag_sip(void);   /* libre's SIP stack of every UA */
+const char  *ua_cuser(const struct ua *ua);  /* Contact user (heap) */
+void         uag_enable_sip_trace(bool enable);  /* baresip -s */
 struct ua *uag_find_aor(const char *aor);
 struct ua *uag_current(void);
 void uag_current_set(struct ua *ua);

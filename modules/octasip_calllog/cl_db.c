@@ -28,6 +28,7 @@ enum stmt {
 	ST_INTERRUPT,
 	ST_RET_AGE,
 	ST_RET_COUNT,
+	ST_RET_BLOCKED,
 	ST_COUNT,
 	ST_PURGE_ALL,
 	ST_PURGE_OLDER,
@@ -90,9 +91,17 @@ static const char *const stmt_sql[ST_MAX] = {
 	"DELETE FROM calls WHERE started_at < ?1"
 	" AND status <> 'in_progress'",
 
+	/* the user's history: refused calls never push it out (P-RET-3) */
 	[ST_RET_COUNT] =
-	"DELETE FROM calls WHERE status <> 'in_progress' AND id <="
-	" (SELECT id FROM calls ORDER BY id DESC LIMIT 1 OFFSET ?1)",
+	"DELETE FROM calls WHERE status NOT IN ('in_progress', 'blocked')"
+	" AND id <= (SELECT id FROM calls WHERE status <> 'blocked'"
+	" ORDER BY id DESC LIMIT 1 OFFSET ?1)",
+
+	/* refused calls (a flood): their own, smaller cap */
+	[ST_RET_BLOCKED] =
+	"DELETE FROM calls WHERE status = 'blocked' AND id <="
+	" (SELECT id FROM calls WHERE status = 'blocked'"
+	" ORDER BY id DESC LIMIT 1 OFFSET ?1)",
 
 	[ST_COUNT] = "SELECT count(*) FROM calls",
 	[ST_PURGE_ALL] = "DELETE FROM calls",
@@ -843,6 +852,15 @@ int cldb_retention(struct cldb *db, int64_t now_ms, uint32_t days,
 		sqlite3_stmt *st = db->st[ST_RET_COUNT];
 
 		bind_i64(st, 1, max_rows, false);
+		err = run(db, st);
+		if (!err)
+			k += sqlite3_changes(db->h);
+	}
+
+	if (!err && max_rows) {
+		sqlite3_stmt *st = db->st[ST_RET_BLOCKED];
+
+		bind_i64(st, 1, CLDB_BLOCKED_ROWS(max_rows), false);
 		err = run(db, st);
 		if (!err)
 			k += sqlite3_changes(db->h);

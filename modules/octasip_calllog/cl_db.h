@@ -78,6 +78,15 @@ int  cldb_put(struct cldb *db, const struct cl_rec *r,
 int  cldb_block(struct cldb *db, const struct cl_rec *r,
 		enum cl_peer_mode mode);
 int  cldb_interrupt(struct cldb *db, int *n);
+/*
+ * Retention: rows older than days; the newest max_rows of the user's
+ * history (every status but "blocked"; "in_progress" is never deleted);
+ * and, capped apart so that a flood of refused calls never pushes the
+ * history out, the newest CLDB_BLOCKED_ROWS(max_rows) "blocked" rows.
+ * 0 = no limit.
+ */
+#define CLDB_BLOCKED_ROWS(max_rows) ((max_rows) / 10 ? (max_rows) / 10 : 1)
+
 int  cldb_retention(struct cldb *db, int64_t now_ms, uint32_t days,
 		    uint32_t max_rows, int *n);
 

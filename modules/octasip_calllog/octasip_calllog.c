@@ -16,7 +16,8 @@
  *       of the URI (key in calllog.db table meta) and no display name;
  *       none: neither.
  *   octasip_calllog_retention_days  days kept, 0 = forever (default 365)
- *   octasip_calllog_max_rows        rows kept, 0 = no limit (default 10000)
+ *   octasip_calllog_max_rows        history rows kept, 0 = no limit (default
+ *                                   10000); refused calls: N/10 apart
  *   octasip_calllog_memory_only     yes|no: never write calllog.db
  *                                   (default no)
  *

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "fraud.h"
+#include "numnorm.h"
 
 
 /*
@@ -50,11 +51,19 @@ struct source {
 	uint32_t count;
 };
 
+/* per-minute windows of the incoming callers seen most recently */
+struct wintab {
+	struct source src[FRAUD_SOURCES];
+	uint32_t cap;
+};
+
 struct fraud {
 	struct fraud_cfg cfg;
 	struct ring minute;
 	struct ring day;
-	struct source src[FRAUD_SOURCES];
+	struct wintab src;     /* by peer URI (numnorm_key())  */
+	struct wintab addr;    /* by network address           */
+	struct fraud_stats st;
 };
 
 
@@ -68,6 +77,7 @@ void fraud_cfg_defaults(struct fraud_cfg *cfg)
 	cfg->max_per_day = 200;
 	cfg->max_concurrent = 4;
 	cfg->max_incoming_per_source = 10;
+	cfg->max_incoming_per_address = 20;
 }
 
 
@@ -142,91 +152,6 @@ int fraud_list_parse(struct fraud_list *l, const char *csv, char *errbuf,
 }
 
 
-int fraud_uri_user(const char *uri, char *out, size_t sz)
-{
-	const char *p = uri, *end;
-	size_t len;
-
-	if (!uri || !out || !sz)
-		return EINVAL;
-
-	if (!strncmp(p, "sip:", 4))
-		p += 4;
-	else if (!strncmp(p, "sips:", 5))
-		p += 5;
-	else if (!strncmp(p, "tel:", 4))
-		p += 4;
-
-	end = p + strcspn(p, "@;?>");
-	if (*end != '@' && uri != p && strncmp(uri, "tel:", 4))
-		return EINVAL;   /* sip URI without a user part */
-
-	len = (size_t)(end - p);
-	if (!len || len >= sz)
-		return EINVAL;
-
-	memcpy(out, p, len);
-	out[len] = '\0';
-
-	return 0;
-}
-
-
-static bool starts(const char *s, const char *prefix)
-{
-	return *prefix && !strncmp(s, prefix, strlen(prefix));
-}
-
-
-int fraud_normalise(const struct fraud_cfg *cfg, const char *user,
-		    char *out, size_t sz, bool *e164)
-{
-	char digits[64];
-	size_t i, n = 0;
-	bool plus = false;
-	int k;
-
-	if (!cfg || !user || !out || !e164)
-		return EINVAL;
-
-	for (i = 0; user[i]; ++i) {
-
-		char c = user[i];
-
-		if (c == '+' && n == 0 && !plus) {
-			plus = true;
-			continue;
-		}
-		if (strchr(" -.()/", c))
-			continue;
-		if (!isdigit((unsigned char)c) || n + 1 >= sizeof(digits))
-			return EINVAL;
-		digits[n++] = c;
-	}
-	digits[n] = '\0';
-	if (!n)
-		return EINVAL;
-
-	*e164 = true;
-	if (plus)
-		k = snprintf(out, sz, "%s", digits);
-	else if (starts(digits, cfg->intl))
-		k = snprintf(out, sz, "%s", digits + strlen(cfg->intl));
-	else if (cfg->cc[0] && starts(digits, cfg->trunk))
-		k = snprintf(out, sz, "%s%s", cfg->cc,
-			     digits + strlen(cfg->trunk));
-	else {
-		*e164 = false;
-		k = snprintf(out, sz, "%s", digits);
-	}
-
-	if (k < 0 || (size_t)k >= sz)
-		return EINVAL;
-
-	return 0;
-}
-
-
 static int ring_init(struct ring *r, uint32_t cap)
 {
 	r->cap = cap > FRAUD_CAP_MAX ? FRAUD_CAP_MAX : cap;
@@ -280,6 +205,8 @@ int fraud_alloc(struct fraud **fp, const struct fraud_cfg *cfg)
 		return ENOMEM;
 
 	f->cfg = *cfg;
+	f->src.cap = cfg->max_incoming_per_source;
+	f->addr.cap = cfg->max_incoming_per_address;
 	err  = ring_init(&f->minute, cfg->max_per_minute);
 	err |= ring_init(&f->day, cfg->max_per_day);
 	if (err) {
@@ -301,6 +228,12 @@ void fraud_free(struct fraud *f)
 	free(f->minute.t);
 	free(f->day.t);
 	free(f);
+}
+
+
+static bool starts(const char *s, const char *prefix)
+{
+	return *prefix && !strncmp(s, prefix, strlen(prefix));
 }
 
 
@@ -330,43 +263,50 @@ static const char *list_prefix(const struct fraud_list *l, const char *num)
 }
 
 
+static void plan(const struct fraud *f, struct numplan *np)
+{
+	np->cc = f->cfg.cc;
+	np->intl = f->cfg.intl;
+	np->trunk = f->cfg.trunk;
+}
+
+
 enum fraud_verdict fraud_check_outgoing(struct fraud *f,
 					const char *peer_uri,
 					uint64_t now_ms, unsigned active,
 					char *rule, size_t rsz)
 {
-	char user[64], num[64], raw[64];
+	struct numplan np;
+	struct numnorm n;
 	const char *hit;
-	bool e164 = false, isnum;
+	int err;
 
 	if (rule && rsz)
 		rule[0] = '\0';
 	if (!f)
 		return FRAUD_ALLOW;
 
-	isnum = !fraud_uri_user(peer_uri, user, sizeof(user)) &&
-		!fraud_normalise(&f->cfg, user, num, sizeof(num), &e164);
+	/* P-FRAUD-2: every spelling of a number is judged as that number */
+	plan(f, &np);
+	err = numnorm_uri_number(&np, peer_uri, &n);
+	if (err && err != EINVAL) {
+		(void)snprintf(rule, rsz, "malformed destination");
+		++f->st.out_number;
+		return FRAUD_BLOCK;
+	}
 
-	if (isnum) {
-		/* the digits as dialled, for short codes like 112 */
-		size_t i, n = 0;
-
-		for (i = 0; user[i] && n + 1 < sizeof(raw); ++i) {
-			if (isdigit((unsigned char)user[i]))
-				raw[n++] = user[i];
-		}
-		raw[n] = '\0';
-
-		if (list_exact(&f->cfg.allow, num) ||
-		    list_exact(&f->cfg.allow, raw)) {
+	if (!err) {
+		if (list_exact(&f->cfg.allow, n.num) ||
+		    (n.raw[0] && list_exact(&f->cfg.allow, n.raw))) {
 			(void)snprintf(rule, rsz, "allow-list");
 			return FRAUD_ALLOW_LISTED;
 		}
 
-		hit = list_prefix(&f->cfg.deny, num);
+		hit = list_prefix(&f->cfg.deny, n.num);
 		if (hit) {
 			(void)snprintf(rule, rsz, "deny-list prefix +%s",
 				       hit);
+			++f->st.out_number;
 			return FRAUD_BLOCK;
 		}
 	}
@@ -374,18 +314,21 @@ enum fraud_verdict fraud_check_outgoing(struct fraud *f,
 	if (f->cfg.max_concurrent && active >= f->cfg.max_concurrent) {
 		(void)snprintf(rule, rsz, "concurrent calls cap %u",
 			       f->cfg.max_concurrent);
+		++f->st.out_cap;
 		return FRAUD_BLOCK;
 	}
 
 	if (ring_full(&f->minute, now_ms, 60000ull)) {
 		(void)snprintf(rule, rsz, "outgoing calls per minute cap %u",
 			       f->cfg.max_per_minute);
+		++f->st.out_cap;
 		return FRAUD_BLOCK;
 	}
 
 	if (ring_full(&f->day, now_ms, 86400000ull)) {
 		(void)snprintf(rule, rsz, "outgoing calls per day cap %u",
 			       f->cfg.max_per_day);
+		++f->st.out_cap;
 		return FRAUD_BLOCK;
 	}
 
@@ -409,24 +352,16 @@ static uint32_t hash_str(const char *s)
 }
 
 
-enum fraud_verdict fraud_check_incoming(struct fraud *f, const char *source,
-					uint64_t now_ms, char *rule,
-					size_t rsz)
+/* count one call from key; false if key has used up its minute */
+static bool wintab_take(struct wintab *t, const char *key, uint64_t now_ms)
 {
 	struct source *s = NULL, *oldest = NULL;
-	uint32_t h;
+	uint32_t h = hash_str(key);
 	size_t i;
-
-	if (rule && rsz)
-		rule[0] = '\0';
-	if (!f || !f->cfg.max_incoming_per_source)
-		return FRAUD_ALLOW;
-
-	h = hash_str(source);
 
 	for (i = 0; i < FRAUD_SOURCES; ++i) {
 
-		struct source *c = &f->src[i];
+		struct source *c = &t->src[i];
 
 		if (c->hash == h) {
 			s = c;
@@ -453,15 +388,88 @@ enum fraud_verdict fraud_check_incoming(struct fraud *f, const char *source,
 		s->count = 0;
 	}
 
-	if (s->count >= f->cfg.max_incoming_per_source) {
-		(void)snprintf(rule, rsz, "incoming calls per source cap %u"
-			       "/min", f->cfg.max_incoming_per_source);
-		return FRAUD_BLOCK;
-	}
+	if (s->count >= t->cap)
+		return false;
 
 	++s->count;
 
-	return FRAUD_ALLOW;
+	return true;
+}
+
+
+/* keys at their cap now; *until_ms: when the first window ends */
+static unsigned wintab_capped(const struct wintab *t, uint64_t now_ms,
+			      uint64_t *until_ms)
+{
+	unsigned n = 0;
+	size_t i;
+
+	if (!t->cap)
+		return 0;
+
+	for (i = 0; i < FRAUD_SOURCES; ++i) {
+
+		const struct source *c = &t->src[i];
+
+		if (!c->hash || c->count < t->cap ||
+		    now_ms - c->start >= 60000ull)
+			continue;
+
+		++n;
+		if (until_ms && c->start + 60000ull < *until_ms)
+			*until_ms = c->start + 60000ull;
+	}
+
+	return n;
+}
+
+
+enum fraud_verdict fraud_check_incoming(struct fraud *f, const char *source,
+					uint64_t now_ms, char *rule,
+					size_t rsz)
+{
+	struct numplan np;
+	char key[NUMNORM_USER_MAX + NUMNORM_HOST_MAX + 2];
+
+	if (rule && rsz)
+		rule[0] = '\0';
+	if (!f || !f->src.cap)
+		return FRAUD_ALLOW;
+
+	/* P-FRAUD-2: one key for every spelling of the caller's URI */
+	plan(f, &np);
+	(void)numnorm_key(&np, source, key, sizeof(key));
+
+	if (wintab_take(&f->src, key, now_ms))
+		return FRAUD_ALLOW;
+
+	(void)snprintf(rule, rsz, "incoming calls per source cap %u/min",
+		       f->src.cap);
+	++f->st.in_source;
+
+	return FRAUD_BLOCK;
+}
+
+
+enum fraud_verdict fraud_check_incoming_addr(struct fraud *f,
+					     const char *addr,
+					     uint64_t now_ms, char *rule,
+					     size_t rsz)
+{
+	if (rule && rsz)
+		rule[0] = '\0';
+	if (!f || !f->addr.cap || !addr || !addr[0])
+		return FRAUD_ALLOW;
+
+	/* P-FRAUD-3 */
+	if (wintab_take(&f->addr, addr, now_ms))
+		return FRAUD_ALLOW;
+
+	(void)snprintf(rule, rsz, "incoming calls per address cap %u/min",
+		       f->addr.cap);
+	++f->st.in_address;
+
+	return FRAUD_BLOCK;
 }
 
 
@@ -469,28 +477,34 @@ bool fraud_incoming_capped(const struct fraud *f, uint64_t now_ms,
 			   uint64_t *until_ms)
 {
 	uint64_t until = UINT64_MAX;
-	size_t i;
+	unsigned n;
 
-	if (!f || !f->cfg.max_incoming_per_source)
+	if (!f)
 		return false;
 
-	for (i = 0; i < FRAUD_SOURCES; ++i) {
-
-		const struct source *c = &f->src[i];
-
-		if (!c->hash || c->count < f->cfg.max_incoming_per_source ||
-		    now_ms - c->start >= 60000ull)
-			continue;
-
-		if (c->start + 60000ull < until)
-			until = c->start + 60000ull;
-	}
-
-	if (until == UINT64_MAX)
+	n  = wintab_capped(&f->src, now_ms, &until);
+	n += wintab_capped(&f->addr, now_ms, &until);
+	if (!n)
 		return false;
 
 	if (until_ms)
 		*until_ms = until;
 
 	return true;
+}
+
+
+void fraud_stats_get(const struct fraud *f, uint64_t now_ms,
+		     struct fraud_stats *st)
+{
+	if (!st)
+		return;
+
+	memset(st, 0, sizeof(*st));
+	if (!f)
+		return;
+
+	*st = f->st;
+	st->src_capped = wintab_capped(&f->src, now_ms, NULL);
+	st->addr_capped = wintab_capped(&f->addr, now_ms, NULL);
 }

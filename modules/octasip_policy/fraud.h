@@ -9,15 +9,16 @@
  *     form): always allowed, whatever the caps say (emergency numbers);
  *  2. deny-list by prefix, compared with the E.164 form;
  *  3. concurrent calls cap, attempts per minute, attempts per day.
- * Incoming calls: attempts per minute from one source (peer URI).
+ * Incoming calls: attempts per minute from one network address (the
+ * transport peer, as Kamailio's pike counts; the caller passes none for
+ * its own registrar or outbound proxy) and from one source (peer URI).
  *
- * E.164 normalisation of a dialled user part: visual separators
- * (space - . ( ) /) are dropped; "+CC..." stays; "INTL..." (international
- * prefix, default 00) becomes "+..."; "TRUNK..." (trunk prefix, default
- * 0) becomes "+CC..." when a country code is configured.  Anything else
- * (short codes such as 112, or no country code) is kept as dialled,
- * without '+', and only the allow-list and prefixes written without '+'
- * can match it.
+ * Numbers and source keys come from numnorm.h (the one normaliser: any
+ * spelling of a number is that number).  A destination numnorm finds
+ * malformed (bad %XX escape, control character, a number too long to
+ * judge) is refused.  A number with no E.164 form (short codes such as
+ * 112, or no country code) is kept as dialled, without '+', and only
+ * the allow-list and prefixes written without '+' can match it.
  *
  * Copyright (C) 2026 OctaSIP developers.  BSD-3-Clause.
  */
@@ -48,6 +49,17 @@ struct fraud_cfg {
 	uint32_t max_per_day;           /* outgoing attempts; 0 = no cap */
 	uint32_t max_concurrent;        /* calls at once; 0 = no cap     */
 	uint32_t max_incoming_per_source; /* per minute; 0 = no cap      */
+	uint32_t max_incoming_per_address; /* per minute; 0 = no cap     */
+};
+
+/* refused calls since start, by rule (P-FRAUD-3: visible) */
+struct fraud_stats {
+	uint64_t out_number;     /* deny-list, malformed destination */
+	uint64_t out_cap;        /* concurrent, per minute, per day  */
+	uint64_t in_source;      /* per-source (peer URI) cap        */
+	uint64_t in_address;     /* per-address cap                  */
+	unsigned addr_capped;    /* addresses at their cap now       */
+	unsigned src_capped;     /* sources at their cap now         */
 };
 
 enum fraud_verdict {
@@ -70,17 +82,6 @@ void fraud_cfg_defaults(struct fraud_cfg *cfg);
  */
 int fraud_list_parse(struct fraud_list *l, const char *csv, char *errbuf,
 		     size_t errsz);
-
-/* "sip:+1 900-555@host;x" -> "+1 900-555"; 0 or EINVAL */
-int fraud_uri_user(const char *uri, char *out, size_t sz);
-
-/*
- * Normalise dialled digits.  *e164 tells whether out is E.164 (it then
- * has no '+', just the digits).  EINVAL if the user part is not a
- * number (e.g. "alice"): number rules do not apply to it.
- */
-int fraud_normalise(const struct fraud_cfg *cfg, const char *user,
-		    char *out, size_t sz, bool *e164);
 
 int  fraud_alloc(struct fraud **fp, const struct fraud_cfg *cfg);
 void fraud_free(struct fraud *f);
@@ -108,5 +109,18 @@ bool fraud_incoming_capped(const struct fraud *f, uint64_t now_ms,
 enum fraud_verdict fraud_check_incoming(struct fraud *f, const char *source,
 					uint64_t now_ms, char *rule,
 					size_t rsz);
+
+/*
+ * Decide an incoming call from a network address (any text naming it,
+ * e.g. "192.0.2.1").  NULL or "" (unknown, or the account's own
+ * registrar/outbound proxy): allowed, not counted.
+ */
+enum fraud_verdict fraud_check_incoming_addr(struct fraud *f,
+					     const char *addr,
+					     uint64_t now_ms, char *rule,
+					     size_t rsz);
+
+void fraud_stats_get(const struct fraud *f, uint64_t now_ms,
+		     struct fraud_stats *st);
 
 #endif

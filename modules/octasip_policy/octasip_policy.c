@@ -20,8 +20,16 @@
  *   octasip_policy_max_calls_per_day     outgoing attempts, 0 = off (200)
  *   octasip_policy_max_concurrent        calls at once, 0 = off       (4)
  *   octasip_policy_max_incoming_per_source  per minute, 0 = off      (10)
+ *   octasip_policy_max_incoming_per_address per minute from one
+ *                                  network address (not the accounts'
+ *                                  registrars), 0 = off             (20)
  *   octasip_policy_recording_notice      yes|no                     (yes)
  *   octasip_policy_recording_retention_days  0 = keep              (30)
+ *   octasip_policy_tls_pins        comma list of SHA-256 fingerprints of
+ *                                  server certificates accepted without
+ *                                  a verifying chain (self-signed PBX) ()
+ *   octasip_policy_user_agent      User-Agent/Server value, one token
+ *                                  (e.g. Phone/1.0); none sent  (unset)
  *   octasip_policy_busy_second_call      yes|no: answer a second
  *                                  incoming call with 486 Busy       (no)
  *
@@ -29,6 +37,7 @@
  *   /perm list                     states, "once" grants in use, errors
  *   /perm set PERMISSION STATE     change one (from the next call on)
  *   /perm reset                    back to the product defaults
+ *   /fraud                         calls the fraud guard refused
  *
  * Where each promise is kept (one enforcement point per permission):
  *   enforce_microphone()   mute at the source + the gate filter flag
@@ -57,12 +66,16 @@
 #include "calllog_api.h"
 #include "dirwatch.h"
 #include "encpolicy.h"
+#include "fingerprint.h"
 #include "fraud.h"
 #include "micgate.h"
 #include "perm.h"
 #include "permfile.h"
 #include "profile.h"
+#include "realmpin.h"
 #include "recstore.h"
+#include "srcaddr.h"
+#include "tlsverify.h"
 #include "octasip_version.h"
 
 
@@ -104,6 +117,8 @@ static struct {
 	uint32_t retention_days;
 	char snd_path[256];
 	char module_path[256];
+	char user_agent[128];        /* "" = no User-Agent/Server      */
+	char tls_pins[600];          /* SHA-256 fingerprints, or ""    */
 
 	struct permfile pf;
 	struct perm_set ps;          /* the file's states               */
@@ -818,6 +833,8 @@ static void take_over_answermodes(void)
 		if (acc_find(aor) || d.nacc >= MAX_ACCOUNTS)
 			continue;
 
+		fingerprint_ua(le->data);
+
 		(void)re_snprintf(d.acc[d.nacc].aor,
 				  sizeof(d.acc[d.nacc].aor), "%s", aor);
 		d.acc[d.nacc].mode = account_answermode(acc);
@@ -1062,16 +1079,39 @@ static bool check_outgoing(struct ua *ua, struct call *call)
 }
 
 
+/*
+ * P-FRAUD-3: the network address the call's INVITE came from, as the
+ * per-address flood cap counts it; "" when unknown or when it is the
+ * address of a registrar or outbound proxy an account registers with
+ * (a provider delivers every caller's calls from there).
+ */
+static const char *source_addr(const struct call *call, char *buf,
+			       size_t sz)
+{
+	struct sa sa;
+
+	buf[0] = '\0';
+	if (!srcaddr_find(call_id(call), &sa) && !srcaddr_trusted(&sa))
+		(void)re_snprintf(buf, sz, "%j", &sa);
+
+	return buf;
+}
+
+
 static bool check_incoming(struct ua *ua, struct call *call)
 {
 	const struct calllog_api *api;
 	const char *menc = account_mediaenc(ua_account(ua));
-	char rule[128];
+	char rule[128], addr[64];
 	const char *subject = "fraud_guard";
 	uint16_t scode = 503;
 	const char *phrase = "Service Unavailable";
 
-	if (fraud_check_incoming(d.fraud, call_peeruri(call), now_ms(),
+	if (fraud_check_incoming_addr(d.fraud, source_addr(call, addr,
+							   sizeof(addr)),
+				      now_ms(), rule, sizeof(rule))
+	    != FRAUD_BLOCK &&
+	    fraud_check_incoming(d.fraud, call_peeruri(call), now_ms(),
 				 rule, sizeof(rule)) != FRAUD_BLOCK) {
 
 		if (enc_call_allowed(d.enc, menc))
@@ -1335,7 +1375,14 @@ static void ua_event_handler(struct ua *ua, enum ua_event ev,
 		take_over_answermodes();
 		break;
 
+	case UA_EVENT_REGISTER_OK:
+		realmpin_registered(ua);
+		break;
+
 	case UA_EVENT_CALL_LOCAL_SDP:
+		fingerprint_call(call);
+		if (call_is_outgoing(call))
+			tlsverify_peer(call_peeruri(call));
 		if (call_is_outgoing(call) &&
 		    call_state(call) == CALL_STATE_OUTGOING &&
 		    !strcmp(prm, "offer")) {
@@ -1361,6 +1408,7 @@ static void ua_event_handler(struct ua *ua, enum ua_event ev,
 		break;
 
 	case UA_EVENT_CALL_REMOTE_SDP:
+		fingerprint_call(call);
 		if (call && !call_is_outgoing(call) && prm &&
 		    !strcmp(prm, "offer") &&
 		    call_state(call) == CALL_STATE_INCOMING &&
@@ -1620,9 +1668,34 @@ static int cmd_perm(struct re_printf *pf, void *arg)
 }
 
 
+/* /fraud: what the fraud guard refused since start (P-FRAUD-3) */
+static int cmd_fraud(struct re_printf *pf, void *arg)
+{
+	struct fraud_stats st;
+
+	(void)arg;
+	fraud_stats_get(d.fraud, now_ms(), &st);
+
+	return re_hprintf(pf, "fraud guard: refused outgoing %llu (number"
+			  " rules %llu, caps %llu), incoming %llu (per"
+			  " address %llu, per source %llu); at their cap"
+			  " now: %u addresses, %u sources; registrar"
+			  " addresses exempt: %u\n",
+			  (unsigned long long)(st.out_number + st.out_cap),
+			  (unsigned long long)st.out_number,
+			  (unsigned long long)st.out_cap,
+			  (unsigned long long)(st.in_address + st.in_source),
+			  (unsigned long long)st.in_address,
+			  (unsigned long long)st.in_source,
+			  st.addr_capped, st.src_capped,
+			  srcaddr_trusted_count());
+}
+
+
 static const struct cmd cmdv[] = {
 	{"perm", 0, CMD_PRM, "Permissions: perm list | set PERMISSION STATE"
 	 " | reset", cmd_perm},
+	{"fraud", 0, 0, "Fraud guard: calls refused since start", cmd_fraud},
 };
 
 
@@ -1699,12 +1772,18 @@ static int read_config(struct fraud_cfg *fc)
 			   &fc->max_concurrent);
 	(void)conf_get_u32(conf, "octasip_policy_max_incoming_per_source",
 			   &fc->max_incoming_per_source);
+	(void)conf_get_u32(conf, "octasip_policy_max_incoming_per_address",
+			   &fc->max_incoming_per_address);
 	(void)conf_get_bool(conf, "octasip_policy_recording_notice",
 			    &d.notice);
 	(void)conf_get_bool(conf, "octasip_policy_busy_second_call",
 			    &d.busy_second);
 	(void)conf_get_u32(conf, "octasip_policy_recording_retention_days",
 			   &d.retention_days);
+	(void)conf_get_str(conf, "octasip_policy_user_agent", d.user_agent,
+			   sizeof(d.user_agent));
+	(void)conf_get_str(conf, "octasip_policy_tls_pins", d.tls_pins,
+			   sizeof(d.tls_pins));
 	(void)conf_get_str(conf, "snd_path", d.snd_path,
 			   sizeof(d.snd_path));
 	(void)conf_get_str(conf, "module_path", d.module_path,
@@ -1767,6 +1846,18 @@ static int module_init(void)
 	if (err)
 		return err;
 
+	/* where each INVITE came from: the per-address flood cap */
+	if (srcaddr_init())
+		warning("octasip_policy: no SIP stack: the per-address flood"
+			" cap is off\n");
+	else
+		(void)fingerprint_init(d.user_agent, srcaddr_traceh());
+
+	/* SIP over TLS authenticates the server */
+	err = tlsverify_init(d.tls_pins);
+	if (err == EINVAL)
+		return err;
+
 	err = cmd_register(baresip_commands(), cmdv, ARRAY_SIZE(cmdv));
 	if (err)
 		return err;
@@ -1801,6 +1892,9 @@ static int module_close(void)
 	d.answer_last = false;
 	uag_event_unregister(ua_event_handler);
 	aufilt_unregister(&gate_filter);
+	srcaddr_close();
+	realmpin_close();
+	tlsverify_close();
 	fraud_free(d.fraud);
 	d.fraud = NULL;
 	calllog_api_release();

@@ -25,6 +25,7 @@
 #include "cfgedit.h"
 #include "encpolicy.h"
 #include "fraud.h"
+#include "numnorm.h"
 #include "vault.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -51,8 +52,9 @@ static void values(const char *v)
 	struct fraud_cfg cfg;
 	enum enc_mode m;
 	enum keysrc ks;
-	char out[256], err[128];
-	bool e164;
+	struct numplan np;
+	struct numnorm n;
+	char out[300], err[128];
 	size_t i;
 
 	if (0 == fraud_list_parse(&l, v, err, sizeof(err))) {
@@ -64,12 +66,14 @@ static void values(const char *v)
 		}
 	}
 
-	if (0 == fraud_uri_user(v, out, sizeof(out)) &&
-	    !memchr(out, '\0', sizeof(out)))
-		abort();
-
 	fraud_cfg_defaults(&cfg);
-	if (0 == fraud_normalise(&cfg, v, out, sizeof(out), &e164) &&
+	np.cc = cfg.cc;
+	np.intl = cfg.intl;
+	np.trunk = cfg.trunk;
+	if (0 == numnorm_uri_number(&np, v, &n) &&
+	    (!memchr(n.num, '\0', sizeof(n.num)) || !n.num[0]))
+		abort();
+	if (0 == numnorm_key(&np, v, out, sizeof(out)) &&
 	    !memchr(out, '\0', sizeof(out)))
 		abort();
 

@@ -39,7 +39,7 @@ class Registrar:
     """Kamailio on 127.0.0.1: REGISTER and INVITE need digest auth with
     the given {user: password}; it logs AUTH-OK/AUTH-FAIL user=..."""
 
-    def __init__(self, testcase, creds, tls=False):
+    def __init__(self, testcase, creds, tls=False, tls_cert="ca"):
         self.dir = tempfile.mkdtemp(prefix="octasip-kam-")
         self.port = harness.free_port()
         self.tls_port = harness.free_port() if tls else None
@@ -51,12 +51,9 @@ class Registrar:
             lines.append('\tif ($au == "%s") $var(pw) = "%s";' % (user, pw))
         tls_listen = tls_module = tls_params = ""
         if tls:
-            key = os.path.join(self.dir, "key.pem")
-            crt = os.path.join(self.dir, "cert.pem")
-            subprocess.run(["openssl", "req", "-x509", "-newkey",
-                            "rsa:2048", "-nodes", "-keyout", key, "-out",
-                            crt, "-days", "1", "-subj", "/CN=127.0.0.1"],
-                           check=True, capture_output=True)
+            key, crt = make_cert(self.dir, tls_cert)
+            self.ca = os.path.join(self.dir, "ca.pem")
+            self.cert = crt
             tls_listen = "listen=tls:127.0.0.1:%d" % self.tls_port
             tls_module = 'loadmodule "tls.so"'
             tls_params = "\n".join([
@@ -111,6 +108,41 @@ class Registrar:
                 pass
             self.proc.wait()
         subprocess.run(["rm", "-rf", self.dir])
+
+
+def _openssl(*args):
+    subprocess.run(["openssl"] + list(args), check=True,
+                   capture_output=True)
+
+
+def make_cert(d, kind="ca"):
+    """A server key and certificate in d: kind "ca" is for 127.0.0.1,
+    signed by a test CA (d/ca.pem, for sip_cafile); "wronghost" the same
+    but for evil.invalid; "self" is self-signed for 127.0.0.1.  Returns
+    (key, cert)."""
+    key = os.path.join(d, "key.pem")
+    crt = os.path.join(d, "cert.pem")
+    if kind == "self":
+        _openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes",
+                 "-keyout", key, "-out", crt, "-days", "1",
+                 "-subj", "/CN=127.0.0.1")
+        return key, crt
+    cakey = os.path.join(d, "ca.key")
+    ca = os.path.join(d, "ca.pem")
+    _openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout",
+             cakey, "-out", ca, "-days", "2", "-subj", "/CN=OctaSIP test CA")
+    csr = os.path.join(d, "server.csr")
+    cn, san = ("evil.invalid", "DNS:evil.invalid") \
+        if kind == "wronghost" else ("127.0.0.1", "IP:127.0.0.1")
+    _openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", key,
+             "-out", csr, "-subj", "/CN=" + cn)
+    ext = os.path.join(d, "ext.cnf")
+    with open(ext, "w") as f:
+        f.write("subjectAltName=%s\n" % san)
+    _openssl("x509", "-req", "-in", csr, "-CA", ca, "-CAkey", cakey,
+             "-CAcreateserial", "-out", crt, "-days", "1",
+             "-extfile", ext)
+    return key, crt
 
 
 def add_account(inst, aor, password, auth_user=None, env=None, extra=""):

@@ -102,7 +102,7 @@ class TestRegister(harness.TestCase):
 
     def test_tls_register(self):
         reg = Registrar(self, {"alice": "tls-S3cret"}, tls=True)
-        inst = harness.Instance(self, "alice")
+        inst = harness.Instance(self, "alice", config={"sip_cafile": reg.ca})
         clear_accounts(inst)
         aor = "sip:alice@127.0.0.1:%d;transport=tls" % reg.tls_port
         add_account(inst, aor, "tls-S3cret", extra=";regint=60")

@@ -486,6 +486,66 @@ static void test_retention(void)
 }
 
 
+/*
+ * P-RET-3: 20,000 refused calls (a flood) after the user's history, with
+ * max_rows 10000: the pruning keeps every answered, missed and outgoing
+ * row and only the newest 1000 refused ones.  (Before, the newest 10000
+ * rows of any status were kept: the flood pushed the history out.)
+ */
+static void test_retention_flood(void)
+{
+	static const char *const hist[] = {
+		CL_ST_ANSWERED, CL_ST_MISSED, CL_ST_ANSWERED, CL_ST_REJECTED,
+	};
+	struct cldb *db;
+	struct cl_rec r;
+	int i, n = -1;
+
+	fresh();
+	db = open_db(0);
+
+	UT_EQ_INT(cldb_begin(db), 0);
+	for (i = 0; i < 40; ++i) {
+		rec_init(&r, i % 3 == 0, "sip:friend@example.org");
+		r.status = hist[i % 4];
+		r.ended_at = r.started_at + 1;
+		UT_EQ_INT(cldb_put(db, &r, CL_PEER_FULL), 0);
+		cl_rec_reset(&r);
+	}
+	for (i = 0; i < 20000; ++i) {
+		char peer[64];
+
+		(void)snprintf(peer, sizeof(peer), "sip:flood%d@10.0.0.9", i);
+		rec_init(&r, false, peer);
+		r.status = CL_ST_BLOCKED;
+		r.ended_at = r.started_at;
+		UT_EQ_INT(cldb_block(db, &r, CL_PEER_FULL), 0);
+		cl_rec_reset(&r);
+	}
+	UT_EQ_INT(cldb_commit(db), 0);
+	UT_EQ_INT(q_int("SELECT count(*) FROM calls"), 20040);
+
+	UT_EQ_INT(cldb_retention(db, cl_now_ms(), 0, 10000, &n), 0);
+	UT_EQ_INT(n, 19000);
+	UT_EQ_INT(q_int("SELECT count(*) FROM calls WHERE peer_uri ="
+			" 'sip:friend@example.org'"), 40);
+	UT_EQ_INT(q_int("SELECT count(*) FROM calls WHERE status ="
+			" 'blocked'"), 1000);
+	UT_EQ_INT(q_int("SELECT count(*) FROM calls WHERE peer_uri ="
+			" 'sip:flood19000@10.0.0.9'"), 1);
+	UT_EQ_INT(q_int("SELECT count(*) FROM calls WHERE peer_uri ="
+			" 'sip:flood18999@10.0.0.9'"), 0);
+
+	/* the history itself is still capped at max_rows */
+	UT_EQ_INT(cldb_retention(db, cl_now_ms(), 0, 30, &n), 0);
+	UT_EQ_INT(q_int("SELECT count(*) FROM calls WHERE status <>"
+			" 'blocked'"), 30);
+	UT_EQ_INT(q_int("SELECT count(*) FROM calls WHERE status ="
+			" 'blocked'"), 3);
+	cldb_close(db);
+}
+
+
 static int file_contains(const char *p, const char *needle)
 {
 	FILE *f = fopen(p, "rb");
@@ -746,6 +806,7 @@ int main(void)
 	UT_RUN(test_corrupt_moved_aside);
 	UT_RUN(test_truncated_detected);
 	UT_RUN(test_retention);
+	UT_RUN(test_retention_flood);
 	UT_RUN(test_peer_hash_and_none);
 	UT_RUN(test_purge);
 	UT_RUN(test_list_queries);

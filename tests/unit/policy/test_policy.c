@@ -56,64 +56,6 @@ static char *read_text(const char *path)
 }
 
 
-static void test_normalise(void)
-{
-	struct fraud_cfg c;
-	char out[64];
-	bool e164;
-
-	fraud_cfg_defaults(&c);
-	(void)snprintf(c.cc, sizeof(c.cc), "44");
-
-	UT_EQ_INT(fraud_normalise(&c, "+1 (900) 555-0100", out, sizeof(out),
-				  &e164), 0);
-	UT_EQ_STR(out, "19005550100");
-	UT_CHECK(e164);
-
-	UT_EQ_INT(fraud_normalise(&c, "0044909123", out, sizeof(out),
-				  &e164), 0);
-	UT_EQ_STR(out, "44909123");
-
-	UT_EQ_INT(fraud_normalise(&c, "0909 123", out, sizeof(out),
-				  &e164), 0);
-	UT_EQ_STR(out, "44909123");
-	UT_CHECK(e164);
-
-	UT_EQ_INT(fraud_normalise(&c, "112", out, sizeof(out), &e164), 0);
-	UT_EQ_STR(out, "112");
-	UT_CHECK(!e164);
-
-	UT_EQ_INT(fraud_normalise(&c, "alice", out, sizeof(out), &e164),
-		  EINVAL);
-	UT_EQ_INT(fraud_normalise(&c, "+", out, sizeof(out), &e164),
-		  EINVAL);
-	UT_EQ_INT(fraud_normalise(&c, "1+2", out, sizeof(out), &e164),
-		  EINVAL);
-
-	/* without a country code a trunk-prefix number is not E.164 */
-	c.cc[0] = '\0';
-	UT_EQ_INT(fraud_normalise(&c, "0909123", out, sizeof(out), &e164),
-		  0);
-	UT_CHECK(!e164);
-}
-
-
-static void test_uri_user(void)
-{
-	char u[64];
-
-	UT_EQ_INT(fraud_uri_user("sip:+1900@host;x=y", u, sizeof(u)), 0);
-	UT_EQ_STR(u, "+1900");
-	UT_EQ_INT(fraud_uri_user("sips:0044@h", u, sizeof(u)), 0);
-	UT_EQ_STR(u, "0044");
-	UT_EQ_INT(fraud_uri_user("tel:+4490;phone-context=x", u, sizeof(u)),
-		  0);
-	UT_EQ_STR(u, "+4490");
-	UT_EQ_INT(fraud_uri_user("sip:host.example", u, sizeof(u)), EINVAL);
-	UT_EQ_INT(fraud_uri_user("sip:@host", u, sizeof(u)), EINVAL);
-}
-
-
 static void test_lists(void)
 {
 	struct fraud_list l;
@@ -156,7 +98,7 @@ static void test_outgoing_rules(void)
 	UT_EQ_INT(fraud_check_outgoing(f, "sip:09012345@x", 0, 0, rule,
 				       sizeof(rule)), FRAUD_BLOCK);
 	UT_EQ_STR(rule, "deny-list prefix +4490");
-	UT_EQ_INT(fraud_check_outgoing(f, "sip:00 1 900 1@x", 0, 0, rule,
+	UT_EQ_INT(fraud_check_outgoing(f, "sip:00%201%20900%201@x", 0, 0, rule,
 				       sizeof(rule)), FRAUD_BLOCK);
 	UT_EQ_STR(rule, "deny-list prefix +1900");
 
@@ -254,6 +196,52 @@ static void test_incoming_flood(void)
 		UT_EQ_INT(fraud_check_incoming(f, src, 70000, rule,
 					       sizeof(rule)), FRAUD_ALLOW);
 	}
+	fraud_free(f);
+}
+
+
+/* P-FRAUD-3: per network address, whatever the From user */
+static void test_incoming_per_address(void)
+{
+	struct fraud_cfg c;
+	struct fraud *f = NULL;
+	struct fraud_stats st;
+	char rule[128], src[32];
+	uint64_t until = 0;
+	int i;
+
+	fraud_cfg_defaults(&c);
+	c.max_incoming_per_address = 3;
+	UT_EQ_INT(fraud_alloc(&f, &c), 0);
+
+	for (i = 0; i < 5; ++i) {
+		(void)snprintf(src, sizeof(src), "sip:flood%d@x", i);
+		UT_EQ_INT(fraud_check_incoming(f, src, 10 + i, rule,
+					       sizeof(rule)), FRAUD_ALLOW);
+		UT_EQ_INT(fraud_check_incoming_addr(f, "192.0.2.7", 10 + i,
+						    rule, sizeof(rule)),
+			  i < 3 ? FRAUD_ALLOW : FRAUD_BLOCK);
+	}
+	UT_EQ_STR(rule, "incoming calls per address cap 3/min");
+	UT_CHECK(fraud_incoming_capped(f, 20, &until));
+	UT_EQ_INT(until, 60010);
+
+	/* another address, and an unknown or exempt one ("") */
+	UT_EQ_INT(fraud_check_incoming_addr(f, "192.0.2.8", 20, rule,
+					    sizeof(rule)), FRAUD_ALLOW);
+	for (i = 0; i < 10; ++i)
+		UT_EQ_INT(fraud_check_incoming_addr(f, "", 20, rule,
+						    sizeof(rule)),
+			  FRAUD_ALLOW);
+
+	fraud_stats_get(f, 20, &st);
+	UT_EQ_INT(st.in_address, 2);
+	UT_EQ_INT(st.addr_capped, 1);
+	UT_EQ_INT(st.in_source, 0);
+
+	/* the minute ends */
+	UT_EQ_INT(fraud_check_incoming_addr(f, "192.0.2.7", 60010, rule,
+					    sizeof(rule)), FRAUD_ALLOW);
 	fraud_free(f);
 }
 
@@ -589,13 +577,12 @@ int main(void)
 	if (!mkdtemp(tmpdir))
 		return 1;
 
-	UT_RUN(test_normalise);
 	UT_RUN(test_audit_lines);
-	UT_RUN(test_uri_user);
 	UT_RUN(test_lists);
 	UT_RUN(test_outgoing_rules);
 	UT_RUN(test_rate_caps);
 	UT_RUN(test_incoming_flood);
+	UT_RUN(test_incoming_per_address);
 	UT_RUN(test_encryption);
 	UT_RUN(test_micgate_zeroes);
 	UT_RUN(test_notice_tone);

@@ -1,0 +1,265 @@
+/**
+ * @file srcaddr.c  The network address each incoming INVITE came from
+ *
+ * baresip 1.0.0 tells a module nothing about where a call's INVITE came
+ * from (the peer URI is whatever the caller wrote).  libre 1.1.0's SIP
+ * stack has one trace hook, sip_set_trace_handler(uag_sip(), h): h sees
+ * every message sent and received, with the transport peer, and for a
+ * received one before it is dispatched to baresip.  So:
+ *  - a received INVITE: its Call-ID (libre's sip_msg_decode()) and source
+ *    address go into a ring of the latest SRCADDR_N; the policy looks the
+ *    call up by call_id() when it checks the call (P-FRAUD-3);
+ *  - a sent REGISTER: its destination is the account's registrar or
+ *    outbound proxy, so calls from that address are the provider's, not
+ *    one caller's (up to SRCADDR_TRUSTED addresses, by IP).
+ * The hook is libre's only one: when baresip was started with -s (its
+ * SIP trace, read from /proc/self/cmdline at start), baresip's own trace
+ * handler is found (uag_enable_sip_trace() puts it in the same field of
+ * libre's struct sip that a probe handler was seen in) and every message
+ * is passed on to it.  No I/O after start; a received INVITE costs one
+ * copy and one parse.
+ *
+ * Copyright (C) 2026 OctaSIP developers.  BSD-3-Clause.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include "bsip.h"
+#include "realmpin.h"
+#include "srcaddr.h"
+
+
+#define SRCADDR_N        128
+#define SRCADDR_TRUSTED  8
+#define CALLID_MAX       128
+#define SIP_FIELDS_MAX   32   /* struct sip: ~20 pointer-sized fields */
+
+static struct {
+	struct {
+		char callid[CALLID_MAX];
+		struct sa src;
+	} v[SRCADDR_N];
+	unsigned next;
+	struct sa trusted[SRCADDR_TRUSTED];
+	unsigned ntrusted;
+	sip_trace_h *chained;     /* baresip's own trace (-s), or NULL */
+	bool on;
+} s;
+
+
+static void trusted_add(const struct sa *sa)
+{
+	if (!sa_isset(sa, SA_ADDR) || srcaddr_trusted(sa))
+		return;
+
+	/* the oldest goes when the table is full */
+	if (s.ntrusted == SRCADDR_TRUSTED) {
+		memmove(&s.trusted[0], &s.trusted[1],
+			sizeof(s.trusted[0]) * (SRCADDR_TRUSTED - 1));
+		--s.ntrusted;
+	}
+	s.trusted[s.ntrusted++] = *sa;
+}
+
+
+static void invite_add(const struct sa *src, const struct sip_msg *msg)
+{
+	if (!pl_isset(&msg->callid) || msg->callid.l >= CALLID_MAX)
+		return;
+
+	(void)re_snprintf(s.v[s.next].callid, CALLID_MAX, "%r",
+			  &msg->callid);
+	s.v[s.next].src = *src;
+	s.next = (s.next + 1) % SRCADDR_N;
+}
+
+
+/* libre's parser on a copy of a received message; NULL if malformed */
+static struct sip_msg *decode(const uint8_t *pkt, size_t len)
+{
+	struct sip_msg *msg = NULL;
+	struct mbuf *mb = mbuf_alloc(len);
+
+	if (!mb)
+		return NULL;
+
+	if (!mbuf_write_mem(mb, pkt, len)) {
+		mb->pos = 0;
+		(void)sip_msg_decode(&msg, mb);
+	}
+	mem_deref(mb);   /* msg holds its own reference */
+
+	return msg;
+}
+
+
+static void trace_handler(bool tx, enum sip_transp tp,
+			  const struct sa *src, const struct sa *dst,
+			  const uint8_t *pkt, size_t len, void *arg)
+{
+	struct sip_msg *msg = NULL;
+
+	if (s.chained)
+		s.chained(tx, tp, src, dst, pkt, len, arg);
+
+	if (!s.on || !pkt)
+		return;
+
+	if (tx) {
+		if (len > 9 && !memcmp(pkt, "REGISTER ", 9))
+			trusted_add(dst);
+		return;
+	}
+
+	if (len > 7 && !memcmp(pkt, "INVITE ", 7)) {
+		msg = decode(pkt, len);
+		if (msg)
+			invite_add(src, msg);
+	}
+	else if (len > 12 && (!memcmp(pkt, "SIP/2.0 401 ", 12) ||
+			      !memcmp(pkt, "SIP/2.0 407 ", 12))) {
+		msg = decode(pkt, len);
+		if (msg)
+			realmpin_challenge(msg);
+	}
+
+	mem_deref(msg);
+}
+
+
+/* was baresip started with -s (its SIP trace)? */
+static bool trace_requested(void)
+{
+	char buf[4096];
+	size_t n, i = 0;
+	FILE *f = fopen("/proc/self/cmdline", "rb");
+
+	if (!f)
+		return false;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	(void)fclose(f);
+	buf[n] = '\0';
+
+	/* NUL-separated arguments; "--" ends the options */
+	while (i < n) {
+		const char *a = buf + i;
+
+		if (!strcmp(a, "--"))
+			break;
+		if (!strcmp(a, "-s"))
+			return true;
+		i += strlen(a) + 1;
+	}
+
+	return false;
+}
+
+
+static void probe_handler(bool tx, enum sip_transp tp, const struct sa *src,
+			  const struct sa *dst, const uint8_t *pkt,
+			  size_t len, void *arg)
+{
+	(void)tx;
+	(void)tp;
+	(void)src;
+	(void)dst;
+	(void)pkt;
+	(void)len;
+	(void)arg;
+}
+
+
+/* baresip's trace handler: where a probe handler shows up, -s puts it */
+static sip_trace_h *baresip_trace(struct sip *sip)
+{
+	const uintptr_t *f = (const uintptr_t *)(void *)sip;
+	sip_trace_h *h = NULL;
+	size_t i;
+
+	sip_set_trace_handler(sip, probe_handler);
+	for (i = 0; i < SIP_FIELDS_MAX; ++i) {
+		if (f[i] == (uintptr_t)probe_handler)
+			break;
+	}
+
+	uag_enable_sip_trace(true);
+	if (i < SIP_FIELDS_MAX && f[i] != (uintptr_t)probe_handler)
+		h = (sip_trace_h *)f[i];
+
+	return h;
+}
+
+
+int srcaddr_init(void)
+{
+	struct sip *sip = uag_sip();
+
+	memset(&s, 0, sizeof(s));
+	if (!sip)
+		return ENOENT;
+
+	if (trace_requested())
+		s.chained = baresip_trace(sip);
+
+	sip_set_trace_handler(sip, trace_handler);
+	s.on = true;
+
+	return 0;
+}
+
+
+void srcaddr_close(void)
+{
+	struct sip *sip = uag_sip();
+
+	if (s.on && sip)
+		sip_set_trace_handler(sip, s.chained);
+	s.on = false;
+}
+
+
+int srcaddr_find(const char *callid, struct sa *sa)
+{
+	unsigned i;
+
+	if (!callid || !sa)
+		return EINVAL;
+
+	/* newest first */
+	for (i = 1; i <= SRCADDR_N; ++i) {
+
+		unsigned k = (s.next + SRCADDR_N - i) % SRCADDR_N;
+
+		if (s.v[k].callid[0] && !strcmp(s.v[k].callid, callid)) {
+			*sa = s.v[k].src;
+			return 0;
+		}
+	}
+
+	return ENOENT;
+}
+
+
+bool srcaddr_trusted(const struct sa *sa)
+{
+	unsigned i;
+
+	for (i = 0; i < s.ntrusted; ++i) {
+		if (sa_cmp(&s.trusted[i], sa, SA_ADDR))
+			return true;
+	}
+
+	return false;
+}
+
+
+unsigned srcaddr_trusted_count(void)
+{
+	return s.ntrusted;
+}
+
+
+void *srcaddr_traceh(void)
+{
+	return (void *)trace_handler;
+}

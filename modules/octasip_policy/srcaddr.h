@@ -1,0 +1,27 @@
+/**
+ * @file srcaddr.h  The network address each incoming INVITE came from
+ *
+ * Copyright (C) 2026 OctaSIP developers.  BSD-3-Clause.
+ */
+#ifndef OCTASIP_SRCADDR_H
+#define OCTASIP_SRCADDR_H
+
+#include <stdbool.h>
+
+struct sa;
+
+int  srcaddr_init(void);
+void srcaddr_close(void);
+
+/* the transport peer of the INVITE with this Call-ID: 0 or ENOENT */
+int  srcaddr_find(const char *callid, struct sa *sa);
+
+/* the address of a registrar/outbound proxy our REGISTERs went to */
+bool srcaddr_trusted(const struct sa *sa);
+
+unsigned srcaddr_trusted_count(void);
+
+/* the trace handler installed in libre's struct sip (fingerprint.c) */
+void *srcaddr_traceh(void);
+
+#endif

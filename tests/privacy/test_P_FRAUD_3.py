@@ -1,0 +1,92 @@
+"""P-FRAUD-3: flood limits by network address (issue 16 item 4): a
+scanner that puts a new From user on every INVITE (sip:flood<n>@...)
+from one address is capped by octasip_policy_max_incoming_per_address,
+as Kamailio's pike counts the transport peer, while a caller from
+another address still gets through; calls from the address of the
+registrar/outbound proxy an account registers with are not capped as one
+source; refused calls are counted (/fraud) and logged `blocked`.
+
+Addresses: bob listens on 127.0.0.1; the flood comes from 127.0.0.2 and
+the registrar is 127.0.0.3 (all loopback)."""
+
+import os
+import re
+import subprocess
+import time
+
+import harness
+from harness import Instance
+
+HERE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(
+    __file__))), "e2e", "policy")
+FLOOD = os.path.join(HERE, "sipp_uac_flood.xml")
+RULE = "incoming calls per address cap %d/min"
+
+
+def flood(b, src_ip, calls, rate=20):
+    """sipp from src_ip sends calls INVITEs to b, From rotating."""
+    p = subprocess.run(
+        ["sipp", "127.0.0.1:%d" % b.sip_port, "-sf", FLOOD, "-s", "bob",
+         "-i", src_ip, "-p", str(harness.free_port()),
+         "-mp", str(harness.free_port()),
+         "-m", str(calls), "-r", str(rate), "-l", "2",
+         "-timeout", "60", "-timeout_error", "-nostdin"],
+        stdin=subprocess.DEVNULL, capture_output=True, timeout=90)
+    return p
+
+
+def blocked_rows(b, rule):
+    return [r for r in b.calllog_rows()
+            if r["status"] == "blocked" and r["reason"] == rule]
+
+
+class TestPFraud3(harness.TestCase):
+
+    def test_P_FRAUD_3(self):
+        a = Instance(self, "alice")
+        b = Instance(self, "bob", root=a.root, config={
+            "octasip_policy_max_incoming_per_address": "3"})
+        a.start()
+        b.start()
+
+        p = flood(b, "127.0.0.2", 40)
+        self.assertEqual(p.returncode, 0, p.stdout[-2000:])
+        harness.wait_for(lambda: len(blocked_rows(b, RULE % 3)) == 37,
+                         what="37 blocked rows")
+        self.assertEqual(len(re.findall(r"blocked incoming call: " +
+                                        RULE % 3, b.log())), 37)
+        ok, out = b.command("fraud")
+        self.assertTrue(ok)
+        self.assertIn("incoming 37 (per address 37, per source 0)", out)
+        self.assertIn("at their cap now: 1 addresses", out)
+
+        # another address (alice, 127.0.0.1) is still answered
+        harness.call(a, b)
+
+    def test_registrar_address_not_capped(self):
+        reg_port = harness.free_port()
+        reg = subprocess.Popen(
+            ["sipp", "-sf", os.path.join(HERE, "sipp_uas_register.xml"),
+             "-i", "127.0.0.3", "-p", str(reg_port), "-m", "1",
+             "-timeout", "30s", "-nostdin"],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL)
+        self.addCleanup(lambda: reg.poll() is None and reg.kill())
+        b = Instance(self, "bob", config={
+            "octasip_policy_max_incoming_per_address": "3"})
+        b.write_accounts(['<%s>;regint=600;outbound="sip:127.0.0.3:%d"'
+                          % (b.aor, reg_port)])
+        b.start()
+        b.wait_event("REGISTER_OK")
+
+        p = flood(b, "127.0.0.3", 8)
+        self.assertEqual(p.returncode, 0, p.stdout[-2000:])
+        time.sleep(0.5)
+        self.assertEqual(blocked_rows(b, RULE % 3), [])
+        ok, out = b.command("fraud")
+        self.assertIn("incoming 0 (", out)
+        self.assertIn("registrar addresses exempt: 1", out)
+
+
+if __name__ == "__main__":
+    harness.main()
