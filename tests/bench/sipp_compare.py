@@ -106,10 +106,11 @@ def start_callee(variant, root, env=None, timeout=15.0):
         permissions={"microphone": "allow", "storage": "allow",
                      "phone_state": "allow"},
         # sipp is one caller placing many calls: lift the fraud guard's
-        # per-source flood cap (10/min by default) so it measures cost,
-        # not the guard (stock baresip has no guard to lift)
+        # flood caps (10/min per caller, 20/min per address by default)
+        # so it measures cost, not the guard (stock baresip has no guard)
         config={"call_max_calls": "4000", "audio_alert": None,
-                "octasip_policy_max_incoming_per_source": "0"},
+                "octasip_policy_max_incoming_per_source": "0",
+                "octasip_policy_max_incoming_per_address": "0"},
         drop_modules=drop + ("menu.so",),
         add_modules=(("module", "setup_answer.so"),) if manual else ())
     if manual:

@@ -51,6 +51,7 @@ import harness  # noqa: E402
 PERMS = {"microphone": "allow", "storage": "allow", "phone_state": "allow"}
 CONFIG = {"audio_alert": None, "call_max_calls": "64",
           "octasip_policy_max_incoming_per_source": "0",
+          "octasip_policy_max_incoming_per_address": "0",
           "octasip_policy_max_calls_per_minute": "0",
           "octasip_policy_max_calls_per_day": "0",
           "octasip_policy_max_concurrent": "0"}

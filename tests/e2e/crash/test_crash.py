@@ -287,6 +287,8 @@ class CrashTest(harness.TestCase):
                      permissions={"microphone": "allow",
                                   "phone_state": "allow"},
                      config={"octasip_policy_max_incoming_per_source":
+                             "0",
+                             "octasip_policy_max_incoming_per_address":
                              "0", "call_max_calls": "100"})
         octasip("crash", "consent", "give", profile=b.profile)
         b.start()

@@ -12,11 +12,16 @@ import re
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 
 import harness
 from harness import Instance
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__))), "credstore"))
+import csutil  # noqa: E402
 
 KAMAILIO = "/usr/sbin/kamailio"
 
@@ -101,12 +106,10 @@ class Proxy:
         tc.addCleanup(shutil.rmtree, self.dir, True)
         self.udp = harness.free_port()
         self.tls = harness.free_port()
-        key = os.path.join(self.dir, "key.pem")
-        crt = os.path.join(self.dir, "cert.pem")
-        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048",
-                        "-nodes", "-keyout", key, "-out", crt, "-days",
-                        "1", "-subj", "/CN=127.0.0.1"], check=True,
-                       capture_output=True)
+        # signed by a test CA that the caller trusts (sip_cafile):
+        # octasip_policy verifies SIP/TLS servers (P-TLS-1)
+        key, crt = csutil.make_cert(self.dir, "ca")
+        self.ca = os.path.join(self.dir, "ca.pem")
         cfg = os.path.join(self.dir, "k.cfg")
         with open(cfg, "w") as f:
             f.write(CFG % {"udp": self.udp, "tls": self.tls, "key": key,
@@ -138,7 +141,8 @@ class TlsDialogTest(harness.TestCase):
         k = Proxy(self)
         a = Instance(self, "alice")
         a.sip_port = free_pair()
-        a.edit_config({"sip_listen": "127.0.0.1:%d" % a.sip_port})
+        a.edit_config({"sip_listen": "127.0.0.1:%d" % a.sip_port,
+                       "sip_cafile": k.ca})
         a.aor = "sip:alice@127.0.0.1:%d" % a.sip_port
         a.write_accounts(["<%s>;regint=0;outbound="
                           "\"sip:127.0.0.1:%d;transport=tls\""
@@ -185,8 +189,6 @@ class TlsDialogTest(harness.TestCase):
         self.assertIn("BEGIN CERTIFICATE", first)
         self.assertEqual(os.stat(a.path("sip-tls.pem")).st_mode & 0o777,
                          0o600)
-        a.ctrl_port = harness.free_port()
-        a.edit_config({"ctrl_tcp_listen": "127.0.0.1:%d" % a.ctrl_port})
         a.start()
         self.assertEqual(a.stop(), 0)
         with open(a.path("sip-tls.pem")) as f:
