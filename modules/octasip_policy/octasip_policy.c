@@ -388,13 +388,21 @@ static void op_unlift(struct op *op)
 }
 
 
-/* Does the op and frees it; the caller knows the call is alive */
+/*
+ * Does the op and frees it; the caller knows the call is alive.  The op
+ * leaves the list first: ua_hangup() emits CALL_CLOSED, whose handler
+ * frees the ops of that call (ops_forget_call()), this one included, and
+ * the mem_deref() below would then decrement freed memory (a heap
+ * corruption seen under incoming floods: the call log's writer crashed
+ * on a list pointer that read 0xffffffff).
+ */
 static void op_exec(struct op *op)
 {
 	struct call *call = (struct call *)op->call;
 	int err = 0;
 
 	op_unlift(op);
+	list_unlink(&op->le);
 
 	switch (op->kind) {
 
