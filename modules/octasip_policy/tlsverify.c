@@ -281,7 +281,16 @@ void tlsverify_peer(const char *uri)
 
 void tlsverify_close(void)
 {
-	if (t.ctx)
+	struct sip *sip = uag_sip();
+	struct tls *tls = sip ? sip_tls(sip) : NULL;
+
+	/*
+	 * Unloaded at run time (/rmmod), the context must not keep a
+	 * callback into unloaded code.  At exit baresip frees its SIP stack
+	 * and the context (ua_close(): uag_sip() is NULL then) before it
+	 * unloads the modules: nothing to give back, and nothing to touch.
+	 */
+	if (t.ctx && tls && tls_openssl_context(tls) == t.ctx)
 		SSL_CTX_set_verify(t.ctx, SSL_VERIFY_NONE, NULL);
 	memset(&t, 0, sizeof(t));
 }
