@@ -834,6 +834,7 @@ int cldb_interrupt(struct cldb *db, int *n)
 }
 
 
+/* P-RET-1 */
 int cldb_retention(struct cldb *db, int64_t now_ms, uint32_t days,
 		   uint32_t max_rows, int *n)
 {

@@ -43,6 +43,7 @@ bool enc_media_mandatory(const char *mediaenc)
 }
 
 
+/* P-ENC-1 */
 bool enc_call_allowed(enum enc_mode m, const char *mediaenc)
 {
 	return m != ENC_REQUIRED || enc_media_mandatory(mediaenc);

@@ -271,6 +271,7 @@ static void plan(const struct fraud *f, struct numplan *np)
 }
 
 
+/* P-FRAUD-1 */
 enum fraud_verdict fraud_check_outgoing(struct fraud *f,
 					const char *peer_uri,
 					uint64_t now_ms, unsigned active,

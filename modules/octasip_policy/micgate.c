@@ -120,6 +120,7 @@ static void add_notice(struct micgate_stream *s, void *sampv, size_t sampc)
 }
 
 
+/* P-AUDIO-2: denied, every frame leaves the filter as silence */
 int micgate_process(struct micgate *g, struct micgate_stream *s,
 		    void *sampv, size_t sampc)
 {

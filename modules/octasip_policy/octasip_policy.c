@@ -581,6 +581,7 @@ static void recorder_restore(void)
  * gate flag (read lock-free by the first encode filter, for every call
  * whose audio is set up) and baresip's own mute at the source.
  */
+/* P-AUDIO-2 (with micgate_process()) */
 static void enforce_microphone(struct call *call)
 {
 	bool open = allowed(PERM_MICROPHONE);
@@ -610,6 +611,7 @@ static void enforce_microphone(struct call *call)
  * the recorder module is unloaded.  Allowed (with storage allowed): the
  * audible notice is mixed into what the other party hears.
  */
+/* P-AUDIO-1 */
 static void enforce_recording(void)
 {
 	bool rec;
@@ -681,6 +683,7 @@ static void enforce_contacts(void)
  * recorder goes, the audit log stops (audit()).  The crash reporter
  * reads the permissions file itself.
  */
+/* P-PERM-2 */
 static void enforce_storage(void)
 {
 	const struct calllog_api *api = calllog_api_get();
@@ -901,6 +904,7 @@ static void enforce_phone_state(struct ua *ua, struct call *call)
 }
 
 
+/* P-PERM-1: each permission has one enforcement point, applied here */
 static void enforce_all(void)
 {
 	enforce_microphone(NULL);
