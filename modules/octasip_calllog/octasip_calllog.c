@@ -42,12 +42,14 @@
 #include <sodium.h>
 #include "bsip.h"
 #include "calllog_api.h"
+#include "dirwatch.h"
 #include "fileio.h"
 #include "perm.h"
 #include "profile.h"
 #include "cl_rec.h"
 #include "cl_status.h"
 #include "cl_db.h"
+#include "cl_journal.h"
 #include "cl_writer.h"
 #include "octasip_version.h"
 
@@ -77,10 +79,16 @@ static struct {
 	struct list pending;       /* records to queue after this turn  */
 	bool started;              /* a call started: check storage     */
 	struct clw *w;
+	struct clj *j;             /* calllog.db.journal, or NULL       */
+	bool jfull;                /* "journal full" reported           */
+	uint8_t hkey[CLDB_HKEY_LEN];  /* hash mode: from the writer     */
+	bool hkey_ok;
+	struct dirwatch watch;     /* the permissions file changed?     */
 	struct mqueue *mq;
 	struct tmr tmr_hb;
 	struct tmr tmr_wake;
 	char db_path[PATH_SZ];
+	char j_path[PATH_SZ];
 	char perm_path[PATH_SZ];
 
 	/* configuration */
@@ -227,14 +235,87 @@ static void recent_merge_preload(void)
 }
 
 
-/* the storage permission is checked at each call start */
+/*
+ * The storage permission is checked at each call start, unless the
+ * profile directory's watch runs: it then re-reads the file when it
+ * changed (perm_changed), and a call start costs no system call.
+ */
 static void check_started(void)
 {
 	if (!d.started)
 		return;
 
 	d.started = false;
+	if (!dirwatch_active(&d.watch))
+		update_mode();
+}
+
+
+static void perm_changed(int flags, void *arg)
+{
+	(void)flags;
+	(void)arg;
+
+	if (!dirwatch_changed(&d.watch) && dirwatch_active(&d.watch))
+		return;
+
 	update_mode();
+
+	if (!dirwatch_active(&d.watch))
+		bsip_dirwatch_stop(&d.watch);
+}
+
+
+/*
+ * The record's state into the journal, at once (a memcpy into a shared
+ * mapping, no system call): from here on a kill -9 cannot lose it.
+ * Peer fields go in as calllog.db stores them.
+ */
+static void journal(struct callrec *cr)
+{
+	char peer[CL_CAP_URI + 1];
+	const char *p = NULL, *name = NULL;
+	int err;
+
+	cr->rec.jend = 0;
+	if (!d.j || d.memory_only)
+		return;
+
+	switch (d.peer) {
+
+	case CL_PEER_FULL:
+		p = cr->rec.peer_uri;
+		name = cr->rec.peer_name;
+		break;
+
+	case CL_PEER_HASH:
+		if (!d.hkey_ok)
+			d.hkey_ok = clw_peer_key(d.w, d.hkey);
+		/* not before the writer opened calllog.db (a few ms after
+		 * start): such a record is only queued */
+		if (!d.hkey_ok)
+			return;
+		if (cr->rec.peer_uri &&
+		    !cl_peer_store(d.hkey, CL_PEER_HASH, cr->rec.peer_uri,
+				   peer, sizeof(peer)))
+			p = peer;
+		break;
+
+	default:
+		break;
+	}
+
+	err = clj_append(d.j, &cr->rec, p, name, &cr->rec.jend);
+	if (err == ENOSPC && !d.jfull) {
+		warning("octasip_calllog: %s is full of records not yet"
+			" written to calllog.db; further ones are kept in"
+			" memory only until it drains\n", d.j_path);
+		d.jfull = true;
+	}
+	else if (!err && d.jfull) {
+		info("octasip_calllog: %s has room again\n", d.j_path);
+		d.jfull = false;
+	}
 }
 
 
@@ -242,12 +323,6 @@ static void check_started(void)
 static void queue(struct callrec *cr)
 {
 	int err;
-
-	/* made here, not when the call is first seen: getrandom() is a
-	 * system call, and that event comes before the 200 OK */
-	if (!cr->rec.ukey[0])
-		cl_rec_new_key(&cr->rec);
-	cr->rec.updated_at = cl_now_ms();
 
 	err = clw_queue(d.w, &cr->rec);
 	if (err)
@@ -288,6 +363,9 @@ static void flush_later(void)
 
 static void push(struct callrec *cr)
 {
+	cr->rec.updated_at = cl_now_ms();
+	journal(cr);
+
 	if (!cr->pe.list)
 		list_append(&d.pending, &cr->pe, cr);
 
@@ -401,6 +479,7 @@ static struct callrec *callrec_new(struct ua *ua, const struct call *call)
 	cr->rec.outgoing = call_is_outgoing(call);
 	cr->rec.status = CL_ST_IN_PROGRESS;
 	cr->rec.started_at = cl_now_ms();
+	cl_rec_new_key(&cr->rec);
 
 	err |= cl_rec_set(&cr->rec.account, bsip_ua_aor(ua), CL_CAP_URI);
 	err |= cl_rec_set(&cr->rec.peer_uri, call_peeruri(call),
@@ -468,6 +547,8 @@ static bool note_rtcp(struct callrec *cr, const struct call *call)
 static void callrec_done(struct callrec *cr)
 {
 	list_unlink(&cr->pe);
+	cr->rec.updated_at = cl_now_ms();
+	journal(cr);
 	check_started();
 	queue(cr);
 	flush_later();
@@ -902,6 +983,8 @@ static int module_init(void)
 	char dir[PATH_SZ - 64];
 	int err;
 
+	d.watch.fd = -1;
+
 	err = bsip_module_init("octasip_calllog");
 	if (err)
 		return err;
@@ -918,12 +1001,31 @@ static int module_init(void)
 		err = fio_path(d.db_path, sizeof(d.db_path), dir,
 			       PROFILE_CALLLOG);
 	if (!err)
+		err = fio_path(d.j_path, sizeof(d.j_path), dir,
+			       PROFILE_CALLLOG CLJ_SUFFIX);
+	if (!err)
 		err = fio_path(d.perm_path, sizeof(d.perm_path), dir,
 			       PROFILE_PERMISSIONS);
 	if (err)
 		return err;
 
+	/* before the first read of the file: no change slips between */
+	if (bsip_dirwatch_start(&d.watch, dir, (const char *const[]){
+				PROFILE_PERMISSIONS}, 1, DIRWATCH_IN_PLACE,
+				perm_changed, NULL))
+		info("octasip_calllog: cannot watch %s: the storage"
+		     " permission is looked up at every call start\n", dir);
+
 	d.memory_only = d.cfg_memory_only || !calllog_storage_allowed();
+
+	/* a second baresip on this profile (EBUSY) writes without one */
+	err = clj_open(&d.j, d.j_path, true);
+	if (err) {
+		warning("octasip_calllog: no journal %s (%m): a kill -9"
+			" can lose the last few milliseconds of calls\n",
+			d.j_path, err);
+		d.j = NULL;
+	}
 
 	err = hash_alloc(&d.bycall, CALL_BUCKETS);
 	if (err)
@@ -941,6 +1043,8 @@ static int module_init(void)
 	wc.memory_only = d.memory_only;
 	wc.preload = RECENT_MAX;
 	wc.reporth = writer_report;
+	wc.journal = d.j;
+	wc.batch_ms = d.j ? CLW_BATCH_JOURNAL_MS : CLW_BATCH_MS;
 
 	err = clw_start(&d.w, &wc);
 	if (err)
@@ -980,6 +1084,10 @@ static int module_close(void)
 	atomic_store(&d.closing, true);
 	clw_stop(d.w);
 	d.w = NULL;
+	clj_close(d.j);
+	d.j = NULL;
+	bsip_dirwatch_stop(&d.watch);
+	sodium_memzero(d.hkey, sizeof(d.hkey));
 	d.mq = mem_deref(d.mq);
 
 	list_flush(&d.calls);
