@@ -91,6 +91,9 @@ def variant_drops(variant):
 # deciding before the answer (OctaSIP's policy) has to pay
 ANSWER_MODULE = None
 
+# more config keys for every callee (cpu_per_call.py: all fraud caps off)
+EXTRA_CONFIG = {}
+
 
 def start_callee(variant, root, env=None, timeout=15.0):
     drop = variant_drops(variant)
@@ -108,8 +111,9 @@ def start_callee(variant, root, env=None, timeout=15.0):
         # sipp is one caller placing many calls: lift the fraud guard's
         # per-source flood cap (10/min by default) so it measures cost,
         # not the guard (stock baresip has no guard to lift)
-        config={"call_max_calls": "4000", "audio_alert": None,
-                "octasip_policy_max_incoming_per_source": "0"},
+        config=dict({"call_max_calls": "4000", "audio_alert": None,
+                     "octasip_policy_max_incoming_per_source": "0"},
+                    **EXTRA_CONFIG),
         drop_modules=drop + ("menu.so",),
         add_modules=(("module", "setup_answer.so"),) if manual else ())
     if manual:
