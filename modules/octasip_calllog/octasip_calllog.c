@@ -1018,9 +1018,13 @@ static int module_init(void)
 
 	d.memory_only = d.cfg_memory_only || !calllog_storage_allowed();
 
-	/* a second baresip on this profile (EBUSY) writes without one */
-	err = clj_open(&d.j, d.j_path, true);
-	if (err) {
+	/* a second baresip on this profile (EBUSY) writes without one;
+	 * with storage denied none is created (one left by an earlier
+	 * process is opened so that the writer drops it) */
+	err = clj_open(&d.j, d.j_path, !d.memory_only);
+	if (err == ENOENT && d.memory_only)
+		d.j = NULL;
+	else if (err) {
 		warning("octasip_calllog: no journal %s (%m): a kill -9"
 			" can lose the last few milliseconds of calls\n",
 			d.j_path, err);
