@@ -191,6 +191,7 @@ int  uag_event_register(ua_event_h *eh, void *arg);
 void uag_event_unregister(ua_event_h *eh);
 const char *uag_event_str(enum ua_event ev);
 struct list *uag_list(void);
+struct sip *uag_sip(void);
 struct ua *uag_find_aor(const char *aor);
 struct ua *uag_current(void);
 void uag_current_set(struct ua *ua);

@@ -34,11 +34,13 @@
  * Copyright (C) 2026 OctaSIP developers.  BSD-3-Clause.
  */
 #define _POSIX_C_SOURCE 200809L
+#include <fcntl.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 #include <sodium.h>
 #include "bsip.h"
 #include "calllog_api.h"
@@ -84,6 +86,7 @@ static struct {
 	uint8_t hkey[CLDB_HKEY_LEN];  /* hash mode: from the writer     */
 	bool hkey_ok;
 	struct dirwatch watch;     /* the permissions file changed?     */
+	bool trace;                /* our SIP trace handler is set      */
 	struct mqueue *mq;
 	struct tmr tmr_hb;
 	struct tmr tmr_wake;
@@ -417,6 +420,119 @@ static struct callrec *callrec_find_id(const char *id)
 	}
 
 	return NULL;
+}
+
+
+/*
+ * baresip 1.0 answers a BYE (or CANCEL), then stops the call's audio,
+ * joining its threads (up to a packet time), and only then emits
+ * CALL_CLOSED.  So that a kill -9 in between does not leave an ended
+ * call "interrupted", the call's ended state goes into the journal when
+ * the request arrives: libre's SIP trace handler sees every received
+ * message before it is dispatched.  Only the journal gets it; the
+ * record itself changes at CALL_CLOSED, which also supersedes it if the
+ * request was refused.
+ */
+static void sip_end_seen(const char *method, const struct pl *callid)
+{
+	struct callrec *cr;
+	struct cl_close c;
+	struct cl_rec *r;
+	const char *st, *reason, *st0;
+	char id[CL_CAP_TEXT + 1], *rs0;
+	int64_t e0;
+
+	if (!d.j || d.memory_only || !callid->l ||
+	    callid->l > CL_CAP_TEXT)
+		return;
+
+	(void)pl_strcpy(callid, id, sizeof(id));
+	cr = callrec_find_id(id);
+	if (!cr)
+		return;
+
+	r = &cr->rec;
+	memset(&c, 0, sizeof(c));
+	c.outgoing = r->outgoing;
+	c.answered = r->answered_at != 0;
+	c.prm = "Connection reset by peer";
+	c.peer_uri = r->peer_uri;
+	st = cl_status_closed(&c, &reason);
+	if (cl_status_is(r, CL_ST_BLOCKED) ||
+	    (!strcmp(method, "CANCEL") && c.answered))
+		return;
+
+	st0 = r->status;
+	rs0 = r->reason;
+	e0 = r->ended_at;
+	r->status = st;
+	r->reason = (char *)(uintptr_t)reason;
+	r->ended_at = r->updated_at = cl_now_ms();
+	journal(cr);
+	r->status = st0;
+	r->reason = rs0;
+	r->ended_at = e0;
+}
+
+
+static void sip_trace(bool tx, enum sip_transp tp, const struct sa *src,
+		      const struct sa *dst, const uint8_t *pkt, size_t len,
+		      void *arg)
+{
+	struct sip_msg *msg = NULL;
+	struct mbuf *mb;
+
+	(void)tp;
+	(void)src;
+	(void)dst;
+	(void)arg;
+
+	/* every SIP message passes here: two compares for most */
+	if (tx || len < 8 || (memcmp(pkt, "BYE ", 4) &&
+			      memcmp(pkt, "CANCEL ", 7)))
+		return;
+
+	mb = mbuf_alloc(len);
+	if (!mb)
+		return;
+	(void)mbuf_write_mem(mb, pkt, len);
+	mb->pos = 0;
+
+	if (!sip_msg_decode(&msg, mb) && msg->req)
+		sip_end_seen(pkt[0] == 'B' ? "BYE" : "CANCEL", &msg->callid);
+
+	mem_deref(msg);
+	mem_deref(mb);
+}
+
+
+/*
+ * baresip sets the same (single) trace handler for -s: then the call
+ * log leaves it alone.
+ */
+static bool sip_trace_wanted(void)
+{
+	char buf[4096];
+	ssize_t n;
+	size_t i;
+	int fd;
+
+	fd = open("/proc/self/cmdline", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, sizeof(buf) - 1);
+	(void)close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+
+	for (i = strlen(buf) + 1; i < (size_t)n; i += strlen(buf + i) + 1) {
+		if (buf[i] == '-' && buf[i + 1] != '-' &&
+		    strchr(buf + i, 's'))
+			return false;
+	}
+
+	return true;
 }
 
 
@@ -1058,6 +1174,11 @@ static int module_init(void)
 	if (err)
 		return err;
 
+	if (d.j && uag_sip() && sip_trace_wanted()) {
+		sip_set_trace_handler(uag_sip(), sip_trace);
+		d.trace = true;
+	}
+
 	err = cmd_register(baresip_commands(), cmdv,
 			   sizeof(cmdv) / sizeof(cmdv[0]));
 	if (err)
@@ -1078,6 +1199,9 @@ static int module_close(void)
 
 	cmd_unregister(baresip_commands(), cmdv);
 	uag_event_unregister(event_handler);
+	if (d.trace && uag_sip())
+		sip_set_trace_handler(uag_sip(), NULL);
+	d.trace = false;
 	tmr_cancel(&d.tmr_hb);
 	tmr_cancel(&d.tmr_wake);
 

@@ -7,15 +7,13 @@ its BYE arrives, ten times, restarting baresip in between.  After the
 next start every call has its one row, with the status it had reached:
 (1) interrupted (it was running), (2) answered with its end time (it had
 ended: not interrupted).  Before the journal (calllog.db.journal), (1)
-left no row at all and (2) rows interrupted with duration 0; (2) still
-fails (expected failure, see the test)."""
+left no row at all and (2) rows interrupted with duration 0."""
 
 import os
 import signal
 import socket
 import stat
 import time
-import unittest
 import uuid
 
 import harness
@@ -139,12 +137,9 @@ class KillTest(harness.TestCase):
             self.assertEqual(r["direction"], "incoming")
             self.assertIsNotNone(r["ended_at"])
 
-    # Not met yet: baresip 1.0 answers the BYE, then stops the call's
-    # audio (joining its threads, up to a packet time) and only then
-    # emits CALL_CLOSED, the first the call log hears of the end; a
-    # kill in that window leaves the call interrupted.  Closing it needs
-    # a hook on the received BYE (docs/calllog.md, "Left out").
-    @unittest.expectedFailure
+    # baresip 1.0 answers the BYE, then stops the call's audio (joining
+    # its threads) before CALL_CLOSED: the call log journals the end
+    # when the BYE arrives (its SIP trace handler)
     def test_kill_at_200_ok_of_bye(self):
         b = self.callee()
         cids, t_bye = [], {}
