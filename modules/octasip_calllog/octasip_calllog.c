@@ -5,10 +5,12 @@
  *
  * Records every call baresip sees into <profile>/calllog.db, one row per
  * call, inserted when the call is first seen (in either direction) and
- * updated as it progresses (docs/calllog.md).  The event handler only
- * updates a record in memory; a 0 ms timer after the loop turn queues a
- * copy of what changed, and a writer thread (cl_writer.c) owns the
- * database.
+ * updated as it progresses (docs/calllog.md).  The event handler updates
+ * a record in memory and appends it to <profile>/calllog.db.journal (a
+ * shared mapping, cl_journal.c: survives a kill -9); a 0 ms timer after
+ * the loop turn queues a copy of what changed, and a writer thread
+ * (cl_writer.c) owns the database and commits in batches.  A received
+ * BYE/CANCEL is seen through libre's SIP trace handler (not with -s).
  *
  * Configuration keys (in baresip's config file):
  *   octasip_calllog_peer            full|hash|none   (default full)
