@@ -130,6 +130,7 @@ def measure(variant, rate, calls, hold_ms, workdir):
     sc.EXTRA_CONFIG = CAPS_OFF
     inst = sc.start_callee(variant_of(variant), root)
     SEQ[0] += 1
+    m = None
     cg = Cgroup("octasip-bench-%d-%d" % (os.getpid(), SEQ[0]))
     try:
         pid = sc.baresip_pid(inst)
@@ -152,13 +153,24 @@ def measure(variant, rate, calls, hold_ms, workdir):
              "p50": sc.pct(rtts, 50), "rtts": rtts}
         m.update(split(pid, t0, t1, total))
     finally:
-        sc.reattach(inst)
-        inst.stop()
+        try:
+            sc.reattach(inst)
+            inst.stop()
+        except (AssertionError, OSError, harness_errors()) as e:
+            # an overloaded callee that does not quit in time (the top
+            # capacity steps): killed, the step counts as failed
+            sys.stderr.write("callee did not stop cleanly: %s\n" % e)
+            if m is not None:
+                m["stop_failed"] = True
         inst.cleanup()
         cg.remove()
         import shutil
         shutil.rmtree(root, ignore_errors=True)
     return m
+
+
+def harness_errors():
+    return sc.harness.CtrlError
 
 
 def per_call(runs, key="cpu_us"):
@@ -202,7 +214,7 @@ def capacity(variant, steps, seconds, hold_ms, workdir):
     for r in steps:
         m = measure(variant, r, r * seconds, hold_ms, workdir)
         good = m["failed"] == 0 and m["ok"] == r * seconds and \
-            m["p95"] < 500
+            m["p95"] < 500 and not m.get("stop_failed")
         seen.append("%d cps: %d/%d ok, p95 %.1f ms, %s" %
                     (r, m["ok"], r * seconds, m["p95"],
                      "ok" if good else "FAIL"))
@@ -259,6 +271,7 @@ def main():
     lines = []
     for h in holds:
         lines += report(h, variants, res[h])
+    print("\n".join(lines), flush=True)
     cap = {}
     if a.capacity.strip():
         steps = [int(x) for x in a.capacity.split(",")]
@@ -273,7 +286,8 @@ def main():
             lines.append("  %-10s highest good step %d cps; %s" %
                          (v, best, " | ".join(seen)))
     lines.append("load average at the end: %s" % (os.getloadavg(),))
-    print("\n".join(lines))
+    print("\n".join(lines[len(lines) - len(cap) - 2:] if cap else
+                    lines[-1:]))
     if a.out:
         with open(a.out, "w") as f:
             f.write("\n".join(lines) + "\n")
