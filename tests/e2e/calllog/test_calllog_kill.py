@@ -110,8 +110,9 @@ class KillTest(harness.TestCase):
         st = os.stat(j)
         self.assertEqual(stat.S_IMODE(st.st_mode), 0o600)   # P-FILE-1
 
-    def test_kill_at_200_ok_of_invite(self):
-        b = self.callee()
+    def rounds(self, b, one_call):
+        """ROUNDS times: start b, one_call(b, caller), kill -9 b at
+        once; then start b again.  Returns the Call-IDs."""
         cids = []
         for i in range(ROUNDS):
             if i:
@@ -119,12 +120,21 @@ class KillTest(harness.TestCase):
             else:
                 b.start()
             c = Caller(b.sip_port)
-            c.invite()
-            self.assertEqual(c.wait_final("INVITE"), 200)
+            one_call(b, c)
             self.kill_now(b)
             cids.append(c.cid)
             c.close()
         restart(b)
+        return cids
+
+    def test_kill_at_200_ok_of_invite(self):
+        b = self.callee()
+
+        def one_call(b, c):
+            c.invite()
+            self.assertEqual(c.wait_final("INVITE"), 200)
+
+        cids = self.rounds(b, one_call)
         rows = clutil.wait_rows(b, lambda rs: len(rs) >= ROUNDS and
                                 all(r["status"] != "in_progress"
                                     for r in rs))
@@ -142,13 +152,9 @@ class KillTest(harness.TestCase):
     # when the BYE arrives (its SIP trace handler)
     def test_kill_at_200_ok_of_bye(self):
         b = self.callee()
-        cids, t_bye = [], {}
-        for i in range(ROUNDS):
-            if i:
-                restart(b)
-            else:
-                b.start()
-            c = Caller(b.sip_port)
+        t_bye = {}
+
+        def one_call(b, c):
             n = len(b.ctrl.events)
             c.invite()
             self.assertEqual(c.wait_final("INVITE"), 200)
@@ -159,10 +165,8 @@ class KillTest(harness.TestCase):
             t_bye[c.cid] = int(time.time() * 1000)
             c.send("BYE")
             self.assertEqual(c.wait_final("BYE"), 200)
-            self.kill_now(b)
-            cids.append(c.cid)
-            c.close()
-        restart(b)
+
+        cids = self.rounds(b, one_call)
         rows = clutil.wait_rows(b, lambda rs: len(rs) >= ROUNDS)
         self.assertEqual(b.stop(), 0)
         self.assertEqual(sorted(r["call_id"] for r in rows), sorted(cids))
