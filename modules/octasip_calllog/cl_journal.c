@@ -19,6 +19,9 @@
 
 enum {
 	HDR_SZ    = 4096,
+	RESTART   = 32768,             /* all committed past this: back
+					* to the ring's start (few pages
+					* resident)                  */
 	REC_MAGIC = 0x4c43524fu,       /* "ORCL"                    */
 	PAD_MAGIC = 0x4c43504fu,       /* "OPCL"                    */
 	NSTR      = 7,
@@ -96,9 +99,9 @@ static uint64_t rec_sum(uint32_t magic, uint32_t len, uint64_t lpos,
 }
 
 
+/* the file was (re)allocated zeroed: only the header is written */
 static void header_init(struct clj *j)
 {
-	memset(j->map, 0, HDR_SZ + j->cap);
 	j->hdr->magic = FILE_MAGIC;
 	j->hdr->cap = j->cap;
 	atomic_store(&j->hdr->committed, 0);
@@ -126,8 +129,9 @@ static const struct rhdr *rec_at(const struct clj *j, uint64_t p,
 	    h->len < sizeof(*h) || h->len % 8 || h->len > room)
 		return NULL;
 
+	/* a pad's body is not summed: it is never read */
 	if (h->sum != rec_sum(magic, h->len, p, (const uint8_t *)(h + 1),
-			      h->len - sizeof(*h)))
+			      magic == PAD_MAGIC ? 0 : h->len - sizeof(*h)))
 		return NULL;
 
 	*skip = h->len;
@@ -150,6 +154,15 @@ static uint64_t scan(const struct clj *j)
 		if (p - atomic_load(&j->hdr->committed) > j->cap)
 			return p - skip;
 	}
+}
+
+
+static bool header_ok(int fd)
+{
+	struct fhdr h;
+
+	return pread(fd, &h, sizeof(h), 0) == (ssize_t)sizeof(h) &&
+		h.magic == FILE_MAGIC && h.cap == CLJ_SIZE - HDR_SZ;
 }
 
 
@@ -183,9 +196,10 @@ int clj_open(struct clj **jp, const char *path, bool create)
 		goto out;
 	}
 
-	if (st.st_size != CLJ_SIZE) {
+	if (st.st_size != CLJ_SIZE || !header_ok(fd)) {
 		/* blocks reserved now: a write to the mapping never needs
-		 * disk space (no SIGBUS on a full disk) */
+		 * disk space (no SIGBUS on a full disk); the content reads
+		 * as zeros */
 		if (ftruncate(fd, 0) ||
 		    (err = posix_fallocate(fd, 0, CLJ_SIZE))) {
 			err = err ? err : errno;
@@ -291,7 +305,9 @@ int clj_append(struct clj *j, const struct cl_rec *r, const char *peer,
 	need = align8(sizeof(*h) + body);
 	head = atomic_load_explicit(&j->head, memory_order_relaxed);
 	off = head % j->cap;
-	if (j->cap - off < need)
+	if (j->cap - off < need ||
+	    (off > RESTART && head == atomic_load_explicit(
+		    &j->hdr->committed, memory_order_acquire)))
 		pad = j->cap - off;
 
 	if (head + pad + need - atomic_load_explicit(&j->hdr->committed,
@@ -303,9 +319,7 @@ int clj_append(struct clj *j, const struct cl_rec *r, const char *peer,
 		h = (struct rhdr *)(void *)(j->ring + off);
 		h->len = (uint32_t)pad;
 		h->lpos = head;
-		h->sum = rec_sum(PAD_MAGIC, h->len, head,
-				 (const uint8_t *)(h + 1),
-				 pad - sizeof(*h));
+		h->sum = rec_sum(PAD_MAGIC, h->len, head, NULL, 0);
 		atomic_store_explicit(&h->magic, PAD_MAGIC,
 				      memory_order_release);
 	}
@@ -481,7 +495,7 @@ uint64_t clj_head(const struct clj *j)
  */
 void clj_commit(struct clj *j, uint64_t end)
 {
-	uint64_t p, head;
+	uint64_t p, head, skip;
 
 	if (!j)
 		return;
@@ -490,16 +504,20 @@ void clj_commit(struct clj *j, uint64_t end)
 	if (end > head)
 		end = head;
 
+	/* record by record: a pad's body is not touched (it may span
+	 * most of the ring, whose pages need not become resident) */
 	p = atomic_load(&j->hdr->committed);
 	while (p < end) {
 
-		uint64_t off = p % j->cap;
-		uint64_t n = j->cap - off;
+		const struct rhdr *h = rec_at(j, p, &skip);
+		uint8_t *at = j->ring + p % j->cap;
 
-		if (n > end - p)
-			n = end - p;
-		memset(j->ring + off, 0, n);
-		p += n;
+		if (!skip)
+			break;
+		if (h)
+			memset(at, 0, atomic_load(&h->magic) == PAD_MAGIC ?
+			       sizeof(*h) : h->len);
+		p += skip;
 	}
 
 	if (end > atomic_load(&j->hdr->committed))
