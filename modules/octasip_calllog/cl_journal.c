@@ -157,6 +157,33 @@ static uint64_t scan(const struct clj *j)
 }
 
 
+/*
+ * The file written with zeros once: its blocks are allocated and written
+ * (not merely reserved), so a write to the mapping never needs disk
+ * space (no SIGBUS on a full disk) and a page's first write after the
+ * kernel wrote it back costs no block conversion on the event loop.
+ */
+static int zero_fill(int fd)
+{
+	static const uint8_t zero[65536];
+	off_t off;
+
+	if (ftruncate(fd, 0))
+		return errno;
+
+	for (off = 0; off < (off_t)CLJ_SIZE; off += sizeof(zero)) {
+		ssize_t n = pwrite(fd, zero, sizeof(zero), off);
+
+		if (n < 0)
+			return errno;
+		if (n != (ssize_t)sizeof(zero))
+			return ENOSPC;
+	}
+
+	return 0;
+}
+
+
 static bool header_ok(int fd)
 {
 	struct fhdr h;
@@ -197,12 +224,8 @@ int clj_open(struct clj **jp, const char *path, bool create)
 	}
 
 	if (st.st_size != CLJ_SIZE || !header_ok(fd)) {
-		/* blocks reserved now: a write to the mapping never needs
-		 * disk space (no SIGBUS on a full disk); the content reads
-		 * as zeros */
-		if (ftruncate(fd, 0) ||
-		    (err = posix_fallocate(fd, 0, CLJ_SIZE))) {
-			err = err ? err : errno;
+		err = zero_fill(fd);
+		if (err) {
 			(void)ftruncate(fd, 0);
 			goto out;
 		}

@@ -2,8 +2,8 @@
  * @file cl_journal.h  calllog.db.journal: call records that survive a
  *                     process kill before the writer commits them
  *
- * A fixed-size file in the profile (0600, its blocks reserved with
- * posix_fallocate so that a write never needs disk space), mapped
+ * A fixed-size file in the profile (0600, its blocks allocated by
+ * writing zeros once, so that a write never needs disk space), mapped
  * shared.  The event loop appends each changed call record to the
  * mapping: a memcpy, no system call.  The pages belong to the kernel's
  * page cache, so what was appended survives a kill -9 of the process
