@@ -23,6 +23,10 @@ struct cli_ctx {
 	bool headless;             /* run: no terminal UI (stdio.so)    */
 };
 
+/* Exit status when the desktop keyring is locked (the systemd unit does
+ * not restart on it: RestartPreventExitStatus) */
+#define CLI_EXIT_LOCKED 77
+
 typedef int (cli_cmd_h)(int argc, char **argv, struct cli_ctx *ctx);
 
 int cli_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -41,6 +45,25 @@ int cli_baresip_path(char *buf, size_t sz);
 int cli_config_managed(const struct cli_ctx *ctx, const char *moddir,
 		       bool tone);
 
+/* cli_rollback.c: what init created is removed if init fails */
+struct cli_snap {
+	char **names;              /* entries the profile had before    */
+	size_t n;
+	bool dir_existed;
+};
+int cli_snap_take(struct cli_snap *s, const char *dir);
+void cli_snap_rollback(const struct cli_snap *s, const char *dir);
+void cli_snap_free(struct cli_snap *s);
+
+/* cli_ports.c */
+int cli_sip_ports_check(const struct cli_ctx *ctx);
+
+/* cli_logfilter.c */
+int cli_logfilter_start(void);
+
+/* cli_tls.c: a new self-signed key and certificate (PEM, 0600) */
+int cli_tls_listener_cert(const char *path);
+
 /* cli_demo.c */
 int cli_demo(int argc, char **argv, struct cli_ctx *ctx);
 
@@ -52,6 +75,11 @@ int cli_perm(int argc, char **argv, struct cli_ctx *ctx);
 int cli_crash(int argc, char **argv, struct cli_ctx *ctx);
 int cli_stats(int argc, char **argv, struct cli_ctx *ctx);
 int cli_data(int argc, char **argv, struct cli_ctx *ctx);
+int cli_support(int argc, char **argv, struct cli_ctx *ctx);
+
+/* cli_crash.c: the signal of a stored crash report (0 or an errno) */
+int cli_crash_signal(const char *crashdir, const char *id, char *sig,
+		     size_t sz);
 
 /*
  * Called by "octasip init" after the profile files are seeded, so each

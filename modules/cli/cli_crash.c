@@ -146,6 +146,28 @@ static const char *report_signal(const char *text, size_t len,
 }
 
 
+int cli_crash_signal(const char *crashdir, const char *id, char *sig,
+		     size_t sz)
+{
+	char path[4200];
+	uint8_t *buf = NULL;
+	size_t len = 0;
+	const char *s;
+
+	if (!report_id_valid(id) ||
+	    store_report_path(path, sizeof(path), crashdir, id))
+		return EINVAL;
+
+	if (fio_read_all(path, &buf, &len, 1 << 20))
+		return EIO;
+
+	s = report_signal((const char *)buf, len, sig, sz);
+	free(buf);
+
+	return s ? 0 : EBADMSG;
+}
+
+
 static int crash_list(const char *dir)
 {
 	struct store_entry *v = NULL;

@@ -2,6 +2,8 @@
  * @file cli_credstore.c  octasip account and octasip vault
  *
  *   account add AOR [--auth-user U] [--realm R] [--password-stdin]
+ *               [ACCOUNT-PARAMETER-OPTIONS]
+ *   account set AOR ACCOUNT-PARAMETER-OPTIONS
  *   account list | remove AOR | import [ACCOUNTS-FILE]
  *   vault status | rekey [--to SOURCE] [--new-passphrase-fd N]
  *   (each also takes --passphrase-fd N for a passphrase vault)
@@ -12,24 +14,29 @@
  * vault (previous one kept as vault.bak), reads it back to verify, and
  * only then rewrites the accounts file.  A running baresip's
  * octasip_credstore notices the replaced files and applies the change (it
- * is not contacted: ctrl.h).
+ * is not contacted: ctrl.h).  The account-parameter options (--regint,
+ * --param K=V ...) are parsed and written by cli_acctparam.c.
  *
  * Copyright (C) 2026 OctaSIP developers.  BSD-3-Clause.
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <sodium.h>
 #include "cli.h"
+#include "cli_acctparam.h"
 #include "acctfile.h"
 #include "cfgedit.h"
 #include "ctrl.h"
 #include "fileio.h"
 #include "keysrc.h"
 #include "profile.h"
+#include "shred.h"
 #include "vault.h"
 
 
@@ -46,6 +53,7 @@ struct cs {
 	const char *auth_user;
 	const char *realm;
 	bool password_stdin;
+	struct acct_prms prm;      /* account add / set parameters  */
 };
 
 
@@ -98,6 +106,12 @@ static int cs_opts(struct cs *cs, int argc, char **argv, int first,
 
 		const char *a = argv[i];
 		bool more = i + 1 < argc;
+		int r = acctprm_opt(&cs->prm, argc, argv, &i);
+
+		if (r < 0)
+			return -1;
+		if (r > 0)
+			continue;
 
 		if (!strcmp(a, "--passphrase-fd") && more) {
 			if (cli_fd_arg(argv[++i], &cs->ko.pass_fd))
@@ -174,8 +188,10 @@ static int vault_create(struct cs *cs, enum keysrc ks, struct vault **vp)
 		err = vault_alloc(vp, &hdr, key);
 	sodium_free(key);
 
-	if (err)
-		return cli_err("%s", msg[0] ? msg : strerror(err));
+	if (err) {
+		(void)cli_err("%s", msg[0] ? msg : strerror(err));
+		return err == KEYSRC_ELOCKED ? CLI_EXIT_LOCKED : 1;
+	}
 
 	return 0;
 }
@@ -245,8 +261,10 @@ static int cs_open(struct cs *cs, bool create, struct vault **vp)
 
 	err = vault_open(vp, cs->vault, keysrc_get, &cs->ko, msg,
 			 sizeof(msg));
-	if (err)
-		return cli_err("%s", msg);
+	if (err) {
+		(void)cli_err("%s", msg);
+		return err == KEYSRC_ELOCKED ? CLI_EXIT_LOCKED : 1;
+	}
 
 	return 0;
 }
@@ -275,7 +293,7 @@ static int cs_save(struct cs *cs, struct vault *v, bool keep_bak)
  */
 static void note_running(const struct cs *cs)
 {
-	if (ctrl_running(cs->config))
+	if (ctrl_running(cs->ctx->profile))
 		(void)printf("running baresip: octasip_credstore applies"
 			     " this change by itself\n");
 }
@@ -340,46 +358,22 @@ static bool accounts_has(const char *text, const char *aor)
 }
 
 
-static int accounts_append(const char *path, const char *text,
-			   const char *line)
-{
-	size_t tl = strlen(text), ll = strlen(line);
-	char *buf = malloc(tl + ll + 3);
-	size_t n = 0;
-	int err;
-
-	if (!buf)
-		return ENOMEM;
-
-	memcpy(buf, text, tl);
-	n = tl;
-	if (n && buf[n - 1] != '\n')
-		buf[n++] = '\n';
-	memcpy(buf + n, line, ll);
-	n += ll;
-	buf[n++] = '\n';
-
-	err = fio_write_atomic(path, buf, n, 0600);
-	free(buf);
-
-	return err;
-}
-
-
 /*
  * account add
  */
 static int account_add(struct cs *cs, const char *aor)
 {
 	struct vault *v = NULL;
-	char *secret = NULL, *text = NULL;
+	char *secret = NULL, *text = NULL, *out = NULL;
 	char line[1024];
-	bool have_line;
+	bool have_line = false, prm = cs->prm.n || cs->prm.transport[0];
 	int err;
 
 	if (!acct_aor_valid(aor))
 		return cli_err("'%s' is not a SIP URI (sip:user@domain)",
 			       aor);
+	if (acctprm_uri_check(aor))
+		return 1;
 	if (acct_line_new(aor, line, sizeof(line)))
 		return cli_err("account URI too long");
 	if (cs->auth_user && strlen(cs->auth_user) >= VREC_USER_MAX)
@@ -400,6 +394,13 @@ static int account_add(struct cs *cs, const char *aor)
 		goto out;
 	}
 
+	/* the new line first: a bad parameter changes nothing */
+	err = acctprm_text_apply(text, aor, &cs->prm, true, &out, &have_line);
+	if (err) {
+		err = 1;
+		goto out;
+	}
+
 	err = cs_open(cs, true, &v);
 	if (err)
 		goto out;
@@ -414,9 +415,8 @@ static int account_add(struct cs *cs, const char *aor)
 	if (err)
 		goto out;
 
-	have_line = accounts_has(text, aor);
-	if (!have_line) {
-		err = accounts_append(cs->accounts, text, line);
+	if (!have_line || prm) {
+		err = fio_write_atomic(cs->accounts, out, strlen(out), 0600);
 		if (err) {
 			err = cli_err("cannot write %s: %s (the secret is"
 				      " in the vault)", cs->accounts,
@@ -433,7 +433,58 @@ static int account_add(struct cs *cs, const char *aor)
  out:
 	sodium_free(secret);
 	sodium_free(text);
+	sodium_free(out);
 	vault_free(v);
+	return err;
+}
+
+
+/*
+ * account set AOR --param K=V ...: only the accounts line changes
+ */
+static int account_set(struct cs *cs, const char *aor)
+{
+	char *text = NULL, *out = NULL;
+	bool found;
+	int err;
+
+	if (!cs->prm.n && !cs->prm.transport[0])
+		return cli_usage_err("account", "set AOR [--regint N]"
+				     " [--answermode M] [--transport T]"
+				     " [--mediaenc E] [--outbound URI]"
+				     " [--param K=V] ...");
+
+	err = acct_file_read(cs->accounts, &text);
+	if (err)
+		return cli_err("cannot read %s: %s", cs->accounts,
+			       strerror(err));
+
+	err = acctprm_text_apply(text, aor, &cs->prm, false, &out, &found);
+	if (err == ENOENT) {
+		err = cli_err("no account %s in %s (see 'octasip account"
+			      " list')", aor, cs->accounts);
+		goto out;
+	}
+	if (err) {
+		err = 1;
+		goto out;
+	}
+
+	err = fio_write_atomic(cs->accounts, out, strlen(out), 0600);
+	if (err) {
+		err = cli_err("cannot write %s: %s", cs->accounts,
+			      strerror(err));
+		goto out;
+	}
+
+	(void)printf("updated %s\n", aor);
+	if (ctrl_running(cs->config))
+		(void)printf("running baresip: restart it to use the new"
+			     " parameters\n");
+
+ out:
+	sodium_free(text);
+	sodium_free(out);
 	return err;
 }
 
@@ -590,15 +641,103 @@ static int account_remove(struct cs *cs, const char *aor)
 /*
  * account import
  */
+
+/*
+ * A symbolic link is followed: the passwords are in its target (a
+ * dotfiles repository, typically), so that is the file rewritten, and
+ * the link stays.  Replacing the link by a new file would leave the
+ * target with every password while saying the file holds none; refusing
+ * would leave them there too, for the user to remove by hand.
+ */
+static int import_path(const char *path, char **realp)
+{
+	struct stat st;
+
+	*realp = realpath(path, NULL);
+	if (!*realp)
+		return errno;
+
+	if (!lstat(path, &st) && S_ISLNK(st.st_mode))
+		(void)fprintf(stderr, "octasip: note: %s is a symbolic link:"
+			      " rewriting its target %s, where the passwords"
+			      " are\n", path, *realp);
+
+	return 0;
+}
+
+
+/*
+ * The plaintext leaves the file's blocks, not only its name: the new
+ * text is renamed into place first (a crash leaves the old file or the
+ * new one, never neither), then the old inode, still open here, is
+ * overwritten in place with random bytes and fsynced (shred_fd(), as
+ * data wipe does).  A file with other hard links (a backup, a copy in
+ * another directory) then gets the new text too, so no name keeps a
+ * password or loses an account.
+ */
+static int import_rewrite(const char *path, const char *text, size_t len)
+{
+	struct stat st;
+	int fd, err;
+
+	fd = open(path, O_RDWR | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
+	if (fd >= 0 && fstat(fd, &st)) {
+		(void)close(fd);
+		fd = -1;
+	}
+	if (fd < 0)
+		(void)fprintf(stderr, "octasip: warning: cannot open %s to"
+			      " overwrite it in place: the old blocks are"
+			      " freed, not overwritten\n", path);
+	else if (st.st_nlink > 1)
+		(void)fprintf(stderr, "octasip: warning: %s has %lu hard"
+			      " links: every name of it is rewritten without"
+			      " the passwords\n", path,
+			      (unsigned long)st.st_nlink);
+
+	err = fio_write_atomic(path, text, len, 0600);
+	if (err || fd < 0)
+		goto out;
+
+	err = shred_fd(fd);
+	if (!err && st.st_nlink > 1) {
+		if (pwrite(fd, text, len, 0) != (ssize_t)len)
+			err = errno ? errno : EIO;
+		else if (ftruncate(fd, (off_t)len) || fsync(fd))
+			err = errno;
+	}
+	if (err)
+		(void)fprintf(stderr, "octasip: warning: %s: overwriting the"
+			      " old text in place failed: %s\n", path,
+			      strerror(err));
+	err = 0;   /* the file itself was rewritten */
+
+ out:
+	if (fd >= 0)
+		(void)close(fd);
+
+	return err;
+}
+
+
 static int account_import(struct cs *cs, const char *file)
 {
 	struct vault *v = NULL;
 	char *text = NULL, *out = NULL, *pass = NULL, *prof = NULL;
+	char *real = NULL, *preal = NULL;
 	const char *path = file ? file : cs->accounts;
-	bool other = file && strcmp(file, cs->accounts);
+	bool other;
 	size_t o = 0, po = 0, moved = 0, lineno = 0;
 	const char *p;
 	int err;
+
+	err = import_path(path, &real);
+	if (err)
+		return cli_err("cannot read %s: %s", path, strerror(err));
+	path = real;
+	other = file && (!(preal = realpath(cs->accounts, NULL)) ||
+			 strcmp(real, preal));
+	free(preal);
 
 	err = acct_file_read(path, &text);
 	if (err)
@@ -680,7 +819,7 @@ static int account_import(struct cs *cs, const char *file)
 	if (err)
 		goto done;
 
-	err = fio_write_atomic(path, out, o, 0600);
+	err = import_rewrite(path, out, o);
 	if (err) {
 		err = cli_err("cannot rewrite %s: %s (the secrets are in"
 			      " the vault; remove ;auth_pass= by hand)",
@@ -734,6 +873,7 @@ static int account_import(struct cs *cs, const char *file)
 
  done:
 	free(out);
+	free(real);
 	sodium_free(pass);
 	sodium_free(text);
 	sodium_free(prof);
@@ -746,7 +886,9 @@ int cli_account(int argc, char **argv, struct cli_ctx *ctx)
 {
 	static const char usage[] =
 		"add AOR [--auth-user U] [--realm R] [--password-stdin]"
-		" | list | remove AOR | import [FILE]"
+		" [--regint N] [--answermode M] [--transport T]"
+		" [--mediaenc E] [--outbound URI] [--param K=V]"
+		" | set AOR OPTIONS | list | remove AOR | import [FILE]"
 		" [--passphrase-fd N]";
 	const char *posv[2];
 	struct cs cs;
@@ -763,8 +905,15 @@ int cli_account(int argc, char **argv, struct cli_ctx *ctx)
 					  &posc))
 		return 1;
 
+	if ((cs.prm.n || cs.prm.transport[0]) && strcmp(argv[1], "add") &&
+	    strcmp(argv[1], "set"))
+		return cli_err("account parameters go with 'account add' or"
+			       " 'account set'");
+
 	if (!strcmp(argv[1], "add") && posc == 1)
 		return account_add(&cs, posv[0]);
+	if (!strcmp(argv[1], "set") && posc == 1)
+		return account_set(&cs, posv[0]);
 	if (!strcmp(argv[1], "list") && posc == 0)
 		return account_list(&cs);
 	if (!strcmp(argv[1], "remove") && posc == 1)
@@ -804,8 +953,10 @@ static int vault_status(struct cs *cs)
 
 	err = vault_open(&v, cs->vault, keysrc_get, &cs->ko, msg,
 			 sizeof(msg));
-	if (err)
-		return cli_err("%s", msg);
+	if (err) {
+		(void)cli_err("%s", msg);
+		return err == KEYSRC_ELOCKED ? CLI_EXIT_LOCKED : 1;
+	}
 
 	(void)printf("records: %zu\nintegrity: ok\n", v->recc);
 	vault_free(v);

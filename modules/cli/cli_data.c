@@ -9,21 +9,27 @@
  *       completely (the document says which).
  *
  *   data wipe [--yes]
- *       deletes all of it: accounts (reset to the template), contacts
- *       (reset), vault, vault.bak, vault.key (each overwritten with
- *       random bytes before unlink; a keyring key is deleted from the
- *       keyring), the call log (secure_delete, every row deleted, VACUUM,
- *       then the files overwritten and unlinked), permissions (reset to
- *       the defaults) and their audit log, crash reports, statistics and
- *       consent, baresip's uuid and recordings; then initialises the
+ *       deletes all of it: every file at the top of the profile but
+ *       the settings (profile_classify(): config, .octasip-seed,
+ *       .modules/, sip-tls.pem), each overwritten with random bytes
+ *       before unlink: accounts (reset to the template), contacts
+ *       (reset), current_contact,
+ *       vault, vault.bak, vault.key (a keyring key is deleted from the
+ *       keyring), the call log (secure_delete, every row deleted, VACUUM
+ *       first), permissions (reset to the defaults) and their audit log,
+ *       baresip's uuid and any file nobody declared; crash reports,
+ *       statistics and consent (crash/), recordings, the log of "octasip
+ *       run --log" (baresip.log, .1); then initialises the
  *       profile again, as "octasip init" does.  The config file (settings)
  *       is kept.  Asks for confirmation on a terminal unless --yes; with
  *       no terminal and no --yes it refuses.  Refuses while a baresip
- *       answers on the profile's ctrl_tcp port.
+ *       runs on the profile (its control socket answers as this user,
+ *       or its control lock is held).
  *
  * Copyright (C) 2026 OctaSIP developers.  BSD-3-Clause.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -40,6 +46,7 @@
 #include "fileio.h"
 #include "keysrc.h"
 #include "profile.h"
+#include "runlog.h"
 #include "shred.h"
 
 
@@ -188,15 +195,10 @@ static int data_export(int argc, char **argv, struct cli_ctx *ctx)
 }
 
 
-/* Is a baresip running on this profile?  (no connection: ctrl.h) */
+/* Is a baresip running (or starting) on this profile?  (ctrl.h) */
 static bool baresip_running(const struct cli_ctx *ctx)
 {
-	char cfg[4200];
-
-	if (fio_path(cfg, sizeof(cfg), ctx->profile, PROFILE_CONFIG))
-		return false;
-
-	return ctrl_running(cfg);
+	return ctrl_running(ctx->profile) || ctrl_locked(ctx->profile);
 }
 
 
@@ -212,7 +214,8 @@ static int confirm(const struct cli_ctx *ctx)
 	tty = stderr;
 	(void)fprintf(tty, "This deletes every account, the vault, the call"
 		      " log, permissions and their audit log, crash reports,"
-		      " statistics and consent in\n  %s\nThe config file is"
+		      " statistics and consent, recordings and every other"
+		      " file but the settings in\n  %s\nThe config file is"
 		      " kept.  It cannot be undone.  Type 'wipe' to go on: ",
 		      ctx->profile);
 	(void)fflush(tty);
@@ -264,12 +267,50 @@ static void wipe_dir(struct wipe *wp, const char *dir,
 }
 
 
+static int not_settings(const struct dirent *e)
+{
+	return strcmp(e->d_name, ".") && strcmp(e->d_name, "..") &&
+		!profile_classify(e->d_name)->settings;
+}
+
+
+/* every regular file at the top of the profile that is not settings */
+static void wipe_profile(struct wipe *wp, const char *profile)
+{
+	struct dirent **nv = NULL;
+	char path[4400];
+	struct stat st;
+	int n, i, err;
+
+	n = scandir(profile, &nv, not_settings, NULL);
+	if (n < 0 && !wp->err) {
+		wp->err = errno;
+		(void)snprintf(wp->msg, sizeof(wp->msg), "cannot list the"
+			       " profile: %s", strerror(errno));
+	}
+
+	for (i = 0; i < n; ++i) {
+
+		err = fio_path(path, sizeof(path), profile, nv[i]->d_name);
+		if (!err && (lstat(path, &st) || S_ISDIR(st.st_mode)))
+			err = -1;
+		if (!err)
+			err = shred_file(path);
+		if (!err)
+			++wp->files;
+		else if (err > 0 && err != ENOENT && !wp->err) {
+			wp->err = err;
+			(void)snprintf(wp->msg, sizeof(wp->msg), "%.200s: %s",
+				       nv[i]->d_name, strerror(err));
+		}
+		free(nv[i]);
+	}
+	free(nv);
+}
+
+
 static int data_wipe(int argc, char **argv, struct cli_ctx *ctx)
 {
-	static const char *const profile_files[] = {
-		PROFILE_ACCOUNTS, PROFILE_CONTACTS, PROFILE_VAULT,
-		PROFILE_CALLLOG, PROFILE_PERMISSIONS, "uuid",
-	};
 	static const char *const dumps[] = {"dump-"};
 	char path[4200], snd[1024], msg[512] = "";
 	struct wipe wp;
@@ -287,8 +328,8 @@ static int data_wipe(int argc, char **argv, struct cli_ctx *ctx)
 		return 1;
 
 	if (baresip_running(ctx))
-		return cli_err("a baresip is running on %s (its ctrl_tcp"
-			       " port answers): quit it first; nothing was"
+		return cli_err("a baresip is running on %s (its control"
+			       " socket answers): quit it first; nothing was"
 			       " deleted", ctx->profile);
 
 	if (!yes && confirm(ctx))
@@ -311,11 +352,8 @@ static int data_wipe(int argc, char **argv, struct cli_ctx *ctx)
 				      msg);
 	}
 
-	/* every name starting with these: .bak, .key, -wal, temp files */
-	wipe_dir(&wp, ctx->profile, profile_files,
-		 sizeof(profile_files) / sizeof(profile_files[0]));
-	wipe_dir(&wp, ctx->profile, (const char *const[]){
-			PROFILE_PERMISSIONS_AUDIT}, 1);
+	/* with .bak, .key, -wal, temp files, and files nobody declared */
+	wipe_profile(&wp, ctx->profile);
 
 	if (!fio_path(path, sizeof(path), ctx->profile, PROFILE_CRASHDIR))
 		wipe_dir(&wp, path, NULL, 0);

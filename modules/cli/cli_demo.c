@@ -36,7 +36,6 @@ struct peer {
 	const char *name;
 	struct cli_ctx ctx;
 	uint16_t sip_port;
-	uint16_t ctrl_port;
 	pid_t pid;
 	struct ctrl ctrl;
 };
@@ -71,7 +70,7 @@ static int edit_file(const char *dir, const char *name,
 
 static int edit_config(struct peer *p, const char *in, char **outp)
 {
-	char val[64], *a = NULL, *b = NULL;
+	char val[64], *a = NULL;
 	int err;
 
 	err = cfg_remove(in, "module", "stdio.so", &a);
@@ -79,14 +78,8 @@ static int edit_config(struct peer *p, const char *in, char **outp)
 		return err;
 
 	(void)snprintf(val, sizeof(val), "127.0.0.1:%u", p->sip_port);
-	err = cfg_set(a, "sip_listen", val, &b);
+	err = cfg_set(a, "sip_listen", val, outp);
 	free(a);
-	if (err)
-		return err;
-
-	(void)snprintf(val, sizeof(val), "127.0.0.1:%u", p->ctrl_port);
-	err = cfg_set(b, "ctrl_tcp_listen", val, outp);
-	free(b);
 
 	return err;
 }
@@ -118,7 +111,7 @@ static int setup(struct peer *p, const char *root, const struct cli_ctx *c)
 		       root, p->name);
 	p->ctx.profile_explicit = true;
 
-	if (ctrl_free_port(&p->sip_port) || ctrl_free_port(&p->ctrl_port))
+	if (ctrl_free_port(&p->sip_port))
 		return cli_err("no free loopback port for the demo");
 
 	err = cli_profile_seed(&p->ctx, true);
@@ -177,7 +170,7 @@ static int start(struct peer *p, const char *baresip)
 		_exit(127);
 	}
 
-	if (ctrl_connect(&p->ctrl, p->ctrl_port, 10000)) {
+	if (ctrl_connect(&p->ctrl, p->ctx.profile, 10000)) {
 		return cli_err("%s's baresip did not open its control socket"
 			       " (see %s)", p->name, log);
 	}

@@ -4,11 +4,20 @@
  * init seeds the profile from the templates and records what it wrote in
  * .octasip-seed (file name and a hash).  A later init updates a file only
  * if it still holds exactly what was seeded; a file the user changed is
- * never touched.  run rewrites only the "octasip managed" block of the
+ * never touched.  init is all or nothing (cli_rollback.c).  run (--init:
+ * first what init does) checks the ports baresip will bind (cli_ports.c
+ * for SIP), then rewrites only the "octasip managed" block of the
  * config (module_path, the terminal UI, the audio device and, unless
- * set elsewhere, snd_path = <profile>/recordings), then execs
+ * set elsewhere, snd_path = <profile>/recordings and sip_certificate =
+ * <profile>/sip-tls.pem, made new at each run: cli_tls.c), then execs
  * baresip.  Headless (--headless, or stdin not a terminal, as under
  * systemd) leaves stdio.so out: on /dev/null it cannot even load.
+ * run --log also keeps a redacted copy of baresip's output in the
+ * profile (runlog.h), for "octasip support bundle".
+ * Without a terminal on stdout or stderr the block also turns the menu's
+ * call-status line off (statmode_default off) and baresip's output goes
+ * through cli_logfilter.c, which removes its ANSI colour codes.  Falling
+ * back to the tone (no PulseAudio server) is said in one line.
  *
  * Copyright (C) 2026 OctaSIP developers.  BSD-3-Clause.
  */
@@ -28,8 +37,11 @@
 #include <unistd.h>
 #include "cli.h"
 #include "cfgedit.h"
+#include "ctrl.h"
+#include "ctrlpath.h"
 #include "fileio.h"
 #include "profile.h"
+#include "runlog.h"
 #include "octasip_version.h"
 
 
@@ -204,26 +216,41 @@ int cli_profile_areas_init(const struct cli_ctx *ctx)
 }
 
 
+/* All or nothing: a failed step removes what this init created */
 int cli_init(int argc, char **argv, struct cli_ctx *ctx)
 {
+	struct cli_snap snap;
 	int err;
+
+	(void)argv;
 
 	if (argc > 1)
 		return cli_usage_err("init", "[-d DIR]");
 
-	err = cli_profile_seed(ctx, false);
-	if (err)
-		return err;
+	err = cli_snap_take(&snap, ctx->profile);
+	if (err) {
+		return cli_err("cannot read profile %s: %s", ctx->profile,
+			       strerror(err));
+	}
 
-	err = cli_credstore_profile_init(ctx);
+	err = cli_profile_seed(ctx, false);
+	if (!err)
+		err = cli_credstore_profile_init(ctx);
 	if (!err)
 		err = cli_profile_areas_init(ctx);
-	if (err)
-		return err;
 
-	(void)printf("profile ready: %s\n", ctx->profile);
+	if (err) {
+		cli_snap_rollback(&snap, ctx->profile);
+		(void)printf("init undone: nothing it wrote is left in %s\n",
+			     ctx->profile);
+	}
+	else {
+		(void)printf("profile ready: %s\n", ctx->profile);
+	}
 
-	return 0;
+	cli_snap_free(&snap);
+
+	return err;
 }
 
 
@@ -338,8 +365,9 @@ int cli_modules_prepare(const struct cli_ctx *ctx, char *moddir, size_t sz)
 }
 
 
-/* A PulseAudio server answers if its native socket accepts a connection */
-static bool pulse_reachable(void)
+/* A PulseAudio server answers if its native socket accepts a connection;
+ * if not, why not in why */
+static bool pulse_reachable(char *why, size_t sz)
 {
 	struct sockaddr_un sun;
 	const char *rt = getenv("XDG_RUNTIME_DIR");
@@ -356,20 +384,58 @@ static bool pulse_reachable(void)
 	else if (rt)
 		(void)snprintf(sun.sun_path, sizeof(sun.sun_path),
 			       "%s/pulse/native", rt);
-	else
+	else {
+		(void)snprintf(why, sz, "no PulseAudio socket to look for"
+			       " (neither PULSE_SERVER=unix:PATH nor"
+			       " XDG_RUNTIME_DIR is set)");
 		return false;
+	}
 
-	if (access(OCTASIP_MODULE_DIR "/alsa.so", R_OK) != 0)
+	if (access(OCTASIP_MODULE_DIR "/alsa.so", R_OK) != 0) {
+		(void)snprintf(why, sz, "baresip's ALSA module %s is not"
+			       " installed", OCTASIP_MODULE_DIR "/alsa.so");
 		return false;
+	}
 
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
+	if (fd < 0) {
+		(void)snprintf(why, sz, "cannot make a socket: %s",
+			       strerror(errno));
 		return false;
+	}
 
 	ok = connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == 0;
+	if (!ok)
+		(void)snprintf(why, sz, "no PulseAudio or pipewire-pulse"
+			       " server answers on %s (%s)", sun.sun_path,
+			       strerror(errno));
 	(void)close(fd);
 
 	return ok;
+}
+
+
+/*
+ * Is the block ours to fill for this key?  *mine false when there is no
+ * managed block, or the user set the key elsewhere in the file.
+ */
+static int block_owns(const char *text, const char *key, bool *mine)
+{
+	char *rest = NULL, val[8];
+	int err;
+
+	*mine = false;
+
+	err = cfg_replace_block(text, MANAGED_BEGIN, MANAGED_END, "", &rest);
+	if (err == ENOENT)
+		return 0;
+	if (err)
+		return err;
+
+	*mine = cfg_get(rest, key, val, sizeof(val)) == ENOENT;
+	free(rest);
+
+	return 0;
 }
 
 
@@ -383,22 +449,15 @@ static bool pulse_reachable(void)
 static int snd_line(const struct cli_ctx *ctx, const char *text,
 		    char *line, size_t sz)
 {
-	char *rest = NULL, val[8], dir[4200];
-	bool own;
+	char dir[4200];
+	bool mine;
 	int err;
 
 	line[0] = '\0';
 
-	err = cfg_replace_block(text, MANAGED_BEGIN, MANAGED_END, "", &rest);
-	if (err == ENOENT)
-		return 0;
-	if (err)
+	err = block_owns(text, "snd_path", &mine);
+	if (err || !mine)
 		return err;
-
-	own = cfg_get(rest, "snd_path", val, sizeof(val)) != ENOENT;
-	free(rest);
-	if (own)
-		return 0;
 
 	err = fio_path(dir, sizeof(dir), ctx->profile, PROFILE_RECORDINGS);
 	if (err)
@@ -419,14 +478,56 @@ static int snd_line(const struct cli_ctx *ctx, const char *text,
 }
 
 
+/*
+ * The SIP/TLS listener's certificate (cli_tls.c): unless the user set
+ * sip_certificate outside the managed block, a new one at each run.  If
+ * it cannot be written (a read-only profile), the previous one serves;
+ * with none, the line is left out and baresip runs as before.
+ */
+static int tls_line(const struct cli_ctx *ctx, const char *text,
+		    char *line, size_t sz)
+{
+	char pem[4200];
+	bool mine;
+	int err;
+
+	line[0] = '\0';
+
+	err = block_owns(text, "sip_certificate", &mine);
+	if (err || !mine)
+		return err;
+
+	err = fio_path(pem, sizeof(pem), ctx->profile, PROFILE_SIP_TLS);
+	if (err)
+		return err;
+
+	/* a read-only profile keeps the previous run's certificate */
+	err = cli_tls_listener_cert(pem);
+	if (err && !fio_exists(pem)) {
+		(void)fprintf(stderr, "octasip: note: cannot write %s (%s);"
+			      " the SIP/TLS listener has no certificate\n",
+			      pem, strerror(err));
+		return 0;
+	}
+
+	if (snprintf(line, sz, "sip_certificate\t\t%s\n", pem) >= (int)sz)
+		return ENAMETOOLONG;
+
+	return 0;
+}
+
+
 int cli_config_managed(const struct cli_ctx *ctx, const char *moddir,
 		       bool tone)
 {
-	char path[4200], block[8192], snd[4300];
+	char path[4200], block[12800], snd[4300], why[4400], tls[4300];
 	uint8_t *buf = NULL;
 	size_t len;
 	char *out = NULL;
 	const char *ui = ctx->headless ? "" : "module\t\t\tstdio.so\n";
+	bool term = !ctx->headless && isatty(STDOUT_FILENO) &&
+		isatty(STDERR_FILENO);
+	const char *stat = term ? "" : "statmode_default\toff\n";
 	bool same;
 	int err;
 
@@ -443,25 +544,42 @@ int cli_config_managed(const struct cli_ctx *ctx, const char *moddir,
 			       " %s: %s", ctx->profile, strerror(err));
 	}
 
-	if (tone || !pulse_reachable()) {
+	err = tls_line(ctx, (const char *)buf, tls, sizeof(tls));
+	if (err) {
+		free(buf);
+		return cli_err("cannot set up the SIP/TLS certificate in %s:"
+			       " %s", ctx->profile, strerror(err));
+	}
+
+	if (!tone && !pulse_reachable(why, sizeof(why))) {
+		/* the fallback changes what callers hear: say so, once */
+		(void)fprintf(stderr, "octasip: no audio device: %s; callers"
+			      " hear a 440 Hz tone and nothing is played"
+			      " (start PulseAudio or pipewire-pulse, or pass"
+			      " --tone to choose the tone)\n", why);
+		tone = true;
+	}
+
+	if (tone) {
 		(void)snprintf(block, sizeof(block),
 			       "module_path\t\t%s\n"
-			       "%s"
+			       "%s%s"
 			       "module\t\t\tausine.so\n"
 			       "audio_source\t\tausine,440\n"
 			       "audio_alert\t\tausine,440\n"
 			       "ausrc_srate\t\t48000\n"
-			       "ausrc_channels\t\t2\n%s", moddir, ui, snd);
+			       "ausrc_channels\t\t2\n%s%s", moddir, ui, stat,
+			       snd, tls);
 	}
 	else {
 		(void)snprintf(block, sizeof(block),
 			       "module_path\t\t%s\n"
-			       "%s"
+			       "%s%s"
 			       "module\t\t\talsa.so\n"
 			       "audio_player\t\talsa,default\n"
 			       "audio_source\t\talsa,default\n"
-			       "audio_alert\t\talsa,default\n%s", moddir, ui,
-			       snd);
+			       "audio_alert\t\talsa,default\n%s%s", moddir,
+			       ui, stat, snd, tls);
 	}
 
 	err = cfg_replace_block((const char *)buf, MANAGED_BEGIN,
@@ -535,11 +653,43 @@ static int port_check(const struct cli_ctx *ctx, const char *key)
 }
 
 
+/*
+ * The control socket's place must be usable and the profile free: one
+ * clear line instead of a baresip that stops at octasip_ctrl's init.
+ * Another user's listener on any TCP port is no business of ours.
+ */
+static int ctrl_check(const struct cli_ctx *ctx)
+{
+	struct ctrlpath p;
+	int err;
+
+	err = ctrl_path(&p, ctx->profile);
+	if (err == ENAMETOOLONG) {
+		return cli_err("the control socket path for %s is longer than"
+			       " a Unix socket allows (107 bytes): set"
+			       " XDG_RUNTIME_DIR or " CTRLPATH_CONFIG_KEY
+			       " in %s/config", ctx->profile, ctx->profile);
+	}
+	if (err) {
+		return cli_err("bad control socket path for %s: %s",
+			       ctx->profile, strerror(err));
+	}
+
+	if (ctrlpath_locked(&p)) {
+		return cli_err("another OctaSIP is already running on %s"
+			       " (%s is locked); quit it first",
+			       ctx->profile, p.lock);
+	}
+
+	return 0;
+}
+
+
 int cli_run(int argc, char **argv, struct cli_ctx *ctx)
 {
 	char baresip[4096], moddir[4200];
 	char **bargv;
-	bool tone = false;
+	bool tone = false, log = false, init = false, plain;
 	int i, n = 0, err;
 
 	for (i = 1; i < argc; ++i) {
@@ -549,8 +699,13 @@ int cli_run(int argc, char **argv, struct cli_ctx *ctx)
 			tone = true;
 		else if (!strcmp(argv[i], "--headless"))
 			ctx->headless = true;
+		else if (!strcmp(argv[i], "--log"))
+			log = true;
+		else if (!strcmp(argv[i], "--init"))
+			init = true;
 		else
 			return cli_usage_err("run", "[--tone] [--headless]"
+					     " [--init] [--log]"
 					     " [-- BARESIP-ARGS]");
 	}
 
@@ -561,7 +716,10 @@ int cli_run(int argc, char **argv, struct cli_ctx *ctx)
 	if (err)
 		return err;
 
-	if (!fio_exists(ctx->profile)) {
+	/* --init: what `octasip init` does, in this process, so a failure
+	 * is the unit's main process exit status (RestartPreventExitStatus
+	 * does not see ExecStartPre=) */
+	if (init || !fio_exists(ctx->profile)) {
 		err = cli_init(1, argv, ctx);
 		if (err)
 			return err;
@@ -572,6 +730,17 @@ int cli_run(int argc, char **argv, struct cli_ctx *ctx)
 			return err;
 	}
 
+	/* the control lock, then the ports: a clash is the one line, and
+	 * nothing is written (a second OctaSIP on this profile is told so,
+	 * not that its SIP port is taken) */
+	err = ctrl_check(ctx);
+	if (!err)
+		err = port_check(ctx, "cons_listen");
+	if (!err)
+		err = cli_sip_ports_check(ctx);
+	if (err)
+		return err;
+
 	err = cli_modules_prepare(ctx, moddir, sizeof(moddir));
 	if (err)
 		return err;
@@ -580,11 +749,24 @@ int cli_run(int argc, char **argv, struct cli_ctx *ctx)
 	if (err)
 		return err;
 
-	err = port_check(ctx, "ctrl_tcp_listen");
-	if (!err)
-		err = port_check(ctx, "cons_listen");
-	if (err)
-		return err;
+	/* off a terminal, escapes and status updates are removed: decided
+	 * on the real stdout and stderr, before --log points them at its
+	 * pipe; started after it, so what it keeps is filtered too */
+	plain = !isatty(STDOUT_FILENO) || !isatty(STDERR_FILENO);
+
+	/* opt-in: a redacted copy of the output for "octasip support" */
+	if (log) {
+		err = runlog_start(ctx->profile);
+		if (err)
+			return cli_err("cannot start the log in %s: %s",
+				       ctx->profile, strerror(err));
+	}
+
+	if (plain) {
+		(void)fflush(stdout);
+		(void)fflush(stderr);
+		(void)cli_logfilter_start();
+	}
 
 	bargv = calloc((size_t)argc + 4, sizeof(*bargv));
 	if (!bargv)

@@ -1,5 +1,5 @@
 /**
- * @file ctrl.c  A client for baresip's ctrl_tcp socket (netstring JSON)
+ * @file ctrl.c  A client for OctaSIP's private control socket
  *
  * Messages are netstrings "<len>:<json>,".  ctrl_wait() reads messages
  * until one contains the needle or the deadline passes; messages read on
@@ -16,10 +16,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 #include "cfgedit.h"
 #include "ctrl.h"
+#include "ctrlpath.h"
+#include "fileio.h"
+#include "jsonw.h"
+#include "profile.h"
 
 
 static int64_t now_ms(void)
@@ -32,28 +37,77 @@ static int64_t now_ms(void)
 }
 
 
-int ctrl_connect(struct ctrl *c, uint16_t port, int timeout_ms)
+int ctrl_path(struct ctrlpath *p, const char *profile)
 {
-	struct sockaddr_in sin;
+	char cfg[4200], over[CTRLPATH_SZ] = "";
+
+	if (!fio_path(cfg, sizeof(cfg), profile, PROFILE_CONFIG))
+		(void)cfg_file_get(cfg, CTRLPATH_CONFIG_KEY, over,
+				   sizeof(over));
+
+	return ctrlpath_get(p, profile, over);
+}
+
+
+/* P-LOCAL-2: the server end is a process of this user */
+static bool server_is_us(int fd)
+{
+	struct ucred cr;
+	socklen_t len = sizeof(cr);
+
+	return getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &len) == 0 &&
+		cr.uid == geteuid();
+}
+
+
+/* One attempt: 0, EPERM (another user's listener) or errno */
+static int connect_once(int *fdp, const struct ctrlpath *p)
+{
+	struct sockaddr_un sun;
+	int fd, err;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	memcpy(sun.sun_path, p->sock, strlen(p->sock) + 1);
+
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return errno;
+
+	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) != 0) {
+		err = errno;
+		(void)close(fd);
+		return err;
+	}
+
+	if (!server_is_us(fd)) {
+		(void)close(fd);
+		return EPERM;
+	}
+
+	*fdp = fd;
+
+	return 0;
+}
+
+
+int ctrl_connect(struct ctrl *c, const char *profile, int timeout_ms)
+{
+	struct ctrlpath p;
 	int64_t deadline = now_ms() + timeout_ms;
+	int err;
 
 	memset(c, 0, sizeof(*c));
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_port = htons(port);
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	c->fd = -1;
+
+	err = ctrl_path(&p, profile);
+	if (err)
+		return err;
 
 	for (;;) {
-		c->fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-		if (c->fd < 0)
-			return errno;
-
-		if (connect(c->fd, (struct sockaddr *)&sin,
-			    sizeof(sin)) == 0)
-			return 0;
-
-		(void)close(c->fd);
-		c->fd = -1;
+		err = connect_once(&c->fd, &p);
+		if (err != ENOENT && err != ECONNREFUSED)
+			return err;
 
 		if (now_ms() >= deadline)
 			return ETIMEDOUT;
@@ -65,13 +119,18 @@ int ctrl_connect(struct ctrl *c, uint16_t port, int timeout_ms)
 
 int ctrl_send(struct ctrl *c, const char *command, const char *params)
 {
-	char json[2048], msg[2100];
+	char cmd[256], prm[1536], json[2048], msg[2100];
 	int n, m;
+
+	/* both are JSON strings: a quote in params stays in params */
+	if (jsonw_escape(cmd, sizeof(cmd), command, strlen(command)) < 0 ||
+	    jsonw_escape(prm, sizeof(prm), params ? params : "",
+			 params ? strlen(params) : 0) < 0)
+		return EMSGSIZE;
 
 	n = snprintf(json, sizeof(json),
 		     "{\"command\":\"%s\",\"params\":\"%s\","
-		     "\"token\":\"octasip\"}", command,
-		     params ? params : "");
+		     "\"token\":\"octasip\"}", cmd, prm);
 	if (n < 0 || (size_t)n >= sizeof(json))
 		return EMSGSIZE;
 
@@ -204,45 +263,23 @@ int ctrl_free_port(uint16_t *portp)
 }
 
 
-/* a socket in state LISTEN (0A) on port, in one /proc/net/tcp file */
-static bool listening_in(const char *file, unsigned port)
+bool ctrl_running(const char *profile)
 {
-	char line[512];
-	bool found = false;
-	FILE *f = fopen(file, "r");
+	struct ctrlpath p;
+	int fd;
 
-	if (!f)
+	if (!profile || ctrl_path(&p, profile) || connect_once(&fd, &p))
 		return false;
 
-	while (!found && fgets(line, sizeof(line), f)) {
-		unsigned lport, st;
+	(void)close(fd);
 
-		if (sscanf(line, " %*u: %*[0-9A-Fa-f]:%x %*[0-9A-Fa-f]:%*x %x",
-			   &lport, &st) == 2)
-			found = lport == port && st == 0x0A;
-	}
-
-	(void)fclose(f);
-
-	return found;
+	return true;
 }
 
 
-bool ctrl_running(const char *config)
+bool ctrl_locked(const char *profile)
 {
-	char val[256];
-	char *colon;
-	long port;
+	struct ctrlpath p;
 
-	if (!config || cfg_file_get(config, "ctrl_tcp_listen", val,
-				    sizeof(val)))
-		return false;
-
-	colon = strrchr(val, ':');
-	port = colon ? strtol(colon + 1, NULL, 10) : 0;
-	if (port <= 0 || port > 65535)
-		return false;
-
-	return listening_in("/proc/net/tcp", (unsigned)port) ||
-		listening_in("/proc/net/tcp6", (unsigned)port);
+	return profile && !ctrl_path(&p, profile) && ctrlpath_locked(&p);
 }

@@ -1,5 +1,11 @@
 /**
- * @file ctrl.h  A client for baresip's ctrl_tcp socket (netstring JSON)
+ * @file ctrl.h  A client for OctaSIP's private control socket
+ *
+ * octasip_ctrl (in baresip) serves baresip's commands on a Unix socket of
+ * the profile (modules/common/ctrlpath.h says where) in ctrl_tcp's
+ * netstring JSON.  Every connection checks that the server end runs as
+ * this user (SO_PEERCRED), so the tool never talks to, or trusts, a
+ * listener of someone else.
  *
  * Copyright (C) 2026 OctaSIP developers.  BSD-3-Clause.
  */
@@ -16,19 +22,32 @@ struct ctrl {
 	char buf[65536];
 };
 
-int ctrl_connect(struct ctrl *c, uint16_t port, int timeout_ms);
+struct ctrlpath;
+
+/* The socket of a profile (its config's octasip_ctrl_socket counts) */
+int ctrl_path(struct ctrlpath *p, const char *profile);
+
+/*
+ * Connect to the profile's socket, retrying until timeout_ms; EPERM if
+ * the server end is another user's process.
+ */
+int ctrl_connect(struct ctrl *c, const char *profile, int timeout_ms);
 int ctrl_send(struct ctrl *c, const char *command, const char *params);
 int ctrl_wait(struct ctrl *c, const char *needle, int timeout_ms,
 	      char *msg, size_t sz);
 void ctrl_close(struct ctrl *c);
 
 /*
- * Does a baresip run on this profile?  true if something listens on the
- * config file's ctrl_tcp_listen port.  Looked up in /proc/net/tcp{,6},
- * without connecting: ctrl_tcp in baresip 1.0.0 serves one client, and a
- * new connection takes the connection of the one before over.
+ * Does an OctaSIP of this user run on this profile?  true if its control
+ * socket accepts a connection whose server end has our uid (octasip_ctrl
+ * serves several clients: probing takes nobody's connection over).
  */
-bool ctrl_running(const char *config);
+bool ctrl_running(const char *profile);
+
+/* Does a process hold the profile's control lock (one is starting or
+ * running, answering or not)? */
+bool ctrl_locked(const char *profile);
+
 int ctrl_free_port(uint16_t *portp);
 
 #endif

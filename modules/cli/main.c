@@ -37,6 +37,8 @@ static const struct {
 	{"crash",   cli_crash,   "list | show | delete | send | consent"},
 	{"stats",   cli_stats,   "show"},
 	{"data",    cli_data,    "export [FILE] | wipe [--yes]"},
+	{"support", cli_support, "bundle [FILE]: a redacted report for"
+				 " a support request"},
 };
 
 

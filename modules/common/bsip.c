@@ -6,6 +6,7 @@
 #include <dlfcn.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include "bsip.h"
 #include "dirwatch.h"
 #include "olog.h"
@@ -144,6 +145,14 @@ void calllog_api_release(void)
 
 int bsip_module_init(const char *modname)
 {
+	/*
+	 * P-FILE-1: what baresip and its modules write into the profile
+	 * after us (contact.so's current_contact, uuid.so's uuid, sndfile's
+	 * recordings) is private also when baresip was started without
+	 * `octasip run` (which sets umask 077 itself)
+	 */
+	(void)umask(umask(077) | 077);
+
 	bsip_olog_attach();
 
 	return bsip_events_verify(modname);

@@ -7,9 +7,9 @@
  * changes this one file (see the notes marked PORT).
  *
  * Rules for this file:
- *  - Declare only what a module really calls.  tests/unit/test_bsip_abi.sh
- *    checks that every function below is exported by /usr/bin/baresip, and
- *    tests/e2e/test_abi.py pins the enum values against the real binary.
+ *  - Declare only what a module really calls.  tests/e2e/test_abi.py
+ *    checks that every function below is exported by /usr/bin/baresip and
+ *    that the event numbers match the names the running core gives them.
  *  - Struct layouts must match baresip 1.0.0 exactly; they are read or
  *    written by the core (aufilt on the audio thread).
  *  - Never call ua_aor(): it is gone from 1.1.0 on (use account_aor()).
@@ -32,6 +32,14 @@ extern "C" {
 
 /* The baresip version this header describes (the Debian 12 package). */
 #define BSIP_API_VERSION "1.0.0"
+
+/*
+ * Modules are built with -fvisibility=hidden: a symbol of ours that a
+ * future libre or baresip also defines must not take theirs over, or
+ * theirs ours.  Only what the core or another module looks up by name is
+ * exported: each module's `exports` and the call log's API table.
+ */
+#define OCTASIP_EXPORT __attribute__((visibility("default")))
 
 
 /*
@@ -108,6 +116,8 @@ uint32_t      call_duration(const struct call *call);
 struct audio *call_audio(const struct call *call);
 struct ua    *call_get_ua(const struct call *call);
 struct call  *call_find_id(const struct list *calls, const char *id);
+/* the INVITE headers an account's xhdr filter copied (struct sip_hdr) */
+const struct list *call_get_custom_hdrs(const struct call *call);
 int           call_progress(struct call *call);
 
 
@@ -117,6 +127,7 @@ int           call_progress(struct call *call);
 void audio_mute(struct audio *a, bool muted);
 bool audio_ismuted(const struct audio *a);
 struct stream *audio_strm(const struct audio *au);
+struct sdp_media *stream_sdpmedia(const struct stream *strm);
 
 
 /*
@@ -152,9 +163,10 @@ void module_unload(const char *name);
  * User agents and their events
  *
  * PORT: numbering is that of 1.0.0.  3.x renumbers (CALL_INCOMING is 10
- * there) and 4.x replaces this API with bevent_register().  Modules map
- * events by name through bsip_event_name() so a wrong number shows up as
- * a failed test, not as a wrong branch.
+ * there) and 4.x replaces this API with bevent_register().  Every module
+ * runs bsip_events_verify() at init: it compares each number with the
+ * name uag_event_str() gives it and refuses to load on a mismatch, so a
+ * wrong number shows up as a failed load, not as a wrong branch.
  */
 enum ua_event {
 	UA_EVENT_REGISTERING = 0,
@@ -200,13 +212,15 @@ int  ua_alloc(struct ua **uap, const char *aor);
 struct account *ua_account(const struct ua *ua);
 struct list *ua_calls(const struct ua *ua);
 int  ua_register(struct ua *ua);
+/* copy this INVITE header into every incoming call (custom headers) */
+int  ua_add_xhdr_filter(struct ua *ua, const char *hdr_name);
 void ua_hangup(struct ua *ua, struct call *call,
 	       uint16_t scode, const char *reason);
 int  ua_answer(struct ua *ua, struct call *call, enum vidmode vmode);
 
 
 /*
- * Commands (console, -e, ctrl_tcp)
+ * Commands (console, -e, octasip_ctrl, ctrl_tcp)
  *
  * The cmd array is kept by pointer: it must be static.  Long commands
  * receive key '/' and prm = the rest of the line, or NULL.
@@ -235,6 +249,14 @@ int  cmd_register(struct commands *commands,
 void cmd_unregister(struct commands *commands, const struct cmd *cmdv);
 int  cmd_process_long(struct commands *commands, const char *str,
 		      size_t len, struct re_printf *pf_resp, void *data);
+
+/*
+ * Event as ctrl_tcp sends it: adds "type", "class", "accountaor",
+ * "direction", "peeruri", "id", "param" to od (1.0.0; PORT: 4.x has
+ * bevent_odict_encode() instead)
+ */
+int  event_encode_dict(struct odict *od, struct ua *ua, enum ua_event ev,
+		       struct call *call, const char *prm);
 
 
 /*

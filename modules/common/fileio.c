@@ -62,8 +62,10 @@ int fio_fsync_dir(const char *path)
 }
 
 
-static int write_full(int fd, const uint8_t *p, size_t len)
+int fio_write_full(int fd, const void *buf, size_t len)
 {
+	const uint8_t *p = buf;
+
 	while (len) {
 		ssize_t n = write(fd, p, len);
 
@@ -121,7 +123,7 @@ static int write_atomic(const char *path, const void *buf, size_t len,
 		goto fail;
 	}
 
-	err = write_full(fd, buf, len);
+	err = fio_write_full(fd, buf, len);
 	if (err)
 		goto fail;
 

@@ -19,6 +19,8 @@
 
 int fio_write_atomic(const char *path, const void *buf, size_t len,
 		     mode_t mode);
+/* all of buf to fd, through EINTR and short writes */
+int fio_write_full(int fd, const void *buf, size_t len);
 int fio_read_all(const char *path, uint8_t **bufp, size_t *lenp,
 		 size_t maxlen);
 int fio_check_private(const char *path);

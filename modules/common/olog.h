@@ -2,9 +2,10 @@
  * @file olog.h  Logging shared by OctaSIP modules and the octasip tool
  *
  * Shared code logs through olog_*(); the host decides where it goes: a
- * module routes it to baresip's log (olog_use_baresip()), the command-line
- * tool to stderr (the default).  Messages never carry secrets: callers
- * pass URIs and display names through the redactor before logging them.
+ * module routes it to baresip's log (bsip_olog_attach(), which
+ * bsip_module_init() runs), the command-line tool to stderr (the
+ * default).  Messages never carry secrets: callers pass URIs and display
+ * names through the redactor before logging them.
  *
  * Copyright (C) 2026 OctaSIP developers.  BSD-3-Clause.
  */

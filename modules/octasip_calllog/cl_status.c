@@ -33,6 +33,20 @@ const char *cl_status_closed(const struct cl_close *c, const char **reason)
 		return CL_ST_BLOCKED;
 	}
 
+	/*
+	 * baresip's call_accept() answered 488 itself: the call never
+	 * rang, so it is not missed.  A plain offer to an account with
+	 * media encryption is refused for encryption.
+	 */
+	if (c->refused && !c->outgoing) {
+		if (c->plain_offer && !strcmp(prm, "No audio codecs")) {
+			*reason = "encryption: the offer had no encrypted"
+				" media (account mediaenc)";
+			return CL_ST_BLOCKED;
+		}
+		return CL_ST_REJECTED;
+	}
+
 	/* contact.so access=block: CALL_CLOSED carries the peer URI */
 	if (!c->outgoing && !c->answered && !c->local && c->peer_uri &&
 	    *prm && !strcmp(prm, c->peer_uri)) {

@@ -1,10 +1,18 @@
 /**
  * @file cl_status.h  Which status a call ends with, and why
  *
- * Pure function of what baresip 1.0.0 tells at CALL_CLOSED (see
- * ../shared/BARESIP-1.0.md section 2 and docs/calllog.md "Status"):
+ * Pure function of what baresip 1.0.0 tells at CALL_CLOSED (its prm is
+ * "486 Busy Here" when the far end rejects, with call_scode() set;
+ * "Connection reset by peer" on a remote BYE or CANCEL; the reason given
+ * to ua_hangup() on a local hang-up; the peer URI when contact.so blocks
+ * the caller; see docs/calllog.md "Status"):
  *
  *  - a reason starting with CALLLOG_BLOCKED_PREFIX   -> blocked (rule)
+ *  - incoming, refused by baresip before it rang (a
+ *    plain offer to an account with media encryption,
+ *    "No audio codecs")                             -> blocked (encryption)
+ *  - incoming, refused by baresip before it rang
+ *    for any other reason                           -> rejected
  *  - incoming closed with prm == peer URI (contacts
  *    access=block) before answer                    -> blocked (contacts)
  *  - answered                                       -> answered
@@ -33,6 +41,10 @@ struct cl_close {
 	uint16_t scode;         /* call_scode(): final response, or 0   */
 	const char *prm;        /* CALL_CLOSED parameter                */
 	const char *peer_uri;   /* call_peeruri()                       */
+	bool refused;           /* incoming, refused by the core (488)
+				 * before it rang: state still IDLE    */
+	bool plain_offer;       /* the account has media encryption and
+				 * the offer carried none              */
 };
 
 /*

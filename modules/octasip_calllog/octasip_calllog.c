@@ -61,6 +61,7 @@
 enum {
 	RECENT_MAX   = 50,        /* calls kept in memory for /calllog  */
 	HEARTBEAT_MS = 10000,     /* in_progress rows refreshed         */
+	HEARTBEAT_FIRST_MS = 1000, /* ... first 1 s after an answer    */
 	TSAMPLES     = 8192,      /* handler timings kept               */
 	CPU_SAMPLE   = 8,         /* thread CPU read for 1 event in 8   */
 	PATH_SZ      = 4200,
@@ -538,6 +539,37 @@ static bool sip_trace_wanted(void)
 }
 
 
+/*
+ * The next refresh of in_progress rows: when the youngest answered
+ * call's age has doubled (1 s, 2 s, 4 s, 8 s after its answer), then
+ * every HEARTBEAT_MS.  A process killed during a call (no CALL_CLOSED)
+ * leaves its row's updated_at, from which recovery takes the duration:
+ * short of the true one by less than half of it (or 1 s), never by
+ * HEARTBEAT_MS or more (docs/calllog.md).
+ */
+static uint64_t heartbeat_delay(void)
+{
+	uint64_t now = cl_now_ms(), delay = HEARTBEAT_MS;
+	struct le *le;
+
+	for (le = list_head(&d.calls); le; le = le->next) {
+		const struct callrec *cr = le->data;
+		uint64_t age;
+
+		if (!cr->rec.answered_at)
+			continue;
+		age = now > (uint64_t)cr->rec.answered_at ?
+			now - (uint64_t)cr->rec.answered_at : 0;
+		if (age < HEARTBEAT_FIRST_MS)
+			age = HEARTBEAT_FIRST_MS;
+		if (age < delay)
+			delay = age;
+	}
+
+	return delay;
+}
+
+
 static void heartbeat(void *arg)
 {
 	struct le *le;
@@ -548,7 +580,7 @@ static void heartbeat(void *arg)
 		push(le->data);
 
 	if (!list_isempty(&d.calls))
-		tmr_start(&d.tmr_hb, HEARTBEAT_MS, heartbeat, NULL);
+		tmr_start(&d.tmr_hb, heartbeat_delay(), heartbeat, NULL);
 }
 
 
@@ -583,6 +615,63 @@ static void adopt_blocked(struct cl_rec *rec)
 }
 
 
+/*
+ * baresip 1.0.0 refuses some offers itself (call_accept(): 488 for no
+ * common audio codec, which includes a plain offer to an account with
+ * mandatory media encryption, or a wrong address family) before the
+ * call has a Call-ID.  The INVITE's Call-ID still reaches the call
+ * through each account's incoming-header filter (ua_add_xhdr_filter()),
+ * which copies it into the call's custom headers; those are only sent
+ * in an outgoing call's INVITE, never for an incoming call.
+ */
+static void callid_filters(void)
+{
+	struct le *le;
+
+	for (le = list_head(uag_list()); le; le = le->next) {
+		(void)ua_add_xhdr_filter(le->data, "Call-ID");
+		(void)ua_add_xhdr_filter(le->data, "i");   /* compact */
+	}
+}
+
+
+static int offer_callid(struct cl_rec *rec, const struct call *call)
+{
+	struct le *le;
+	char id[256];
+
+	for (le = list_head(call_get_custom_hdrs(call)); le; le = le->next) {
+
+		const struct sip_hdr *h = le->data;
+
+		if (pl_strcasecmp(&h->name, "Call-ID") &&
+		    pl_strcasecmp(&h->name, "i"))
+			continue;
+
+		if (pl_strcpy(&h->val, id, sizeof(id)))
+			return 0;
+
+		return cl_rec_set(&rec->call_id, id, CL_CAP_TEXT);
+	}
+
+	return 0;
+}
+
+
+/* did the call's SDP offer carry media encryption (SDES or DTLS)? */
+static bool offer_encrypted(const struct call *call)
+{
+	const struct sdp_media *m;
+
+	m = stream_sdpmedia(audio_strm(call_audio(call)));
+	if (!m)
+		return false;
+
+	return sdp_media_rattr(m, "crypto") != NULL ||
+		sdp_media_rattr(m, "fingerprint") != NULL;
+}
+
+
 static struct callrec *callrec_new(struct ua *ua, const struct call *call)
 {
 	struct callrec *cr;
@@ -605,6 +694,8 @@ static struct callrec *callrec_new(struct ua *ua, const struct call *call)
 	err |= cl_rec_set(&cr->rec.peer_name, call_peername(call),
 			  CL_CAP_NAME);
 	err |= cl_rec_set(&cr->rec.call_id, call_id(call), CL_CAP_TEXT);
+	if (!err && !cr->rec.call_id && !cr->rec.outgoing)
+		err = offer_callid(&cr->rec, call);
 	if (err) {
 		mem_deref(cr);
 		return NULL;
@@ -689,6 +780,10 @@ static void call_closed(struct callrec *cr, struct ua *ua,
 	c.scode = call_scode(call);
 	c.prm = prm;
 	c.peer_uri = call_peeruri(call);
+	c.refused = !c.outgoing && call_state(call) == CALL_STATE_IDLE;
+	c.plain_offer = c.refused &&
+		account_mediaenc(ua_account(ua)) != NULL &&
+		!offer_encrypted(call);
 
 	st = cl_status_closed(&c, &reason);
 
@@ -701,6 +796,8 @@ static void call_closed(struct callrec *cr, struct ua *ua,
 	cr->rec.ended_at = cl_now_ms();
 	if (c.scode)
 		cr->rec.sip_code = c.scode;
+	if (c.refused)
+		cr->rec.sip_code = 488;   /* what call_accept() sent */
 	if (c.answered) {
 		note_encryption(cr, ua, call);
 		(void)note_rtcp(cr, call);
@@ -739,6 +836,10 @@ static void call_event(struct ua *ua, enum ua_event ev, struct call *call,
 			cr->rec.answered_at = cl_now_ms();
 			note_encryption(cr, ua, call);
 			dirty = true;
+			/* its first refresh 1 s after the answer */
+			if (tmr_get_expire(&d.tmr_hb) > HEARTBEAT_FIRST_MS)
+				tmr_start(&d.tmr_hb, HEARTBEAT_FIRST_MS,
+					  heartbeat, NULL);
 		}
 		break;
 
@@ -916,7 +1017,7 @@ static int api_set_memory_only(bool on)
 }
 
 
-const struct calllog_api octasip_calllog_api_v1 = {
+OCTASIP_EXPORT const struct calllog_api octasip_calllog_api_v1 = {
 	CALLLOG_API_VERSION,
 	api_blocked,
 	api_set_memory_only,
@@ -1180,6 +1281,8 @@ static int module_init(void)
 		sip_set_trace_handler(uag_sip(), sip_trace);
 		d.trace = true;
 	}
+<<SPLIT>>	/* module_app: account.so has made the accounts */
+	callid_filters();
 
 	err = cmd_register(baresip_commands(), cmdv,
 			   sizeof(cmdv) / sizeof(cmdv[0]));
@@ -1233,7 +1336,7 @@ static int module_close(void)
 }
 
 
-const struct mod_export exports = {
+OCTASIP_EXPORT const struct mod_export exports = {
 	"octasip_calllog",
 	"application",
 	module_init,

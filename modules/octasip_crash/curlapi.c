@@ -72,7 +72,12 @@ static int open_lib(void)
 	    !SYM(getinfo, "curl_easy_getinfo") ||
 	    !SYM(easy_cleanup, "curl_easy_cleanup") ||
 	    !SYM(slist_append, "curl_slist_append") ||
-	    !SYM(slist_free_all, "curl_slist_free_all")) {
+	    !SYM(slist_free_all, "curl_slist_free_all") ||
+	    !SYM(url, "curl_url") ||
+	    !SYM(url_set, "curl_url_set") ||
+	    !SYM(url_get, "curl_url_get") ||
+	    !SYM(url_cleanup, "curl_url_cleanup") ||
+	    !SYM(free, "curl_free")) {
 		/* not libcurl after all: nothing of it was called */
 		(void)dlclose(ca.handle);
 		ca.handle = NULL;

@@ -38,6 +38,14 @@ struct curl_api {
 	struct curl_slist *(*slist_append)(struct curl_slist *l,
 					   const char *s);
 	void (*slist_free_all)(struct curl_slist *l);
+	/* the URL API: the sender judges a URL as libcurl parses it */
+	CURLU *(*url)(void);
+	CURLUcode (*url_set)(CURLU *u, CURLUPart what, const char *part,
+			     unsigned int flags);
+	CURLUcode (*url_get)(const CURLU *u, CURLUPart what, char **part,
+			     unsigned int flags);
+	void (*url_cleanup)(CURLU *u);
+	void (*free)(void *p);
 };
 
 /*

@@ -662,7 +662,7 @@ static int module_close(void)
 }
 
 
-const struct mod_export exports = {
+OCTASIP_EXPORT const struct mod_export exports = {
 	"octasip_crash",
 	"crash",
 	module_init,

@@ -106,15 +106,23 @@ static bool prefix_ci(const char *in, size_t len, size_t i, const char *lit)
 /* sip:, sips:, tel: followed by at least one URI character */
 static size_t match_uri(const char *in, size_t len, size_t i)
 {
-	size_t j;
+	size_t j, s;
 
+	/* also percent-encoded in another URI: sip%3Aalice%40host */
 	if (prefix_ci(in, len, i, "sips:"))
 		j = i + 5;
 	else if (prefix_ci(in, len, i, "sip:") || prefix_ci(in, len, i,
 							      "tel:"))
 		j = i + 4;
+	else if (prefix_ci(in, len, i, "sips%3a"))
+		j = i + 7;
+	else if (prefix_ci(in, len, i, "sip%3a") || prefix_ci(in, len, i,
+								"tel%3a"))
+		j = i + 6;
 	else
 		return 0;
+
+	s = j;
 
 	for (; j < len; ++j) {
 		unsigned char c = (unsigned char)in[j];
@@ -123,10 +131,14 @@ static size_t match_uri(const char *in, size_t len, size_t i)
 		    c == '"' || c == '\'' || c == ',' || c == '(' ||
 		    c == ')' || c == '{' || c == '}')
 			break;
+
+		/* an encoded URI ends with its query parameter */
+		if (c == '&' && in[s - 3] == '%')
+			break;
 	}
 
 	/* "sip:" alone is a word followed by a colon, not a URI */
-	return j > i + 5 || (j > i + 4 && in[i + 3] == ':') ? j - i : 0;
+	return j > s ? j - i : 0;
 }
 
 
@@ -165,15 +177,45 @@ static size_t match_userinfo(const char *in, size_t len, size_t j)
 }
 
 
+/* Cisco's notation: three groups of four hex digits split by '.' */
+static size_t match_mac_dotted(const char *in, size_t len, size_t i)
+{
+	size_t k;
+
+	if (len - i < 14 || in[i + 4] != '.' || in[i + 9] != '.')
+		return 0;
+
+	for (k = i; k < i + 14; ++k) {
+		if (k == i + 4 || k == i + 9)
+			continue;
+		if (!is_hex((unsigned char)in[k]))
+			return 0;
+	}
+
+	k = i + 14;
+	if (k < len && (is_word((unsigned char)in[k]) ||
+			(in[k] == '.' && k + 1 < len &&
+			 is_hex((unsigned char)in[k + 1]))))
+		return 0;
+
+	return 14;
+}
+
+
 /*
  * A MAC address: six pairs of hex digits split by ':' or by '-', not
- * part of a longer run of them (an EUI-64 is left to the IPv6 rule).
+ * part of a longer run of them (an EUI-64 is left to the IPv6 rule), or
+ * Cisco's aabb.ccdd.eeff.
  */
 static size_t match_mac(const char *in, size_t len, size_t i)
 {
 	char sep;
 	size_t k;
 	int g;
+
+	k = match_mac_dotted(in, len, i);
+	if (k)
+		return k;
 
 	if (len - i < 17)
 		return 0;
@@ -437,6 +479,49 @@ static size_t match_number(const char *in, size_t len, size_t i,
 }
 
 
+static void lower_copy(char *low, const char *k, size_t n)
+{
+	size_t a;
+
+	for (a = 0; a < n; ++a)
+		low[a] = (char)lower((unsigned char)k[a]);
+	low[n] = '\0';
+}
+
+
+static bool ends_with(const char *s, size_t n, const char *suf)
+{
+	size_t m = strlen(suf);
+
+	return n >= m && !strcmp(s + n - m, suf);
+}
+
+
+/* is the word, lower-cased, one of the list's? */
+static bool word_in(const char *w, size_t n, const char *const *v,
+		    size_t c)
+{
+	char low[64];
+	size_t a;
+
+	if (n == 0 || n >= sizeof(low))
+		return false;
+
+	lower_copy(low, w, n);
+
+	for (a = 0; a < c; ++a) {
+		if (!strcmp(low, v[a]))
+			return true;
+	}
+
+	return false;
+}
+
+
+#define WORD_IN(w, n, list) \
+	word_in((w), (n), (list), sizeof(list) / sizeof((list)[0]))
+
+
 static bool secret_key(const char *k, size_t n)
 {
 	static const char *const words[] = {
@@ -446,14 +531,12 @@ static bool secret_key(const char *k, size_t n)
 		"response",
 	};
 	char low[64];
-	size_t w, a;
+	size_t w;
 
 	if (n == 0 || n >= sizeof(low))
 		return false;
 
-	for (a = 0; a < n; ++a)
-		low[a] = (char)lower((unsigned char)k[a]);
-	low[n] = '\0';
+	lower_copy(low, k, n);
 
 	/* exact short keys that are too generic as substrings */
 	if (!strcmp(low, "pw") || !strcmp(low, "pin") || !strcmp(low, "key"))
@@ -465,6 +548,260 @@ static bool secret_key(const char *k, size_t n)
 	}
 
 	return false;
+}
+
+
+/*
+ * Keys whose value is written after spaces, as baresip's config writes
+ * it ("auth_pass hunter2"): the password words themselves, and *_pass,
+ * *_password, *_secret, *_token, *_key.
+ */
+static bool spaced_secret_key(const char *k, size_t n)
+{
+	static const char *const exact[] = {
+		"password", "passwd", "passphrase", "pwd", "pass", "secret",
+		"token", "pin",
+	};
+	static const char *const suffix[] = {
+		"_pass", "_password", "_passwd", "_secret", "_token", "_key",
+	};
+	char low[64];
+	size_t a;
+
+	if (n == 0 || n >= sizeof(low))
+		return false;
+	if (WORD_IN(k, n, exact))
+		return true;
+
+	lower_copy(low, k, n);
+
+	for (a = 0; a < sizeof(suffix) / sizeof(suffix[0]); ++a) {
+		if (ends_with(low, n, suffix[a]))
+			return true;
+	}
+
+	return false;
+}
+
+
+/* words that follow "password" in prose, not as its value */
+static bool prose_word(const char *w, size_t n)
+{
+	static const char *const words[] = {
+		"is", "was", "are", "were", "not", "for", "of", "and", "or",
+		"the", "a", "an", "to", "in", "on", "from", "with", "required",
+		"missing", "wrong", "invalid", "incorrect", "empty", "set",
+		"unset", "changed", "prompt", "field", "must", "should",
+		"will", "may", "can", "expired",
+	};
+
+	return WORD_IN(w, n, words);
+}
+
+
+/* spaces, then a value: its end, 0 if none (or a word of prose) */
+static size_t spaced_value(const char *in, size_t len, size_t w,
+			   size_t *vs)
+{
+	size_t j = w;
+
+	while (j < len && (in[j] == ' ' || in[j] == '\t'))
+		++j;
+	if (j == w)
+		return 0;
+
+	*vs = j;
+	while (j < len && !is_space((unsigned char)in[j]) && in[j] != '"' &&
+	       in[j] != '\'' && in[j] != ';' && in[j] != ',')
+		++j;
+
+	if (j == *vs || in[*vs] == '=' || in[*vs] == ':' ||
+	    prose_word(in + *vs, j - *vs))
+		return 0;
+
+	return j;
+}
+
+
+/*
+ * Keys whose value names a person or a place, not a secret: user names,
+ * digest realms (the SIP domain), home directories.  The token to put
+ * in place of the value, NULL for any other key.
+ */
+static const char *personal_key(const char *k, size_t n)
+{
+	static const char *const users[] = {
+		"user", "username", "user_name", "login", "uname",
+	};
+	char low[64];
+
+	if (n == 0 || n >= sizeof(low))
+		return NULL;
+	if (WORD_IN(k, n, users))
+		return "[user]";
+
+	lower_copy(low, k, n);
+
+	if (!strcmp(low, "realm"))
+		return "[realm]";
+	if (!strcmp(low, "home") || ends_with(low, n, "_home"))
+		return "[home]";
+
+	return NULL;
+}
+
+
+/* SIP headers that carry a name-addr: their display name goes */
+static bool addr_header(const char *k, size_t n)
+{
+	static const char *const hdrs[] = {
+		"from", "to", "contact", "f", "t", "m", "reply-to",
+		"referred-by", "p-asserted-identity", "p-preferred-identity",
+		"remote-party-id",
+	};
+
+	return WORD_IN(k, n, hdrs);
+}
+
+
+/*
+ * "From: Alice Smith <sip:...>": the unquoted display name after an
+ * address header's colon, up to the '<' on the same line.  Its start
+ * and end (the '<'); false if there is none (a quoted one is left to
+ * match_quoted_name()).
+ */
+static bool match_dname(const char *in, size_t len, size_t w, size_t *vs,
+			size_t *ve)
+{
+	size_t j = w;
+	bool text = false;
+
+	while (j < len && (in[j] == ' ' || in[j] == '\t'))
+		++j;
+	if (j >= len || in[j] != ':')
+		return false;
+	++j;
+	while (j < len && (in[j] == ' ' || in[j] == '\t'))
+		++j;
+
+	*vs = j;
+	for (; j < len; ++j) {
+		unsigned char c = (unsigned char)in[j];
+
+		if (c == '<')
+			break;
+		if (c == '"' || c == '\r' || c == '\n' || c == ',' ||
+		    c == '>')
+			return false;
+		if (!is_space(c))
+			text = true;
+	}
+
+	*ve = j;
+
+	return j < len && text;
+}
+
+
+/* "quoted name" [spaces] '<': a display name; its length with quotes */
+static size_t match_quoted_name(const char *in, size_t len, size_t i)
+{
+	size_t j = i + 1, k;
+
+	while (j < len && in[j] != '"' && in[j] != '\r' && in[j] != '\n') {
+		if (in[j] == '\\' && j + 1 < len)
+			++j;
+		++j;
+	}
+	if (j >= len || in[j] != '"')
+		return 0;
+
+	for (k = j + 1; k < len && (in[k] == ' ' || in[k] == '\t'); ++k)
+		;
+
+	return k < len && in[k] == '<' ? j + 1 - i : 0;
+}
+
+
+static inline bool local_char(unsigned char c)
+{
+	return is_alnum(c) || c == '.' || c == '_' || c == '%' || c == '+' ||
+		c == '-';
+}
+
+
+/* last labels that are file types, not top-level domains */
+static bool file_suffix(const char *s, size_t n)
+{
+	static const char *const ext[] = {
+		"so", "cc", "cpp", "hpp", "py", "js", "ts", "json", "txt",
+		"log", "wav", "mp3", "ogg", "db", "conf", "cfg", "ini", "md",
+		"sh", "xml", "html", "htm", "yml", "yaml", "toml", "pem",
+		"crt", "key", "gz", "xz", "zip", "tar", "bak", "tmp", "lock",
+		"pid", "sock", "service", "desktop", "png", "jpg", "svg",
+		"pdf", "csv", "sql", "in", "out", "rs", "go", "rb", "pl",
+		"java", "jar", "deb", "rpm", "mk", "cmake", "bin", "img",
+		"iso", "asc", "sig", "gpg", "wal", "shm", "exe", "dll",
+	};
+
+	return WORD_IN(s, n, ext);
+}
+
+
+/*
+ * A host name: two or more labels of letters, digits and '-' split by
+ * '.', the last one letters only (2 to 63) and no file type.  Not a key
+ * (followed by '='), not a component of a path ("/etc/x.local").
+ */
+static size_t match_host(const char *in, size_t len, size_t i)
+{
+	size_t j = i, lab = i, labels = 0, k;
+	bool alpha = true;
+
+	if (i > 0 && (in[i - 1] == '.' ||
+		      (in[i - 1] == '/' && !(i > 1 && in[i - 2] == '/'))))
+		return 0;
+
+	for (;;) {
+		lab = j;
+		alpha = true;
+		while (j < len && (is_alnum((unsigned char)in[j]) ||
+				   in[j] == '-')) {
+			if (!is_alpha((unsigned char)in[j]))
+				alpha = false;
+			++j;
+		}
+		if (j == lab || in[lab] == '-' || in[j - 1] == '-')
+			return 0;
+		++labels;
+		if (j + 1 < len && in[j] == '.' &&
+		    is_alnum((unsigned char)in[j + 1])) {
+			++j;
+			continue;
+		}
+		break;
+	}
+
+	if (labels < 2 || !alpha || j - lab < 2 || j - lab > 63 ||
+	    file_suffix(in + lab, j - lab))
+		return 0;
+
+	if (j < len && (in[j] == '_' || in[j] == '('))
+		return 0;
+
+	for (k = j; k < len && (in[k] == ' ' || in[k] == '\t'); ++k)
+		;
+	if (k < len && in[k] == '=')
+		return 0;
+
+	/* the local part of an address: the '@' rule takes it */
+	for (k = j; k < len && local_char((unsigned char)in[k]) &&
+		     !prefix_ci(in, len, k, "%40"); ++k)
+		;
+	if (k < len && (in[k] == '@' || prefix_ci(in, len, k, "%40")))
+		return 0;
+
+	return j - i;
 }
 
 
@@ -546,13 +883,6 @@ static bool key_value(const char *in, size_t len, size_t wend,
 }
 
 
-static inline bool local_char(unsigned char c)
-{
-	return is_alnum(c) || c == '.' || c == '_' || c == '%' || c == '+' ||
-		c == '-';
-}
-
-
 /* the host after '@': a name, or an address in brackets */
 static size_t domain_len(const char *in, size_t len, size_t j)
 {
@@ -607,7 +937,8 @@ size_t redact(const char *in, size_t len, char *out, size_t outsz)
 		if (bnd && is_alpha(c)) {
 
 			size_t w = i, vs, ve;
-			bool eol;
+			const char *tok;
+			bool eol, sep;
 
 			unsigned char lc = lower(c);
 
@@ -633,6 +964,11 @@ size_t redact(const char *in, size_t len, char *out, size_t outsz)
 				REPLACED(i + m);
 				continue;
 			}
+			if ((m = match_host(in, len, i))) {
+				PUTS(&o, "[host]");
+				REPLACED(i + m);
+				continue;
+			}
 
 			/* keys may hold '-' (api-key), plain words do not */
 			while (w < len && (is_word((unsigned char)in[w]) ||
@@ -644,13 +980,46 @@ size_t redact(const char *in, size_t len, char *out, size_t outsz)
 				(w - i == 19 && prefix_ci(in, len, i,
 						  "proxy-authorization"));
 
-			if (followed_by_sep(in, len, w) &&
-			    secret_key(in + i, w - i) &&
+			/* the key rules only for a word before '=' or ':' */
+			sep = followed_by_sep(in, len, w);
+
+			if (sep && secret_key(in + i, w - i) &&
 			    key_value(in, len, w, &vs, &ve, &eol) &&
 			    ve > vs) {
 				puts_n(&o, in + i, vs - i);
 				PUTS(&o, "[secret]");
 				REPLACED(ve);
+				continue;
+			}
+
+			eol = false;
+			tok = sep ? personal_key(in + i, w - i) : NULL;
+			if (tok && key_value(in, len, w, &vs, &ve, &eol) &&
+			    ve > vs) {
+				puts_n(&o, in + i, vs - i);
+				puts_n(&o, tok, strlen(tok));
+				REPLACED(ve);
+				continue;
+			}
+
+			if (sep && addr_header(in + i, w - i) &&
+			    match_dname(in, len, w, &vs, &ve)) {
+				puts_n(&o, in + i, vs - i);
+				PUTS(&o, "[name] ");
+				REPLACED(ve);
+				continue;
+			}
+
+			/* "auth_pass hunter2", as baresip's config has it;
+			 * cheap gate first: spaces after, p/s/t or a '_' */
+			if (w < len && (in[w] == ' ' || in[w] == '\t') &&
+			    (lc == 'p' || lc == 's' || lc == 't' ||
+			     memchr(in + i, '_', w - i)) &&
+			    spaced_secret_key(in + i, w - i) &&
+			    (m = spaced_value(in, len, w, &vs))) {
+				puts_n(&o, in + i, vs - i);
+				PUTS(&o, "[secret]");
+				REPLACED(m);
 				continue;
 			}
 
@@ -717,9 +1086,17 @@ size_t redact(const char *in, size_t len, char *out, size_t outsz)
 			continue;
 		}
 
-		if (c == '@') {
+		if (c == '"' && (m = match_quoted_name(in, len, i))) {
+			PUTS(&o, "\"[name]\"");
+			REPLACED(i + m);
+			continue;
+		}
 
-			size_t ls = i, dl = domain_len(in, len, i + 1);
+		/* '@', or "%40" in an encoded address */
+		if (c == '@' || (c == '%' && prefix_ci(in, len, i, "%40"))) {
+
+			size_t at = c == '@' ? 1 : 3;
+			size_t ls = i, dl = domain_len(in, len, i + at);
 
 			while (ls > mark &&
 			       local_char((unsigned char)in[ls - 1]))
@@ -731,7 +1108,31 @@ size_t redact(const char *in, size_t len, char *out, size_t outsz)
 				if (keep < o.n)
 					o.n = keep;
 				PUTS(&o, "[email]");
-				REPLACED(i + 1 + dl);
+				REPLACED(i + at + dl);
+				continue;
+			}
+		}
+
+		/* root's home and macOS homes, as /home/ below */
+		if (c == '/' && prefix_ci(in, len, i, "/root") &&
+		    (i + 5 >= len || in[i + 5] == '/' || in[i + 5] == '"' ||
+		     in[i + 5] == '\'' || in[i + 5] == ':' ||
+		     is_space((unsigned char)in[i + 5]))) {
+			PUTS(&o, "[home]");
+			REPLACED(i + 5);
+			continue;
+		}
+		if (c == '/' && prefix_ci(in, len, i, "/users/")) {
+			size_t w = i + 7;
+
+			while (w < len && in[w] != '/' &&
+			       !is_space((unsigned char)in[w]) &&
+			       in[w] != '"' && in[w] != '\'')
+				++w;
+			if (w > i + 7) {
+				puts_n(&o, in + i, 7);
+				PUTS(&o, "[user]");
+				REPLACED(w);
 				continue;
 			}
 		}

@@ -18,6 +18,20 @@
  *   Authorization: header values      -> Authorization: [secret]
  *   Bearer tokens                     -> Bearer [token]
  *   /home/<name>                      -> /home/[user]
+ *   "Display Name" < and unquoted names
+ *   after From:/To:/Contact: etc.     -> [name]
+ *   host names (2+ labels, last one
+ *   letters and not a file type)      -> [host]
+ *   spaced secrets: auth_pass x,
+ *   password x, *_secret x ...        -> auth_pass [secret]
+ *   user=, username=, login= values   -> user=[user]
+ *   realm= values                     -> realm=[realm]
+ *   HOME=, *_HOME= values             -> HOME=[home]
+ *   /root                             -> [home]
+ *   /Users/<name>                     -> /Users/[user]
+ *   sip%3A... / tel%3A... URIs        -> [uri]
+ *   local%40host                      -> [email]
+ *   Cisco MACs (aabb.ccdd.eeff)       -> [mac]
  *
  * It errs on the side of removing: long decimal numbers go too.  The
  * output is always NUL-terminated (when outsz > 0) and never longer than

@@ -230,7 +230,18 @@ static int parse_raw(const char *text, size_t len, struct raw *r)
 }
 
 
-/* every string in a report goes through the redactor */
+/* a version as the module writes it: 1.2.3, 0.1.0~rc1, 1.0+git.abc */
+static bool version_ok(const char *v)
+{
+	size_t n = strlen(v);
+
+	return n > 0 && n < 64 &&
+		strspn(v, "0123456789abcdefghijklmnopqrstuvwxyz"
+		       "ABCDEFGHIJKLMNOPQRSTUVWXYZ.+~-") == n;
+}
+
+
+/* every other string in a report goes through the redactor */
 static int add_str(struct odict *o, const char *key, const char *val)
 {
 	char *s = redact_dup(val);
@@ -373,9 +384,11 @@ static int build(const struct raw *r, const char *id, struct odict **odp)
 	err |= odict_entry_add(ev, "platform", ODICT_STRING, "native");
 	err |= odict_entry_add(ev, "level", ODICT_STRING, "fatal");
 	err |= odict_entry_add(ev, "logger", ODICT_STRING, "octasip_crash");
+	/* the reporter's own structured field: kept intact (the server
+	 * groups releases by it), the version checked instead of redacted */
 	(void)snprintf(value, sizeof(value), "octasip@%s",
-		       r->octasip[0] ? r->octasip : "unknown");
-	err |= add_str(ev, "release", value);
+		       version_ok(r->octasip) ? r->octasip : "unknown");
+	err |= odict_entry_add(ev, "release", ODICT_STRING, value);
 
 	err |= add_obj(ev, "tags", ODICT_OBJECT, &tags);
 	if (!err)

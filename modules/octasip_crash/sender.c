@@ -40,6 +40,7 @@ static bool valid_json(const char *text, size_t len)
 }
 
 
+/* host[:port] as written in the DSN (a first check, without libcurl) */
 static bool loopback(const char *host)
 {
 	if (!strncmp(host, "127.0.0.1", 9) && (!host[9] || host[9] == ':'))
@@ -47,7 +48,48 @@ static bool loopback(const char *host)
 	if (!strncmp(host, "localhost", 9) && (!host[9] || host[9] == ':'))
 		return true;
 
-	return !strncmp(host, "[::1]", 5);
+	return !strncmp(host, "[::1]", 5) && (!host[5] || host[5] == ':');
+}
+
+
+/* a host exactly as libcurl's CURLUPART_HOST gives it */
+static bool loopback_host(const char *host)
+{
+	return !strcmp(host, "127.0.0.1") || !strcasecmp(host, "localhost") ||
+		!strcmp(host, "[::1]") || !strcmp(host, "::1");
+}
+
+
+int dsn_url_judge(const struct curl_api *api, const char *url, void **up)
+{
+	char *scheme = NULL, *host = NULL;
+	CURLU *u;
+	int err = 0;
+
+	if (!api || !url || !up)
+		return EINVAL;
+
+	u = api->url();
+	if (!u)
+		return ENOMEM;
+
+	if (api->url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
+	    api->url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
+	    api->url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK)
+		err = EINVAL;
+	else if (strcasecmp(scheme, "https") &&
+		 (strcasecmp(scheme, "http") || !loopback_host(host)))
+		err = EPROTONOSUPPORT;   /* plain http only to this machine */
+
+	api->free(scheme);
+	api->free(host);
+
+	if (err)
+		api->url_cleanup(u);
+	else
+		*up = u;
+
+	return err;
 }
 
 
@@ -101,7 +143,10 @@ int dsn_parse(const char *s, struct dsn *d)
 		return EINVAL;
 	memcpy(d->path, slash, n);
 
-	if (strpbrk(d->key, " \t\r\n\"") || strpbrk(d->host, " \t\r\n/?#") ||
+	/* one '@' ends the user information: a host holding another one
+	 * is a different host to libcurl ("k@127.0.0.1:@evil.example") */
+	if (strpbrk(d->key, " \t\r\n\"") ||
+	    strpbrk(d->host, " \t\r\n/?#@\\") ||
 	    strpbrk(d->path, " \t\r\n?#"))
 		return EINVAL;
 
@@ -330,6 +375,7 @@ static int post(const struct curl_api *api, const struct dsn *d,
 	char url[1024], auth[512];
 	struct curl_slist *hdr = NULL, *h2;
 	struct xfer x = {stop, -1, -1};
+	void *u = NULL;
 	CURL *c;
 	CURLcode rc;
 	int err;
@@ -340,12 +386,16 @@ static int post(const struct curl_api *api, const struct dsn *d,
 	err = dsn_envelope_url(d, url, sizeof(url));
 	if (!err)
 		err = dsn_auth_header(d, auth, sizeof(auth));
+	if (!err)
+		err = dsn_url_judge(api, url, &u);
 	if (err)
 		return err;
 
 	c = api->easy_init();
-	if (!c)
+	if (!c) {
+		api->url_cleanup(u);
 		return ENOMEM;
+	}
 
 	hdr = api->slist_append(hdr, auth);
 	h2 = hdr ? api->slist_append(hdr, "Content-Type: "
@@ -353,11 +403,13 @@ static int post(const struct curl_api *api, const struct dsn *d,
 	if (!h2) {
 		api->slist_free_all(hdr);
 		api->easy_cleanup(c);
+		api->url_cleanup(u);
 		return ENOMEM;
 	}
 	hdr = h2;
 
-	(void)api->setopt(c, CURLOPT_URL, url);
+	/* the very parse dsn_url_judge() approved */
+	(void)api->setopt(c, CURLOPT_CURLU, u);
 	(void)api->setopt(c, CURLOPT_PROTOCOLS_STR, "https,http");
 	(void)api->setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
 	(void)api->setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
@@ -388,6 +440,7 @@ static int post(const struct curl_api *api, const struct dsn *d,
 
 	api->slist_free_all(hdr);
 	api->easy_cleanup(c);
+	api->url_cleanup(u);
 
 	return err;
 }
@@ -428,6 +481,10 @@ static int deliver(const char *crashdir, const struct dsn *d,
 
 	if (err == ECANCELED)
 		return EAGAIN;
+
+	/* refused before any connection (dsn_url_judge()): no backoff */
+	if (err == EPROTONOSUPPORT || err == EINVAL)
+		return err;
 
 	if (!err && status >= 200 && status < 300) {
 		ss->failures = 0;

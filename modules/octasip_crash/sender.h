@@ -52,6 +52,16 @@ struct dsn {
 };
 
 int dsn_parse(const char *s, struct dsn *d);
+
+/*
+ * The URL the sender is about to use, parsed by libcurl's URL API (the
+ * parse the transfer then uses, through CURLOPT_CURLU): *up on success.
+ * EPROTONOSUPPORT if it is plain http to any host but this machine, as
+ * libcurl sees the host; EINVAL if libcurl cannot parse it.
+ */
+struct curl_api;
+int dsn_url_judge(const struct curl_api *api, const char *url,
+		  void **up);
 int dsn_envelope_url(const struct dsn *d, char *buf, size_t sz);
 int dsn_auth_header(const struct dsn *d, char *buf, size_t sz);
 

@@ -52,15 +52,7 @@ int acct_line_new(const char *aor, char *out, size_t sz)
 }
 
 
-struct wbuf {
-	char *p;
-	size_t sz;
-	size_t n;
-	bool over;
-};
-
-
-static void wput(struct wbuf *w, const char *s, size_t n)
+void acct_wput(struct acct_wbuf *w, const char *s, size_t n)
 {
 	if (w->over || w->n + n >= w->sz) {
 		w->over = true;
@@ -103,7 +95,7 @@ int acct_parse(const char *line, size_t len, char *out, size_t outsz,
 	       struct acct_parsed *ap, char *errbuf, size_t errsz)
 {
 	const char *p = line, *end = line + len, *lt, *gt;
-	struct wbuf w = {out, outsz, 0, false};
+	struct acct_wbuf w = {out, outsz, 0, false};
 	char uri[VREC_AOR_MAX];
 	size_t ulen;
 
@@ -120,7 +112,7 @@ int acct_parse(const char *line, size_t len, char *out, size_t outsz,
 		++p;
 
 	if (p == end || *p == '#') {
-		wput(&w, line, len);
+		acct_wput(&w, line, len);
 		goto out;
 	}
 
@@ -144,7 +136,7 @@ int acct_parse(const char *line, size_t len, char *out, size_t outsz,
 			return EBADMSG;
 		}
 		(void)aor_key(uri, ap->aor, sizeof(ap->aor));
-		wput(&w, line, len);
+		acct_wput(&w, line, len);
 		goto out;
 	}
 
@@ -167,7 +159,7 @@ int acct_parse(const char *line, size_t len, char *out, size_t outsz,
 	}
 	(void)aor_key(uri, ap->aor, sizeof(ap->aor));
 
-	wput(&w, line, (size_t)(gt + 1 - line));
+	acct_wput(&w, line, (size_t)(gt + 1 - line));
 	p = gt + 1;
 
 	/* ;name[=value] ... */
@@ -178,7 +170,7 @@ int acct_parse(const char *line, size_t len, char *out, size_t outsz,
 		bool drop = false;
 
 		if (isspace((unsigned char)*p)) {
-			wput(&w, p, 1);
+			acct_wput(&w, p, 1);
 			++p;
 			continue;
 		}
@@ -243,7 +235,7 @@ int acct_parse(const char *line, size_t len, char *out, size_t outsz,
 		}
 
 		if (!drop)
-			wput(&w, p, (size_t)(q - p));
+			acct_wput(&w, p, (size_t)(q - p));
 		p = q;
 	}
 
@@ -264,11 +256,16 @@ out:
 void acct_each(const char *text, acct_line_h *h, void *arg, size_t *bad)
 {
 	const char *p = text;
+	char *pass;
 
 	if (bad)
 		*bad = 0;
 	if (!text || !h)
 		return;
+
+	/* a line with ;auth_pass= is an account too: its password goes to
+	 * wiped memory and no further */
+	pass = sodium_malloc(VREC_SECRET_MAX);
 
 	while (*p) {
 		const char *eol = strchr(p, '\n');
@@ -277,6 +274,8 @@ void acct_each(const char *text, acct_line_h *h, void *arg, size_t *bad)
 		struct acct_parsed ap;
 
 		memset(&ap, 0, sizeof(ap));
+		ap.pass = pass;
+		ap.passsz = pass ? VREC_SECRET_MAX : 0;
 		if (acct_parse(p, n, out, sizeof(out), &ap, e, sizeof(e))) {
 			if (bad)
 				++*bad;
@@ -287,6 +286,8 @@ void acct_each(const char *text, acct_line_h *h, void *arg, size_t *bad)
 
 		p += n + (eol ? 1 : 0);
 	}
+
+	sodium_free(pass);
 }
 
 

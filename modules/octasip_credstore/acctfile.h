@@ -51,6 +51,16 @@ int acct_file_read(const char *path, char **textp);
 /* The accounts line "octasip account add" writes for aor: "<aor>" */
 int acct_line_new(const char *aor, char *out, size_t sz);
 
+/* A bounded, NUL-terminated output buffer: a write that does not fit
+ * sets over and writes nothing more */
+struct acct_wbuf {
+	char *p;
+	size_t sz;
+	size_t n;
+	bool over;
+};
+void acct_wput(struct acct_wbuf *w, const char *s, size_t n);
+
 /* Is aor a plausible SIP URI for an account (no spaces, <, >, ")? */
 bool acct_aor_valid(const char *aor);
 

@@ -15,6 +15,14 @@
  * that never touches the keyring never maps them.  A missing libsecret
  * is one error naming the package; auto-detection then says "no keyring".
  *
+ * A locked keyring: libsecret asks the Secret Service to unlock it, which
+ * shows the desktop's unlock prompt where there is one (gcr-prompter);
+ * when the prompt is dismissed or cannot be shown, the lookup returns
+ * NULL without an error, exactly as for a deleted item, and storing fails
+ * with "Cannot create an item in a locked collection".  So after either
+ * failure we ask the service (Locked property of the default collection,
+ * no prompt) and name a locked keyring as locked, with KEYSRC_ELOCKED.
+ *
  * Copyright (C) 2026 OctaSIP developers.  BSD-3-Clause.
  */
 #include <errno.h>
@@ -49,21 +57,42 @@ static const char *bus_address(void)
 }
 
 
-static bool answers(const struct secretlib *sl, const char *addr)
+/* A private connection to the session bus at addr, or NULL */
+static GDBusConnection *bus_open(const struct secretlib *sl,
+				 const char *addr)
 {
 	GDBusConnection *bus;
-	GVariant *ret;
 	GError *gerr = NULL;
-	gboolean owned = FALSE;
+
+	if (!addr)
+		return NULL;
 
 	bus = sl->conn_new_sync(
 		addr, G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
 		G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
 		NULL, NULL, &gerr);
-	if (!bus) {
-		sl->clear_error(&gerr);
+	sl->clear_error(&gerr);
+
+	return bus;
+}
+
+
+static void bus_close(const struct secretlib *sl, GDBusConnection *bus)
+{
+	(void)sl->conn_close_sync(bus, NULL, NULL);
+	sl->object_unref(bus);
+}
+
+
+static bool answers(const struct secretlib *sl, const char *addr)
+{
+	GDBusConnection *bus = bus_open(sl, addr);
+	GVariant *ret;
+	GError *gerr = NULL;
+	gboolean owned = FALSE;
+
+	if (!bus)
 		return false;
-	}
 
 	/* a GVariantType is its type string (G_VARIANT_TYPE without the
 	 * check, which would be one more glib call) */
@@ -78,9 +107,7 @@ static bool answers(const struct secretlib *sl, const char *addr)
 		sl->variant_unref(ret);
 	}
 	sl->clear_error(&gerr);
-
-	(void)sl->conn_close_sync(bus, NULL, NULL);
-	sl->object_unref(bus);
+	bus_close(sl, bus);
 
 	return owned;
 }
@@ -99,6 +126,72 @@ bool keyring_answers(void)
 		return false;
 
 	return answers(sl, addr);
+}
+
+
+/* Is the default collection locked?  Plain D-Bus calls: no prompt */
+static bool default_locked(const struct secretlib *sl)
+{
+	GDBusConnection *bus = bus_open(sl, bus_address());
+	const char *path = NULL;
+	GVariant *ret, *val = NULL;
+	GError *gerr = NULL;
+	gboolean locked = FALSE;
+
+	if (!bus)
+		return false;
+
+	ret = sl->conn_call_sync(
+		bus, "org.freedesktop.secrets", "/org/freedesktop/secrets",
+		"org.freedesktop.Secret.Service", "ReadAlias",
+		sl->variant_new("(s)", "default"),
+		(const GVariantType *)"(o)", G_DBUS_CALL_FLAGS_NONE, 3000,
+		NULL, &gerr);
+	sl->clear_error(&gerr);
+	if (ret) {
+		sl->variant_get(ret, "(&o)", &path);
+
+		/* "/": no default collection */
+		if (path && strcmp(path, "/")) {
+			GVariant *prop = sl->conn_call_sync(
+				bus, "org.freedesktop.secrets", path,
+				"org.freedesktop.DBus.Properties", "Get",
+				sl->variant_new("(ss)",
+					"org.freedesktop.Secret.Collection",
+					"Locked"),
+				(const GVariantType *)"(v)",
+				G_DBUS_CALL_FLAGS_NONE, 3000, NULL, &gerr);
+			sl->clear_error(&gerr);
+			if (prop) {
+				sl->variant_get(prop, "(v)", &val);
+				sl->variant_unref(prop);
+			}
+		}
+		sl->variant_unref(ret);
+	}
+
+	if (val) {
+		sl->variant_get(val, "b", &locked);
+		sl->variant_unref(val);
+	}
+
+	bus_close(sl, bus);
+
+	return locked;
+}
+
+
+static int locked_err(const char *what, char *errbuf, size_t errsz)
+{
+	(void)snprintf(errbuf, errsz, "the desktop keyring is locked (its"
+		       " unlock prompt was dismissed or could not be shown),"
+		       " so the vault key cannot be %s: unlock the keyring"
+		       " (log in to the desktop, or unlock \"login\" in"
+		       " Passwords and Keys) and try again, or, once it is"
+		       " unlocked, stop depending on it with: octasip vault"
+		       " rekey --to keyfile", what);
+
+	return KEYSRC_ELOCKED;
 }
 
 
@@ -177,7 +270,8 @@ int keyring_store(const char *profile, const uint8_t *key,
 			       " the keyring: %s",
 			       gerr ? gerr->message : "unknown error");
 		sl->clear_error(&gerr);
-		return EIO;
+		return default_locked(sl) ? locked_err("stored", errbuf,
+							errsz) : EIO;
 	}
 
 	return 0;
@@ -209,6 +303,8 @@ int keyring_lookup(const char *profile, const uint8_t *check,
 		sl->clear_error(&gerr);
 		return EIO;
 	}
+	if (!pw && default_locked(sl))
+		return locked_err("read", errbuf, errsz);
 	if (!pw) {
 		(void)snprintf(errbuf, errsz, "the keyring has no OctaSIP"
 			       " vault key for %s (key id %.16s); was the"

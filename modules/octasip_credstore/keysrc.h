@@ -16,6 +16,7 @@
 #ifndef OCTASIP_KEYSRC_H
 #define OCTASIP_KEYSRC_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -67,6 +68,11 @@ int passphrase_read(int fd, bool tty, const char *prompt, char *buf,
 		    size_t sz, char *errbuf, size_t errsz);
 
 /* keyring.c (libsecret) */
+
+/* The keyring is locked (prompt dismissed or no prompter): the key may
+ * well be there.  Callers say "locked", never "missing". */
+#define KEYSRC_ELOCKED ENOKEY
+
 bool keyring_answers(void);
 int keyring_store(const char *profile, const uint8_t *key,
 		  char *errbuf, size_t errsz);

@@ -31,7 +31,9 @@
  * the records.  Those pages are MADV_DONTDUMP (libsodium's sodium_malloc
  * does this on Linux; tests/unit/credstore checks /proc/self/smaps).  The
  * copy baresip keeps for the digest is ordinary heap, so by default the
- * module also sets RLIMIT_CORE to 0 while it runs.
+ * module also sets RLIMIT_CORE to 0 while it runs, and makes the process
+ * non-dumpable (prctl PR_SET_DUMPABLE 0): other processes of the same
+ * user can then neither ptrace it nor read its /proc/PID/mem or environ.
  *
  * Configuration keys (in baresip's config file):
  *   octasip_credstore_key            auto|keyring|systemd|passphrase|
@@ -45,6 +47,8 @@
  *                                    (passphrase source; also the
  *                                    OCTASIP_PASSPHRASE_FD variable)
  *   octasip_credstore_core_dumps     yes|no, default no: RLIMIT_CORE 0
+ *                                    and non-dumpable; yes leaves both
+ *                                    alone (debugging)
  *
  * Commands:
  *   /credstore_reload   re-read the vault (same key), update and
@@ -57,6 +61,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
@@ -107,6 +112,7 @@ static struct {
 	uint32_t supplied;
 	uint32_t missing;
 	bool core_dumps;
+	int open_err;               /* why the vault did not open, or 0  */
 	uint64_t init_us;
 } d;
 
@@ -211,6 +217,13 @@ static bool apply(struct ua *ua)
 			return false;
 
 		++d.missing;
+		if (d.open_err == KEYSRC_ELOCKED) {
+			warning("octasip_credstore: no secret for %s: the"
+				" vault is not open (the keyring is locked,"
+				" see above); it will not authenticate\n",
+				aor);
+			return false;
+		}
 		warning("octasip_credstore: no secret for %s in the vault;"
 			" it will not authenticate. Add one with: octasip"
 			" account add %s\n", aor, aor);
@@ -281,6 +294,7 @@ static int vault_load(struct vault **vp)
 			 sizeof(msg));
 	if (err)
 		log_open_error(err, msg);
+	d.open_err = err;
 
 	return err;
 }
@@ -729,6 +743,14 @@ static int module_init(void)
 		if (setrlimit(RLIMIT_CORE, &rl) != 0)
 			warning("octasip_credstore: cannot disable core"
 				" dumps: %m\n", errno);
+
+		/* P-LOCAL-2: secrets are in memory now.  Non-dumpable, as
+		 * ssh-agent and gpg-agent are: no other process of this
+		 * user may ptrace us or read /proc/PID/mem or environ.  The
+		 * crash handler runs in this process and is not affected. */
+		if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
+			warning("octasip_credstore: cannot make the process"
+				" non-dumpable: %m\n", errno);
 	}
 
 	err = uag_event_register(ua_event_handler, NULL);
@@ -770,7 +792,7 @@ static int module_close(void)
 }
 
 
-const struct mod_export exports = {
+OCTASIP_EXPORT const struct mod_export exports = {
 	"octasip_credstore",
 	"application",
 	module_init,

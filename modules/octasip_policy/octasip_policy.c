@@ -32,7 +32,8 @@
  *
  * Where each promise is kept (one enforcement point per permission):
  *   enforce_microphone()   mute at the source + the gate filter flag
- *   enforce_recording()    no recorder module while recording is denied
+ *   enforce_recording()    no recorder module while recording is denied;
+ *                          the configured one loaded again when allowed
  *   enforce_contacts()     no contact module while contacts are denied
  *   enforce_storage()      call log in memory, no recorder, no audit file
  *   enforce_phone_state()  automatic answers after the full check
@@ -115,6 +116,8 @@ static struct {
 	bool perm_seen;
 
 	bool contacts_unloaded;      /* we unloaded contact.so          */
+	bool recorder_configured;    /* the config loads sndfile.so     */
+	bool recorder_missing_told;  /* "allowed but none configured"   */
 	unsigned audit_lost;         /* lines not written since failing */
 	int audit_fd;                /* permissions.audit kept open, -1 */
 	struct {
@@ -535,6 +538,41 @@ static void recorder_remove(const char *why)
 }
 
 
+/*
+ * Recording allowed (with storage) on a running baresip: the recorder the
+ * config loads is loaded again, so that the next call is recorded, as
+ * the permission says.  A config without a recorder records nothing:
+ * said once, rather than implying a recording that never happens.
+ */
+static void recorder_restore(void)
+{
+	int err;
+
+	if (recorder_loaded())
+		return;
+
+	if (!d.recorder_configured) {
+		if (!d.recorder_missing_told)
+			info("octasip_policy: recording allowed, but the"
+			     " config loads no recorder (module sndfile.so):"
+			     " nothing is recorded\n");
+		d.recorder_missing_told = true;
+		return;
+	}
+
+	err = module_load(d.module_path, RECORDER);
+	if (err) {
+		warning("octasip_policy: recording allowed: cannot load"
+			" sndfile.so: %m\n", err);
+		return;
+	}
+
+	info("octasip_policy: recording allowed: loaded sndfile.so, calls"
+	     " from now on are recorded\n");
+	audit("recording", "use", "recorder loaded");
+}
+
+
 /* ---- enforcement points, one per permission ------------------------ */
 
 /*
@@ -576,8 +614,11 @@ static void enforce_recording(void)
 {
 	bool rec;
 
+	/* both directions, on a running instance too */
 	if (!allowed(PERM_RECORDING))
 		recorder_remove("recording denied");
+	else if (allowed(PERM_STORAGE))
+		recorder_restore();
 
 	rec = recorder_loaded() && allowed(PERM_RECORDING) &&
 		allowed(PERM_STORAGE);
@@ -1125,10 +1166,19 @@ static void label_call(struct call *call)
 
 static void call_used_microphone(void)
 {
-	if (allowed(PERM_MICROPHONE))
+	if (allowed(PERM_MICROPHONE)) {
 		audit("microphone", "use", "call audio");
-	else
-		audit("microphone", "deny", "call audio muted");
+		return;
+	}
+
+	audit("microphone", "deny", "call audio muted");
+
+	/* what the other side hears changed: say so, once per call */
+	info("octasip_policy: microphone %s: this call is muted, the other"
+	     " side hears silence; allow with: octasip perm set microphone"
+	     " allow (or once: just the next call; inside baresip: /perm"
+	     " set microphone allow)\n",
+	     perm_state_name(d.ps.state[PERM_MICROPHONE]));
 }
 
 
@@ -1374,7 +1424,8 @@ static void ua_event_handler(struct ua *ua, enum ua_event ev,
  * (start_timer()), so it is the last of CALL_INCOMING's handlers: every
  * other handler has seen the call before it is answered, and nothing
  * uses the call after it in this event.  Answering does not free the
- * call (not the trap of BARESIP-1.0.md 7).  A call it does not find
+ * call (ua_hangup() would: never from inside an event for that call, as
+ * later handlers still use it).  A call it does not find
  * an op for (not registered yet, hangups) keeps the timer.
  */
 static void answer_now(struct ua *ua, enum ua_event ev, struct call *call,
@@ -1623,6 +1674,18 @@ static int list_conf(struct fraud_list *l, const char *key)
 }
 
 
+/* a module line that loads the recorder: it may be loaded again */
+static int recorder_line(const struct pl *val, void *arg)
+{
+	(void)arg;
+
+	if (!pl_strcasecmp(val, RECORDER))
+		d.recorder_configured = true;
+
+	return 0;
+}
+
+
 static int read_config(struct fraud_cfg *fc)
 {
 	struct conf *conf = conf_cur();
@@ -1674,6 +1737,10 @@ static int read_config(struct fraud_cfg *fc)
 			   sizeof(d.snd_path));
 	(void)conf_get_str(conf, "module_path", d.module_path,
 			   sizeof(d.module_path));
+
+	d.recorder_configured = false;
+	(void)conf_apply(conf, "module", recorder_line, NULL);
+	(void)conf_apply(conf, "module_app", recorder_line, NULL);
 
 	return 0;
 }
@@ -1783,7 +1850,7 @@ static int module_close(void)
 }
 
 
-const struct mod_export exports = {
+OCTASIP_EXPORT const struct mod_export exports = {
 	"octasip_policy",
 	"application",
 	module_init,

@@ -563,6 +563,17 @@ static int name_cmp(const struct dirent **a, const struct dirent **b)
 }
 
 
+/* a file named, not embedded: {"name", "bytes"} */
+static void file_entry(struct jsonw *w, const char *name,
+		       const struct stat *st)
+{
+	(void)jsonw_obj_open(w);
+	(void)jsonw_kstr(w, "name", name);
+	(void)jsonw_kint(w, "bytes", (int64_t)st->st_size);
+	(void)jsonw_obj_close(w);
+}
+
+
 /* "crash": consent, reports, statistics, other records */
 static void sec_crash(struct ex *x)
 {
@@ -627,10 +638,7 @@ static void sec_crash(struct ex *x)
 		    fio_path(path, sizeof(path), dir, name) ||
 		    lstat(path, &st) || !S_ISREG(st.st_mode))
 			continue;
-		(void)jsonw_obj_open(w);
-		(void)jsonw_kstr(w, "name", name);
-		(void)jsonw_kint(w, "bytes", (int64_t)st.st_size);
-		(void)jsonw_obj_close(w);
+		file_entry(w, name, &st);
 	}
 	(void)jsonw_arr_close(w);
 
@@ -710,6 +718,61 @@ static void sec_recordings(struct ex *x)
 }
 
 
+static int no_dots(const struct dirent *e)
+{
+	return strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+}
+
+
+/*
+ * "other_files": the profile's files nobody declared (profile_classify()),
+ * by name and size; "profile_files": every name at the top of the
+ * profile and where the document holds it (null: settings only).
+ */
+static void sec_files(struct ex *x)
+{
+	struct jsonw *w = &x->w;
+	struct dirent **nv = NULL;
+	int n, i;
+
+	n = scandir(x->o->profile, &nv, no_dots, name_cmp);
+	if (n < 0)
+		problem(x, "profile_files", strerror(errno));
+
+	(void)jsonw_key(w, "other_files");
+	(void)jsonw_arr_open(w);
+	for (i = 0; i < n; ++i) {
+		const char *name = nv[i]->d_name;
+		char path[4400];
+		struct stat st;
+
+		if (profile_classify(name)->name ||
+		    path_of(path, sizeof(path), x, name) ||
+		    lstat(path, &st))
+			continue;
+		file_entry(w, name, &st);
+	}
+	(void)jsonw_arr_close(w);
+
+	(void)jsonw_key(w, "profile_files");
+	(void)jsonw_arr_open(w);
+	for (i = 0; i < n; ++i) {
+		const struct profile_entry *e;
+
+		e = profile_classify(nv[i]->d_name);
+		(void)jsonw_obj_open(w);
+		(void)jsonw_kstr(w, "name", nv[i]->d_name);
+		(void)jsonw_kstr(w, "section", e->section);
+		(void)jsonw_obj_close(w);
+	}
+	(void)jsonw_arr_close(w);
+
+	for (i = 0; i < n; ++i)
+		free(nv[i]);
+	free(nv);
+}
+
+
 int export_write(FILE *f, const struct export_opt *o,
 		 struct export_result *r)
 {
@@ -736,11 +799,13 @@ int export_write(FILE *f, const struct export_opt *o,
 	sec_vault(&x);
 	sec_accounts(&x);
 	sec_lines(&x, "contacts", PROFILE_CONTACTS);
+	sec_lines(&x, "current_contact", PROFILE_CURRENT_CONTACT);
 	sec_calllog(&x);
 	sec_permissions(&x);
 	sec_crash(&x);
 	sec_device(&x);
 	sec_recordings(&x);
+	sec_files(&x);
 
 	(void)jsonw_obj_close(&x.w);
 

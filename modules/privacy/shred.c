@@ -46,13 +46,25 @@ static int overwrite(int fd, off_t size)
 }
 
 
-int shred_file(const char *path)
+int shred_fd(int fd)
 {
 	struct stat st;
-	int fd, err;
 
 	if (sodium_init() < 0)
 		return EIO;
+
+	if (fstat(fd, &st))
+		return errno;
+	if (!S_ISREG(st.st_mode))
+		return EISDIR;
+
+	return overwrite(fd, st.st_size);
+}
+
+
+int shred_file(const char *path)
+{
+	int fd, err;
 
 	fd = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0) {
@@ -62,17 +74,7 @@ int shred_file(const char *path)
 		return errno;
 	}
 
-	if (fstat(fd, &st)) {
-		err = errno;
-		(void)close(fd);
-		return err;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		(void)close(fd);
-		return EISDIR;
-	}
-
-	err = overwrite(fd, st.st_size);
+	err = shred_fd(fd);
 	if (close(fd) && !err)
 		err = errno;
 	if (err)

@@ -27,6 +27,10 @@
 /* ENOENT if there is no such file; EISDIR etc. for non-regular files */
 int shred_file(const char *path);
 
+/* every byte of an open regular file overwritten with random data and
+ * fsynced; the file keeps its size and names */
+int shred_fd(int fd);
+
 int shred_sqlite(const char *path, char *errbuf, size_t errsz);
 
 /*

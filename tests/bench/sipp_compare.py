@@ -142,7 +142,7 @@ def detach(inst):
 
 def reattach(inst):
     if inst.ctrl is None:
-        inst.ctrl = harness.Ctrl(inst.ctrl_port, 30)
+        inst.ctrl = inst.connect(30)
 
 
 # --pin: the callee's threads on the last CPU, sipp on the others

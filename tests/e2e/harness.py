@@ -1,8 +1,9 @@
 """OctaSIP end-to-end test harness: real baresip processes on loopback.
 
 Every instance gets a fresh profile made by `octasip init`, free ports, a
-tone source instead of a sound card, and is driven over ctrl_tcp (netstring
-JSON).  Waits are on events with deadlines, never on sleeps.  Processes are
+tone source instead of a sound card, and is driven over its private control
+socket (octasip_ctrl: a Unix socket, ctrl_tcp's netstring JSON).  Waits are
+on events with deadlines, never on sleeps.  Processes are
 always killed and profiles deleted, also when a test fails (addCleanup /
 atexit).
 
@@ -38,6 +39,28 @@ def _reap():
 
 
 atexit.register(_reap)
+
+
+def _runtime_dir():
+    """A login session has a private $XDG_RUNTIME_DIR, and octasip_ctrl
+    puts its socket there; a test runner (CI, ctest as root) often has
+    none, and the socket would go to <profile>/run instead, into every
+    test that looks at the profile's files.  Give the tests and every
+    process they start one of their own, as logind would."""
+    rt = os.environ.get("XDG_RUNTIME_DIR", "")
+    try:
+        st = os.stat(rt)
+        if (rt.startswith("/") and st.st_uid == os.geteuid() and
+                not st.st_mode & 0o077):
+            return
+    except OSError:
+        pass
+    rt = tempfile.mkdtemp(prefix="octasip-xdg-")
+    os.environ["XDG_RUNTIME_DIR"] = rt
+    atexit.register(shutil.rmtree, rt, True)
+
+
+_runtime_dir()
 
 
 _handed_out = set()
@@ -122,19 +145,55 @@ class CtrlError(Exception):
     pass
 
 
-class Ctrl:
-    """baresip ctrl_tcp client: netstring framed JSON."""
+def _fnv1a64(data):
+    h = 0xcbf29ce484222325
+    for b in data:
+        h = ((h ^ b) * 0x100000001b3) & 0xffffffffffffffff
+    return h
 
-    def __init__(self, port, timeout=10.0):
+
+def ctrl_socket_path(profile, env=None, override=None):
+    """Where octasip_ctrl puts a profile's socket (as ctrlpath.c does):
+    $XDG_RUNTIME_DIR/octasip/<base>-<fnv1a64(realpath)>.sock, or
+    <profile>/run/... without a private XDG_RUNTIME_DIR of ours."""
+    if override:
+        return override
+    e = os.environ if env is None else env
+    real = os.path.realpath(profile)
+    base = re.sub(r"[^A-Za-z0-9._-]", "_",
+                  os.path.basename(real) or real)[:24]
+    name = "%s-%016x.sock" % (base, _fnv1a64(real.encode()))
+    rt = e.get("XDG_RUNTIME_DIR", "")
+    ok = False
+    if rt.startswith("/"):
+        try:
+            st = os.stat(rt)
+            ok = (os.path.isdir(rt) and st.st_uid == os.geteuid() and
+                  not st.st_mode & 0o077)
+        except OSError:
+            pass
+    d = os.path.join(rt, "octasip") if ok else os.path.join(real, "run")
+    return os.path.join(d, name)
+
+
+class Ctrl:
+    """Client of octasip_ctrl's Unix socket: netstring framed JSON, as
+    ctrl_tcp speaks it.  path: the socket file (ctrl_socket_path())."""
+
+    def __init__(self, path, timeout=10.0):
         deadline = time.monotonic() + timeout
         while True:
             try:
-                self.sock = socket.create_connection(("127.0.0.1", port),
-                                                     timeout=1.0)
+                self.sock = socket.socket(socket.AF_UNIX,
+                                          socket.SOCK_STREAM)
+                self.sock.settimeout(1.0)
+                self.sock.connect(path)
                 break
             except OSError:
+                self.sock.close()
                 if time.monotonic() > deadline:
-                    raise CtrlError("ctrl_tcp port %d never opened" % port)
+                    raise CtrlError("control socket %s never opened" %
+                                    path)
                 time.sleep(0.05)
         self.buf = b""
         self.events = []       # every event seen, in order
@@ -166,7 +225,7 @@ class Ctrl:
             except socket.timeout:
                 continue
             if not data:
-                raise CtrlError("ctrl_tcp connection closed")
+                raise CtrlError("control connection closed")
             self.buf += data
 
     def _pump(self, deadline):
@@ -304,7 +363,6 @@ class Instance(Process):
         self.own_root = root is None
         self.profile = os.path.join(self.root, name)
         self.sip_port = free_port()
-        self.ctrl_port = free_port()
         self.proc = None
         self.ctrl = None
         self.log_path = os.path.join(self.root, name + ".log")
@@ -313,8 +371,7 @@ class Instance(Process):
         octasip("init", profile=self.profile)
         if permissions is not None:
             self.write_permissions(permissions)
-        cfg = {"sip_listen": "127.0.0.1:%d" % self.sip_port,
-               "ctrl_tcp_listen": "127.0.0.1:%d" % self.ctrl_port}
+        cfg = {"sip_listen": "127.0.0.1:%d" % self.sip_port}
         cfg.update(config or {})
         self.edit_config(cfg, drop_modules=("stdio.so",) + tuple(
             drop_modules), add_modules=add_modules)
@@ -357,20 +414,34 @@ class Instance(Process):
         with open(p, "w") as f:
             f.write(text)
 
+    def ctrl_sock(self, env=None):
+        """This instance's control socket path."""
+        m = re.search(r"(?m)^octasip_ctrl_socket\s+(\S+)",
+                      self.config_text())
+        return ctrl_socket_path(self.profile, env,
+                                m.group(1) if m else None)
+
+    def connect(self, timeout=10.0):
+        """A new control connection (octasip_ctrl serves several)."""
+        return Ctrl(self.ctrl_sock(), timeout)
+
     def config_text(self):
         with open(self.path("config")) as f:
             return f.read()
 
     # -- process ----------------------------------------------------------
-    def start(self, args=(), timeout=15.0, wait_ready=True, env=None):
-        """Start baresip through `octasip run --tone`.
+    def start(self, args=(), timeout=15.0, wait_ready=True, env=None,
+              run_args=()):
+        """Start baresip through `octasip run --tone` (run_args: more
+        options of `octasip run`, e.g. ("--log",)).
 
         free_port() can only say a port was free when it looked: if another
         process took it before baresip bound it ("Address already in use"),
         the instance moves to new ports and starts again (twice at most)."""
         for attempt in range(3):
             try:
-                return self._start(args, timeout, wait_ready, env)
+                return self._start(args, timeout, wait_ready, env,
+                                   run_args)
             except AssertionError:
                 if (attempt == 2 or "Address already in use" not in
                         self.log() or self.proc.poll() is None):
@@ -381,11 +452,8 @@ class Instance(Process):
     def _move_ports(self):
         old = self.aor
         self.sip_port = free_port()
-        self.ctrl_port = free_port()
         self.aor = "sip:%s@127.0.0.1:%d" % (self.name, self.sip_port)
-        self.edit_config({"sip_listen": "127.0.0.1:%d" % self.sip_port,
-                          "ctrl_tcp_listen": "127.0.0.1:%d" %
-                          self.ctrl_port})
+        self.edit_config({"sip_listen": "127.0.0.1:%d" % self.sip_port})
         with open(self.path("accounts")) as f:
             text = f.read()
         with open(self.path("accounts"), "w") as f:
@@ -394,21 +462,21 @@ class Instance(Process):
             f.write(b"\n[harness: port taken by another process;"
                     b" restarting on new ports]\n")
 
-    def _start(self, args, timeout, wait_ready, env):
+    def _start(self, args, timeout, wait_ready, env, run_args=()):
         e = dict(os.environ)
-        e.update(env or {})
         e.update(sanitizer_env())
+        e.update(env or {})        # a test may refine the sanitizer's
         logf = open(self.log_path, "ab")
         self.proc = subprocess.Popen(
-            [OCTASIP, "-d", self.profile, "run", "--tone", "--",
-             "-t", "300"] + list(args),
+            [OCTASIP, "-d", self.profile, "run", "--tone"] +
+            list(run_args) + ["--", "-t", "300"] + list(args),
             stdin=subprocess.DEVNULL, stdout=logf, stderr=subprocess.STDOUT,
             env=e, start_new_session=True)
         logf.close()
         _live.append(self)
         if wait_ready:
             try:
-                self.ctrl = Ctrl(self.ctrl_port, timeout)
+                self.ctrl = Ctrl(self.ctrl_sock(e), timeout)
             except CtrlError:
                 raise AssertionError("baresip did not start:\n" + self.log())
             self.wait_log(r"baresip is ready", timeout)

@@ -12,8 +12,10 @@ HEADER = os.path.join(harness.SRC, "modules", "common", "bsip.h")
 
 
 def declared_functions():
-    text = open(HEADER).read()
+    with open(HEADER) as f:
+        text = f.read()
     text = re.sub(r"/\*.*?\*/", "", text, flags=re.S)
+    text = re.sub(r"^#.*$", "", text, flags=re.M)
     text = re.sub(r"typedef[^;]*;", "", text)
     text = re.sub(r"struct\s+\w+\s*\{.*?\};", "", text, flags=re.S)
     text = re.sub(r"enum\s+\w*\s*\{.*?\};", "", text, flags=re.S)
@@ -43,6 +45,20 @@ class AbiTest(harness.TestCase):
         missing = sorted(core - have)
         self.assertEqual(missing, [], "declared in bsip.h but not exported"
                          " by %s" % harness.BARESIP)
+
+    def test_modules_export_only_their_entry_points(self):
+        # -fvisibility=hidden: a helper of ours named like a future libre
+        # or baresip function must not take theirs over (or the reverse)
+        outdir = os.path.join(os.environ.get(
+            "OCTASIP_BUILD", os.path.join(harness.SRC, "build")),
+            "modules-out")
+        mods = sorted(f for f in os.listdir(outdir) if f.endswith(".so"))
+        self.assertGreaterEqual(len(mods), 4)
+        for m in mods:
+            want = {"exports"}
+            if m == "octasip_calllog.so":
+                want.add("octasip_calllog_api_v1")
+            self.assertEqual(exported(os.path.join(outdir, m)), want, m)
 
     def test_no_function_removed_after_1_0(self):
         # ua_aor() is gone from 1.1.0: dlopen(RTLD_NOW) would fail there

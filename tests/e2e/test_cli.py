@@ -120,8 +120,7 @@ class CliTest(harness.TestCase):
         self.addCleanup(s.close)
         cfg = os.path.join(self.prof, "config")
         text = open(cfg).read()
-        text = re.sub(r"(?m)^ctrl_tcp_listen\s.*$",
-                      "ctrl_tcp_listen\t127.0.0.1:%d" % port, text)
+        text += "cons_listen\t127.0.0.1:%d\n" % port
         open(cfg, "w").write(text)
         p = octasip("run", profile=self.prof, check=False, timeout=20)
         self.assertOneLineError(p)
@@ -129,8 +128,9 @@ class CliTest(harness.TestCase):
         self.assertIn(str(port), p.stderr)
 
     def test_restart_on_same_ports(self):
-        # a stopped instance leaves its ctrl_tcp port in TIME_WAIT; the
-        # launcher's port check must not mistake that for a conflict
+        # a stopped instance leaves its socket lock free and its SIP port
+        # in TIME_WAIT; the launcher must not mistake either for a
+        # conflict
         from harness import Instance
         a = Instance(self, "alice")
         a.start()

@@ -67,7 +67,7 @@ class StyleTest(harness.TestCase):
     def test_module_headers_list_keys_and_commands(self):
         mods = [d for d in os.listdir(os.path.join(SRC, "modules"))
                 if d.startswith("octasip_")]
-        self.assertEqual(len(mods), 4)
+        self.assertEqual(len(mods), 5)
         for m in mods:
             with open(os.path.join(SRC, "modules", m, m + ".c")) as f:
                 head = re.match(r"\s*/\*(.*?)\*/", f.read(), re.S)

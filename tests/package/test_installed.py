@@ -22,7 +22,7 @@ import harness
 
 MODDIR = "/usr/lib/baresip/modules"
 MODULES = ("octasip_crash", "octasip_policy", "octasip_credstore",
-           "octasip_calllog")
+           "octasip_calllog", "octasip_ctrl")
 
 
 def dpkg_version():

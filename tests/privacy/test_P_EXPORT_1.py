@@ -40,6 +40,9 @@ class TestPExport1(harness.TestCase):
         b.start()
         harness.call(b, a)
         a.wait_event("CALL_ESTABLISHED")
+        # the row is written from the call log's thread: do not race it
+        harness.wait_for(lambda: len(a.calllog_rows()) == 1, 10,
+                         "alice's call log row")
         privutil.crash(a)
         b.kill()
         privutil.restart(a)

@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include <utime.h>
 #include "cfgedit.h"
+#include "ctrlpath.h"
 #include "dburi.h"
 #include "dirwatch.h"
 #include "fileio.h"
@@ -340,6 +341,76 @@ static void test_dirwatch(void)
 }
 
 
+/* The control socket's place: runtime dir when private, the profile's
+ * run/ otherwise; two profiles never share; a planted directory refused;
+ * too long for sun_path is an error, not a truncation (P-LOCAL-2) */
+static void test_ctrlpath(void)
+{
+	char rt[300], prof[300], prof2[300], longp[300], lnk[300];
+	struct ctrlpath p, q;
+	int fd = -1;
+
+	(void)snprintf(rt, sizeof(rt), "%s/rt", tmpdir);
+	(void)snprintf(prof, sizeof(prof), "%s/prof", tmpdir);
+	(void)snprintf(prof2, sizeof(prof2), "%s/prof2", tmpdir);
+	UT_EQ_INT(mkdir(rt, 0700), 0);
+	UT_EQ_INT(mkdir(prof, 0700), 0);
+	UT_EQ_INT(mkdir(prof2, 0700), 0);
+
+	UT_EQ_INT(setenv("XDG_RUNTIME_DIR", rt, 1), 0);
+	UT_EQ_INT(ctrlpath_get(&p, prof, NULL), 0);
+	UT_CHECK(!strncmp(p.sock, rt, strlen(rt)));
+	UT_CHECK(strstr(p.sock, "/octasip/prof-") != NULL);
+	UT_CHECK(strstr(p.lock, ".lock") != NULL);
+	UT_EQ_INT(ctrlpath_get(&q, prof2, NULL), 0);
+	UT_CHECK(strcmp(p.sock, q.sock) != 0);
+
+	/* the same profile through another spelling: the same socket */
+	(void)snprintf(lnk, sizeof(lnk), "%s/../%s/prof", tmpdir,
+		       strrchr(tmpdir, '/') + 1);
+	UT_EQ_INT(ctrlpath_get(&q, lnk, NULL), 0);
+	UT_EQ_STR(q.sock, p.sock);
+
+	/* a runtime dir open to others is not used */
+	UT_EQ_INT(chmod(rt, 0755), 0);
+	UT_EQ_INT(ctrlpath_get(&q, prof, NULL), 0);
+	UT_CHECK(!strncmp(q.sock, prof, strlen(prof)));
+	UT_CHECK(strstr(q.dir, "/prof/run") != NULL);
+	UT_EQ_INT(unsetenv("XDG_RUNTIME_DIR"), 0);
+	UT_EQ_INT(ctrlpath_get(&q, prof, NULL), 0);
+	UT_CHECK(strstr(q.dir, "/prof/run") != NULL);
+
+	/* dir: made 0700; refused when open to others or a symlink */
+	UT_EQ_INT(ctrlpath_dir_prepare(&q), 0);
+	UT_EQ_INT(chmod(q.dir, 0750), 0);
+	UT_EQ_INT(ctrlpath_dir_prepare(&q), EPERM);
+	UT_EQ_INT(rmdir(q.dir), 0);
+	UT_EQ_INT(symlink(rt, q.dir), 0);
+	UT_EQ_INT(ctrlpath_dir_prepare(&q), ENOTDIR);
+	UT_EQ_INT(unlink(q.dir), 0);
+	UT_EQ_INT(ctrlpath_dir_prepare(&q), 0);
+
+	/* the lock: one holder at a time */
+	UT_CHECK(!ctrlpath_locked(&q));
+	UT_EQ_INT(ctrlpath_lock(&q, &fd), 0);
+	UT_CHECK(ctrlpath_locked(&q));
+	{
+		int fd2 = -1;
+		UT_EQ_INT(ctrlpath_lock(&q, &fd2), EADDRINUSE);
+	}
+	(void)close(fd);
+	UT_CHECK(!ctrlpath_locked(&q));
+
+	/* override: absolute only; too long for a Unix socket */
+	UT_EQ_INT(ctrlpath_get(&q, prof, "rel.sock"), EINVAL);
+	UT_EQ_INT(ctrlpath_get(&q, prof, "/run/x/my.sock"), 0);
+	UT_EQ_STR(q.dir, "/run/x");
+	UT_EQ_STR(q.lock, "/run/x/my.sock.lock");
+	(void)snprintf(longp, sizeof(longp), "%s/%0100d", tmpdir, 0);
+	UT_EQ_INT(ctrlpath_get(&q, longp, NULL), ENAMETOOLONG);
+}
+
+
 int main(void)
 {
 	char cmd[600];
@@ -361,6 +432,7 @@ int main(void)
 	UT_RUN(test_cfg_replace_block);
 	UT_RUN(test_dburi);
 	UT_RUN(test_dirwatch);
+	UT_RUN(test_ctrlpath);
 
 	(void)snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
 	if (system(cmd) != 0)

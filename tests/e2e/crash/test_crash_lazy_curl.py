@@ -64,8 +64,6 @@ class LazyCurlTest(harness.TestCase):
         a._forget()
 
         # a report pending and a DSN, but no consent: still no libcurl
-        a.ctrl_port = harness.free_port()
-        a.edit_config({"ctrl_tcp_listen": "127.0.0.1:%d" % a.ctrl_port})
         a.start()
         a.wait_log(r"1 crash report\(s\) from earlier runs")
         st = status(a)

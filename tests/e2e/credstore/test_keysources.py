@@ -28,12 +28,9 @@ def fresh_vault(inst, env=None):
 
 
 def new_ports(inst):
-    """A restarted instance gets fresh ports: the old ctrl_tcp port may
-    still be in TIME_WAIT, which `octasip run` reports as in use."""
+    """A restarted instance gets a fresh SIP port."""
     inst.sip_port = harness.free_port()
-    inst.ctrl_port = harness.free_port()
-    inst.edit_config({"sip_listen": "127.0.0.1:%d" % inst.sip_port,
-                      "ctrl_tcp_listen": "127.0.0.1:%d" % inst.ctrl_port})
+    inst.edit_config({"sip_listen": "127.0.0.1:%d" % inst.sip_port})
 
 
 def start_with_fd(inst, env, data):
@@ -54,7 +51,7 @@ def start_with_fd(inst, env, data):
     logf.close()
     os.close(r)
     harness._live.append(inst)
-    inst.ctrl = harness.Ctrl(inst.ctrl_port, 30)
+    inst.ctrl = harness.Ctrl(inst.ctrl_sock(e), 30)
     inst.wait_log(r"baresip is ready", 30)
 
 

@@ -118,7 +118,7 @@ class TestLazyLibsecret(harness.TestCase):
             stderr=subprocess.STDOUT, env=env, start_new_session=True)
         logf.close()
         harness._live.append(inst)
-        inst.ctrl = harness.Ctrl(inst.ctrl_port, 30)
+        inst.ctrl = harness.Ctrl(inst.ctrl_sock(env), 30)
         inst.wait_log(r"baresip is ready", 30)
         inst.wait_log(r"octasip_credstore: .*libsecret-1\.so\.0.*"
                       r"install the package libsecret-1-0")

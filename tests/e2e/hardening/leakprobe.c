@@ -1,10 +1,11 @@
 /**
- * @file leakprobe.c  Positive control for the valgrind test
+ * @file leakprobe.c  Positive control for the valgrind and ASan leak checks
  *
  * valgrind_call.py preloads this library (LD_PRELOAD) into a baresip run
- * under memcheck.  Its constructor loses one allocation and branches on
- * an uninitialised byte; the test's report analysis must blame both on
- * OctaSIP code.  If it did not, a real leak in the modules would pass as
+ * under memcheck, and tests/soak/soak.py into every baresip run of an
+ * ASan build (LeakSanitizer).  Its constructor loses one allocation and
+ * branches on an uninitialised byte; each analysis must blame what its
+ * tool sees on OctaSIP code.  If it did not, a real leak in the modules would pass as
  * well.  Built as octasip_leakprobe.so because the analysis recognises
  * OctaSIP objects by that prefix.  Test only: never installed.
  *

@@ -1,11 +1,12 @@
 """The existing-baresip path: OctaSIP modules in a stock baresip config.
 
-A user who keeps their own ~/.baresip adds four lines to it (README,
+A user who keeps their own ~/.baresip adds five lines to it (README,
 docs/packaging.md, octasip-modules(7)):
 
     module      octasip_crash.so       \\
-    module      octasip_policy.so       > before the first "module" line
-    module      octasip_credstore.so   /
+    module      octasip_policy.so       | before the first "module" line
+    module      octasip_credstore.so    |
+    module      octasip_ctrl.so        /  (the private control channel)
     module_app  octasip_calllog.so     after the last "module_app" line
 
 add_octasip_lines() does exactly that to Debian's example config.
@@ -37,6 +38,7 @@ OCTASIP_MODULE_LINES = [
     ("module", "octasip_crash.so"),
     ("module", "octasip_policy.so"),
     ("module", "octasip_credstore.so"),
+    ("module", "octasip_ctrl.so"),
 ]
 OCTASIP_APP_LINES = [
     ("module_app", "octasip_calllog.so"),
@@ -105,7 +107,6 @@ class StockBaresip(harness.Process):
         self.dir = os.path.join(root, name)
         os.makedirs(self.dir, mode=0o700)
         self.sip_port = harness.free_port()
-        self.ctrl_port = harness.free_port()
         self.aor = "sip:%s@127.0.0.1:%d" % (name, self.sip_port)
         self.log_path = os.path.join(root, name + ".log")
         self.proc = None
@@ -113,17 +114,15 @@ class StockBaresip(harness.Process):
         testcase.addCleanup(self.kill)
 
         text = add_octasip_lines(stock_config(source, root))
-        # test settings only: loopback ports, a control socket, a tone
-        # instead of a sound card
+        # test settings only: loopback ports, a tone instead of a sound
+        # card (the control socket is octasip_ctrl's, one of our lines)
         for mod in HARDWARE:
             text = re.sub(r"(?m)^module(_app|_tmp)?\s+%s.*\n" %
                           re.escape(mod), "", text)
         text = text.replace("module_tmp\t\tuuid.so",
-                            "module\t\t\tctrl_tcp.so\nmodule\t\t\tausine.so"
+                            "module\t\t\tausine.so"
                             "\nmodule_tmp\t\tuuid.so", 1)
         text = set_key(text, "sip_listen", "127.0.0.1:%d" % self.sip_port)
-        text = set_key(text, "ctrl_tcp_listen",
-                       "127.0.0.1:%d" % self.ctrl_port)
         text = drop_key(text, "audio_player")
         text = set_key(text, "audio_source", "ausine,440")
         text = set_key(text, "audio_alert", "ausine,440")
@@ -156,7 +155,8 @@ class StockBaresip(harness.Process):
             start_new_session=True)
         logf.close()
         try:
-            self.ctrl = harness.Ctrl(self.ctrl_port, timeout)
+            self.ctrl = harness.Ctrl(
+                harness.ctrl_socket_path(self.dir), timeout)
         except harness.CtrlError:
             raise AssertionError("baresip did not start:\n" + self.log())
         self.wait_log(r"baresip is ready", timeout)

@@ -32,8 +32,6 @@ class HeadlessTest(unittest.TestCase):
             c = f.read()
         c = re.sub(r"(?m)^#?sip_listen\s.*$",
                    "sip_listen\t127.0.0.1:%d" % harness.free_port(), c)
-        c = re.sub(r"(?m)^ctrl_tcp_listen\s.*$",
-                   "ctrl_tcp_listen\t127.0.0.1:%d" % harness.free_port(), c)
         with open(self.cfg, "w") as f:
             f.write(c)
 

@@ -106,7 +106,7 @@ class ManPageTest(unittest.TestCase):
     def test_modules_page_names_every_key_and_command(self):
         text = page_text("octasip-modules.7")
         mods = modules()
-        self.assertEqual(len(mods), 4, mods)
+        self.assertEqual(len(mods), 5, mods)
         missing = []
         for mod in mods:
             self.assertIn(".SS %s.so" % mod, text)

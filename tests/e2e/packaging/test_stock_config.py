@@ -1,5 +1,5 @@
 """Existing baresip installs: Debian's stock example config plus only the
-four documented OctaSIP lines, run as plain /usr/bin/baresip -f DIR (no
+five documented OctaSIP lines, run as plain /usr/bin/baresip -f DIR (no
 launcher).  The modules load in the documented order and a call works.
 
 Runs from the build tree under ctest, and against the installed package
@@ -35,13 +35,13 @@ class StockConfigTest(harness.TestCase):
     def check_lines(self, stock):
         edited = stockcfg.add_octasip_lines(stock)
         mods = stockcfg.module_lines(edited)
-        # only the four lines were added; every stock line kept, in order
+        # only the five lines were added; every stock line kept, in order
         self.assertEqual([m for m in mods if not m[1].startswith(
             "octasip_")], stockcfg.module_lines(stock))
         self.assertEqual(len(edited.splitlines()),
-                         len(stock.splitlines()) + 4)
-        # the three "module" lines before every stock module line
-        self.assertEqual(mods[:3], stockcfg.OCTASIP_MODULE_LINES)
+                         len(stock.splitlines()) + 5)
+        # the four "module" lines before every stock module line
+        self.assertEqual(mods[:4], stockcfg.OCTASIP_MODULE_LINES)
         acc = mods.index(("module_tmp", "account.so"))
         cl = mods.index(("module_app", "octasip_calllog.so"))
         self.assertGreater(cl, acc)

@@ -2,9 +2,9 @@
 
 It passes `systemd-analyze --user verify` with no message at all, takes
 the vault key as the encrypted credential octasip-vault-key, and its own
-command lines (ExecStartPre, ExecStart) seed a profile and run baresip
-headless: no stdio.so, nothing on the terminal UI path that fails on
-/dev/null.  Build tree: the configured unit with the octasip path pointed
+command line (ExecStart: run --headless --init) seeds a profile and runs
+baresip headless: no stdio.so, nothing on the terminal UI path that fails
+on /dev/null.  Exit status 77 (a locked keyring) does not restart it.  Build tree: the configured unit with the octasip path pointed
 at the built tool.  OCTASIP_INSTALLED=1: the installed unit as it is.
 """
 
@@ -45,13 +45,17 @@ class SystemdUnitTest(unittest.TestCase):
         self.tmp = tempfile.mkdtemp(prefix="octasip-unit-")
         self.addCleanup(shutil.rmtree, self.tmp, True)
 
-    def verify(self, text):
+    def write_unit(self, text):
+        """(unit file path, environment with a runtime directory)"""
         unit = os.path.join(self.tmp, "octasip.service")
         with open(unit, "w") as f:
             f.write(text)
         rt = os.path.join(self.tmp, "rt")
         os.makedirs(rt, mode=0o700, exist_ok=True)
-        env = dict(os.environ, XDG_RUNTIME_DIR=rt)
+        return unit, dict(os.environ, XDG_RUNTIME_DIR=rt)
+
+    def verify(self, text):
+        unit, env = self.write_unit(text)
         if not INSTALLED:
             # Documentation=man:... is checked too: find the pages
             man = os.path.join(self.tmp, "man")
@@ -77,6 +81,57 @@ class SystemdUnitTest(unittest.TestCase):
         p = self.verify(bad)
         self.assertIn("ExecStrat", p.stderr)
 
+    def security(self, text):
+        unit, env = self.write_unit(text)
+        p = subprocess.run(["systemd-analyze", "security", "--offline=true",
+                            "--user", unit], capture_output=True, text=True,
+                           timeout=60, env=env)
+        m = re.search(r"Overall exposure level for octasip\.service:"
+                      r" (\d+\.\d+)", p.stdout)
+        self.assertTrue(m, p.stdout + p.stderr)
+        return float(m.group(1)), p.stdout
+
+    def test_security_score_ok(self):
+        """systemd-analyze security: 4.0 or lower ("OK"); the unit as
+        it was (no confinement) scored 9.4 UNSAFE"""
+        score, out = self.security(unit_text())
+        self.assertLessEqual(score, 4.0, out)
+        # and the check can fail: without the confinement block it does
+        bare = re.sub(r"(?ms)^# Confinement.*?(?=^\[Install\])", "",
+                      unit_text())
+        self.assertNotEqual(bare, unit_text())
+        score, out = self.security(bare)
+        self.assertGreater(score, 4.0, out)
+
+    def test_confinement_keeps_profile_and_runtime_dir_writable(self):
+        text = unit_text()
+        self.assertEqual(unit_values(text, "ProtectSystem"), ["strict"])
+        # the profile, ${XDG_CONFIG_HOME:-~/.config}/octasip, 0700
+        self.assertEqual(unit_values(text, "ConfigurationDirectory"),
+                         ["octasip"])
+        self.assertEqual(unit_values(text, "ConfigurationDirectoryMode"),
+                         ["0700"])
+        # $XDG_RUNTIME_DIR: PulseAudio/PipeWire and D-Bus sockets
+        self.assertIn("%t", " ".join(unit_values(text, "ReadWritePaths")))
+        # sockets for SIP, the audio server, D-Bus, interface lookup
+        fams = unit_values(text, "RestrictAddressFamilies")[0].split()
+        for fam in ("AF_UNIX", "AF_INET", "AF_INET6", "AF_NETLINK"):
+            self.assertIn(fam, fams)
+        # setrlimit (core dumps off) is in @resources: not filtered out
+        self.assertNotIn("@resources",
+                         " ".join(unit_values(text, "SystemCallFilter")))
+        # directives a user manager does not support are not used
+        self.assertEqual(unit_values(text, "ProtectProc"), [])
+
+    @unittest.skipIf(INSTALLED, "source check")
+    def test_every_directive_is_documented(self):
+        with open(os.path.join(harness.SRC, "docs", "packaging.md")) as f:
+            doc = f.read()
+        block = re.search(r"(?ms)^# Confinement.*?(?=^\[Install\])",
+                          unit_text()).group(0)
+        for key in re.findall(r"(?m)^(\w+)=", block):
+            self.assertTrue("`%s=" % key in doc, key)
+
     def test_unit_shape(self):
         text = unit_text()
         self.assertEqual(unit_values(text, "Type"), ["simple"])
@@ -84,36 +139,39 @@ class SystemdUnitTest(unittest.TestCase):
                          ["octasip-vault-key"])
         self.assertEqual(unit_values(text, "StandardInput"), ["null"])
         self.assertEqual(unit_values(text, "UMask"), ["0077"])
-        pre = unit_values(text, "ExecStartPre")
-        self.assertEqual(len(pre), 1)
-        self.assertTrue(pre[0].endswith("octasip init"), pre)
+        # init inside the main process: RestartPreventExitStatus does not
+        # apply to ExecStartPre=, so a locked keyring there would loop
+        self.assertEqual(unit_values(text, "ExecStartPre"), [])
         start = unit_values(text, "ExecStart")
         self.assertEqual(len(start), 1)
-        self.assertTrue(start[0].endswith("octasip run --headless"), start)
+        self.assertTrue(start[0].endswith("octasip run --headless --init"),
+                        start)
+        self.assertEqual(unit_values(text, "Restart"), ["on-failure"])
+        self.assertEqual(unit_values(text, "RestartPreventExitStatus"),
+                         ["77"])
 
     def test_unit_commands_run_headless(self):
-        """ExecStartPre then ExecStart, as systemd runs them (stdin
-        /dev/null, UMask 0077), on a fresh profile."""
+        """ExecStart as systemd runs it (stdin /dev/null, UMask 0077),
+        on a fresh profile: seeded by a first start (the ports are set
+        before the second), then run."""
         text = unit_text()
         home = os.path.join(self.tmp, "home")
         os.makedirs(home)
         env = {"PATH": "/usr/bin:/bin", "HOME": home,
                "XDG_CONFIG_HOME": os.path.join(home, ".config")}
         prof = os.path.join(home, ".config", "octasip")
-        pre = shlex.split(unit_values(text, "ExecStartPre")[0])
-        p = subprocess.run(pre, env=env, stdin=subprocess.DEVNULL,
-                           capture_output=True, text=True, timeout=60)
-        self.assertEqual(p.returncode, 0, p.stderr)
+        first = shlex.split(unit_values(text, "ExecStart")[0])
+        p = subprocess.run(first + ["--", "-t", "1"], env=env,
+                           stdin=subprocess.DEVNULL, capture_output=True,
+                           text=True, timeout=60)
+        self.assertIn("profile ready", p.stdout)
         self.assertTrue(os.path.exists(os.path.join(prof, "config")))
         # loopback ports only, never the defaults another program may use
         cfg = os.path.join(prof, "config")
         with open(cfg) as f:
             c = f.read()
-        ctrl = harness.free_port()
         c = re.sub(r"(?m)^#?sip_listen\s.*$",
                    "sip_listen\t127.0.0.1:%d" % harness.free_port(), c)
-        c = re.sub(r"(?m)^ctrl_tcp_listen\s.*$",
-                   "ctrl_tcp_listen\t127.0.0.1:%d" % ctrl, c)
         with open(cfg, "w") as f:
             f.write(c)
 
@@ -132,7 +190,7 @@ class SystemdUnitTest(unittest.TestCase):
                 proc.wait()
         self.addCleanup(stop)
 
-        ctl = harness.Ctrl(ctrl, 15.0)
+        ctl = harness.Ctrl(harness.ctrl_socket_path(prof, env), 15.0)
         self.addCleanup(ctl.close)
         ok, _ = ctl.command("reginfo")
         self.assertTrue(ok)

@@ -16,9 +16,9 @@ class CalllogLinkTest(harness.TestCase):
     def test_unload_and_reload_call_log(self):
         # call 1: rings, caller gives up; the policy finds the API
         a, b = polutil.flood_capped_pair(self)
-        # rows reach calllog.db in batches (docs/calllog.md)
-        harness.wait_for(lambda: len(b.calllog_rows()) == 1, timeout=5,
-                         what="the first call's row")
+        # written by the call log's thread: wait for it, do not race it
+        harness.wait_for(lambda: len(b.calllog_rows()) == 1, timeout=10,
+                         what="call 1's row")
 
         ok, out = b.command("rmmod", "octasip_calllog")
         self.assertTrue(ok, out)

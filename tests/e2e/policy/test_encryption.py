@@ -3,8 +3,9 @@ would run without SRTP is refused (incoming with 488, outgoing ended
 before any media) and logged as blocked; accounts without TLS signalling
 or media encryption are reported at start; mandatory SRTP calls work."""
 
+import time
 import harness
-from harness import Instance
+from harness import Instance, octasip
 
 REQ = {"octasip_policy_encryption": "required"}
 
@@ -47,6 +48,42 @@ class EncryptionTest(harness.TestCase):
         b.start()
         harness.call(a, b)
         b.wait_event("CALL_RTPESTAB")
+
+    def test_plain_offer_to_mandatory_srtp_logged_blocked(self):
+        """baresip itself refuses a plain offer to a srtp-mand account
+        (488, no call ever rings): the call log says blocked, with the
+        Call-ID and the reason, never missed."""
+        a = Instance(self, "alice")
+        b = Instance(self, "bob", root=a.root, config=REQ,
+                     account=";regint=0;mediaenc=srtp-mand")
+        a.start()
+        b.start()
+        n = len(b.ctrl.events)
+        a.command("dial", b.aor)
+        ev = a.wait_event("CALL_CLOSED")
+        self.assertRegex(ev.get("param", ""), r"^488")
+        self.assertNotIn("CALL_INCOMING",
+                         [e.get("type") for e in b.ctrl.events[n:]])
+        harness.wait_for(lambda: len(b.calllog_rows()) == 1 and
+                         b.calllog_rows()[0]["status"] != "in_progress",
+                         timeout=5, what="bob's call-log row")
+        row = b.calllog_rows()[0]
+        self.assertEqual(row["status"], "blocked", row)
+        self.assertEqual(row["direction"], "incoming")
+        harness.wait_for(lambda: len(a.calllog_rows()) == 1 and
+                         a.calllog_rows()[0]["status"] != "in_progress",
+                         timeout=5, what="alice's call-log row")
+        # the INVITE's own Call-ID, as the caller logged it
+        self.assertEqual(row["call_id"], a.calllog_rows()[0]["call_id"])
+        self.assertTrue(row["call_id"], row)
+        self.assertRegex(row["reason"] or "", r"encryption", row)
+        self.assertEqual(row["sip_code"], 488, row)
+        self.assertEqual(b.stop(), 0)
+        out = octasip("calllog", "list", "--missed",
+                      profile=b.profile).stdout
+        self.assertNotIn(a.aor, out)
+        out = octasip("calllog", "list", profile=b.profile).stdout
+        self.assertRegex(out, r"blocked")
 
 
 if __name__ == "__main__":

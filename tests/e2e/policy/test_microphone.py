@@ -1,6 +1,6 @@
 """microphone permission: deny means no microphone audio reaches the
 network (a recorder on the far end hears silence); allow carries the tone;
-a change at run time (/perm set over ctrl_tcp) applies from the next call
+a change at run time (/perm set over the control socket) applies from the next call
 without restart."""
 
 import os

@@ -14,7 +14,8 @@ static const char *peer = "sip:bob@127.0.0.1:5060";
 static const char *st(bool out, bool ans, bool local, uint16_t scode,
 		      const char *prm, const char **reason)
 {
-	struct cl_close c = {out, ans, local, scode, prm, peer};
+	struct cl_close c = {out, ans, local, scode, prm, peer, false,
+			     false};
 	const char *dummy;
 
 	return cl_status_closed(&c, reason ? reason : &dummy);
@@ -108,6 +109,31 @@ static void test_contacts_block(void)
 }
 
 
+/* baresip answered 488 itself, before the call rang (call_accept()) */
+static void test_refused_by_core(void)
+{
+	struct cl_close c = {false, false, false, 0, "No audio codecs", peer,
+			     true, true};
+	const char *reason;
+
+	UT_EQ_STR(cl_status_closed(&c, &reason), CL_ST_BLOCKED);
+	UT_CHECK(strstr(reason, "encryption") != NULL);
+
+	/* an offer with crypto but no common codec: not encryption */
+	c.plain_offer = false;
+	UT_EQ_STR(cl_status_closed(&c, &reason), CL_ST_REJECTED);
+	UT_EQ_STR(reason, "No audio codecs");
+
+	c.prm = "Wrong address family";
+	c.plain_offer = true;
+	UT_EQ_STR(cl_status_closed(&c, &reason), CL_ST_REJECTED);
+
+	/* never missed: it never rang */
+	c.refused = false;
+	UT_EQ_STR(cl_status_closed(&c, &reason), CL_ST_MISSED);
+}
+
+
 int main(void)
 {
 	UT_RUN(test_answered);
@@ -115,6 +141,7 @@ int main(void)
 	UT_RUN(test_outgoing_unanswered);
 	UT_RUN(test_blocked_prefix);
 	UT_RUN(test_contacts_block);
+	UT_RUN(test_refused_by_core);
 
 	return ut_done();
 }

@@ -243,6 +243,8 @@ static void test_segv_record_and_report(void)
 	UT_CHECK(strstr(text, "\"debug_id\":\"") != NULL);
 	UT_CHECK(strstr(text, "\"name\":\"Linux\"") != NULL);
 	UT_CHECK(strstr(text, "\"app_version\":\"9.8.7\"") != NULL);
+	/* the reporter's own field, not an address (Sentry groups by it) */
+	UT_CHECK(strstr(text, "\"release\":\"octasip@9.8.7\"") != NULL);
 	UT_CHECK(strstr(text, "\"kernel_version\":\"") != NULL);
 	UT_CHECK(strstr(text, "\"uptime_ms\":") != NULL);
 	/* no host name */
@@ -619,6 +621,12 @@ static void test_dsn_and_envelope(void)
 
 	/* plain http leaves the machine: refused */
 	UT_EQ_INT(dsn_parse("http://k@example.com/1", &d), EPROTONOSUPPORT);
+	/* a second '@': libcurl's host is the one after it (issue 19) */
+	UT_EQ_INT(dsn_parse("http://k@127.0.0.1:@evil.example.com/1", &d),
+		  EINVAL);
+	UT_EQ_INT(dsn_parse("http://k@[::1]@evil.example.com/1", &d), EINVAL);
+	UT_EQ_INT(dsn_parse("http://k@[::1]x.evil.example.com/1", &d),
+		  EPROTONOSUPPORT);
 	UT_EQ_INT(dsn_parse("ftp://k@example.com/1", &d), EINVAL);
 	UT_EQ_INT(dsn_parse("https://example.com/1", &d), EINVAL);
 	UT_EQ_INT(dsn_parse("https://k@example.com/", &d), EINVAL);

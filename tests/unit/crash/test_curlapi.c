@@ -127,6 +127,51 @@ static void test_real_library_loads_on_first_transfer(void)
 }
 
 
+/*
+ * Plain http only to this machine, with the host judged as libcurl
+ * parses the URL: a second '@' moves the host (issue 19).
+ */
+static void test_url_judge(void)
+{
+	static const struct {
+		const char *url;
+		int err;
+	} v[] = {
+		{"http://127.0.0.1:@evil.example.com/api/1/envelope/",
+		 EPROTONOSUPPORT},
+		{"http://[::1]@evil.example.com/api/1/envelope/",
+		 EPROTONOSUPPORT},
+		{"http://127.0.0.1.evil.example/api/1/envelope/",
+		 EPROTONOSUPPORT},
+		{"http://evil.example/api/1/envelope/", EPROTONOSUPPORT},
+		{"ftp://127.0.0.1/x", EPROTONOSUPPORT},
+		{"http://127.0.0.1:9000/api/1/envelope/", 0},
+		{"http://[::1]:9/api/1/envelope/", 0},
+		{"http://localhost/api/1/envelope/", 0},
+		{"https://o1.ingest.example.io/api/1/envelope/", 0},
+	};
+	const struct curl_api *api = NULL;
+	size_t i;
+
+	curl_api_set_soname(NULL);
+	UT_EQ_INT(curl_api_load(&api), 0);
+	if (!api)
+		return;
+
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); ++i) {
+		void *u = NULL;
+		int err = dsn_url_judge(api, v[i].url, &u);
+
+		if (err != v[i].err)
+			(void)fprintf(stderr, "%s: %d\n", v[i].url, err);
+		UT_EQ_INT(err, v[i].err);
+		UT_CHECK((u != NULL) == (err == 0));
+		if (u)
+			api->url_cleanup(u);
+	}
+}
+
+
 int main(void)
 {
 	char cmd[128];
@@ -138,6 +183,7 @@ int main(void)
 	UT_RUN(test_missing_library_keeps_reports);
 	UT_RUN(test_not_libcurl_is_refused);
 	UT_RUN(test_real_library_loads_on_first_transfer);
+	UT_RUN(test_url_judge);
 
 	rc = ut_done();
 	(void)snprintf(cmd, sizeof(cmd), "rm -rf '%s'", base);

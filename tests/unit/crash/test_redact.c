@@ -28,7 +28,7 @@ static void test_sip_uris(void)
 	RX("call from sip:alice@example.com;transport=udp ended",
 	   "call from [uri] ended");
 	RX("<sips:bob@10.0.0.1:5061>", "<[uri]>");
-	RX("To: \"Bob\" <SIP:bob@host>", "To: \"Bob\" <[uri]>");
+	RX("To: \"Bob\" <SIP:bob@host>", "To: \"[name]\" <[uri]>");
 	RX("sip:alice@[2001:db8::1]:5060 x", "[uri] x");
 	RX("tel:+15551234567", "[uri]");
 	RX("a,sip:x@y,b", "a,[uri],b");
@@ -101,7 +101,7 @@ static void test_url_userinfo(void)
 	RX("https://:secretonly@host/path", "https://[email]/path");
 	RX("ftp://bob@files.example.org", "ftp://[email]");
 	/* no user information: the URL stays */
-	RX("see https://example.com/a?b=c", "see https://example.com/a?b=c");
+	RX("see https://example.com/a?b=c", "see https://[host]/a?b=c");
 	RX("http:// nothing@", "http:// nothing@");
 }
 
@@ -163,6 +163,79 @@ static void test_home(void)
 	RX("/home/alice/.config/octasip/crash",
 	   "/home/[user]/.config/octasip/crash");
 	RX("/homework", "/homework");
+}
+
+
+/* issue 19: what the redactor used to keep */
+static void test_display_names(void)
+{
+	RX("From: \"Alice Smith\" <sip:alice@example.org>;tag=1",
+	   "From: \"[name]\" <[uri]>;tag=1");
+	RX("From: Alice Smith <sip:alice@example.org>",
+	   "From: [name] <[uri]>");
+	RX("f: \"A \\\"Q\\\" B\" <sip:a@b>", "f: \"[name]\" <[uri]>");
+	RX("Contact: <sip:a@b>", "Contact: <[uri]>");
+	/* a quoted string that is no display name stays */
+	RX("said \"hello\" then", "said \"hello\" then");
+}
+
+
+static void test_host_names(void)
+{
+	RX("registrar sip.alice-home.example.org down",
+	   "registrar [host] down");
+	RX("host alice-laptop.local:5060", "host [host]:5060");
+	RX("https://sentry.example.io/api", "https://[host]/api");
+	/* file names, libraries, keys, versions and paths stay */
+	RX("loaded octasip_crash.so and opus.so", "loaded octasip_crash.so"
+	   " and opus.so");
+	RX("libre.so.0 libc.so.6", "libre.so.0 libc.so.6");
+	RX("stats.json conf.level=1", "stats.json conf.level=1");
+	RX("/etc/baresip/config.local", "/etc/baresip/config.local");
+	RX("e.g. v1.2.3 foo()", "e.g. v1.2.3 foo()");
+}
+
+
+static void test_spaced_secrets(void)
+{
+	RX("auth_pass hunter2", "auth_pass [secret]");
+	RX("password hunter2\nnext", "password [secret]\nnext");
+	RX("stun_pass\tzz9", "stun_pass\t[secret]");
+	RX("the password is wrong", "the password is wrong");
+	RX("password [secret]", "password [secret]");
+}
+
+
+static void test_personal_keys(void)
+{
+	RX("user=alice;x", "user=[user];x");
+	RX("username: alice", "username: [user]");
+	RX("Digest realm=\"alice-home.example.org\", qop",
+	   "Digest realm=\"[realm]\", qop");
+	RX("HOME=/srv/users/alice", "HOME=[home]");
+	RX("XDG_CONFIG_HOME=/srv/u/a/.config", "XDG_CONFIG_HOME=[home]");
+	RX("User-Agent: baresip", "User-Agent: baresip");
+}
+
+
+static void test_other_homes(void)
+{
+	RX("/root/.config/octasip", "[home]/.config/octasip");
+	RX("cwd /root", "cwd [home]");
+	RX("/Users/alice/Library", "/Users/[user]/Library");
+	RX("/rootfs/x", "/rootfs/x");
+}
+
+
+static void test_encoded_and_cisco(void)
+{
+	RX("to=sip%3Aalice%40example.org&x=1", "to=[uri]&x=1");
+	RX("SIPS%3abob%40h", "[uri]");
+	RX("a=sips%3Ab%40h&c=1", "a=[uri]&c=1");
+	RX("mail alice%40example.org", "mail [email]");
+	RX("mac 0011.2233.44ff up", "mac [mac] up");
+	RX("AABB.CCDD.EEFF", "[mac]");
+	RX("0011.2233.4455.6677", "0011.2233.4455.6677");
 }
 
 
@@ -234,6 +307,9 @@ static void test_idempotent(void)
 		"Bearer abc /home/bob/x 4111 1111 1111 1111 ::1",
 		"Authorization: Digest x\nrest 2001:db8::2",
 		"https://a:b@c.d/e 00:11:22:33:44:55 f0-e1-d2-c3-b4-a5",
+		"From: Al Smith <sip:a@b>\nTo: \"B\" <sip:c@d> auth_pass x",
+		"sip.example.org user=al realm=r HOME=/srv/a /root /Users/x",
+		"sip%3Aa%40b a%40b.c 0011.2233.4455 password hunter2",
 	};
 	char once[1024], twice[1024];
 	size_t i;
@@ -283,6 +359,12 @@ int main(void)
 	UT_RUN(test_bearer);
 	UT_RUN(test_cards);
 	UT_RUN(test_home);
+	UT_RUN(test_display_names);
+	UT_RUN(test_host_names);
+	UT_RUN(test_spaced_secrets);
+	UT_RUN(test_personal_keys);
+	UT_RUN(test_other_homes);
+	UT_RUN(test_encoded_and_cisco);
 	UT_RUN(test_canaries_mixed);
 	UT_RUN(test_truncation_and_edges);
 	UT_RUN(test_idempotent);

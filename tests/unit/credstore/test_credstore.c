@@ -541,6 +541,31 @@ static void test_accounts_lines(void)
 }
 
 
+static void each_count(const char *line, size_t len, const char *aor,
+		       void *arg)
+{
+	(void)line;
+	(void)len;
+	(void)aor;
+	++*(unsigned *)arg;
+}
+
+
+/* a line with a plaintext ;auth_pass= is an account, not a bad line */
+static void test_accounts_each_plaintext(void)
+{
+	const char *text = "# comment\n<sip:a@example.org>;regint=0\n"
+		"<sip:b@example.org>;auth_user=b;auth_pass=pw;regint=0\n"
+		"<sip:c@example.org\n";
+	unsigned n = 0;
+	size_t bad = 9;
+
+	acct_each(text, each_count, &n, &bad);
+	UT_EQ_INT(n, 2);
+	UT_EQ_INT(bad, 1);
+}
+
+
 int main(void)
 {
 	if (sodium_init() < 0 || !mkdtemp(tmpdir))
@@ -559,6 +584,7 @@ int main(void)
 	UT_RUN(test_full_disk);
 	UT_RUN(test_secrets_excluded_from_core_dumps);
 	UT_RUN(test_accounts_lines);
+	UT_RUN(test_accounts_each_plaintext);
 
 	{
 		char cmd[600];
