@@ -499,6 +499,44 @@ int clj_replay(struct clj *j, clj_rec_h *h, void *arg)
 }
 
 
+/*
+ * Write-fault the page the next appends land on now (after the loop
+ * turn's SIP replies), not in the next call's event handler before its
+ * 200 OK: a page the kernel wrote back is write-protected again.
+ */
+void clj_prefault(struct clj *j)
+{
+	volatile uint8_t *p;
+	uint64_t head, committed, off;
+
+	if (!j)
+		return;
+
+	head = clj_head(j);
+	committed = atomic_load_explicit(&j->hdr->committed,
+					 memory_order_acquire);
+	off = head % j->cap;
+
+	/* only bytes of free space: the writer may be zeroing what is
+	 * between committed and head, wherever that lies in the ring */
+	if (j->cap - (head - committed) < 2048)
+		return;
+
+	p = j->ring + off;
+	*p = *p;
+	if (off / 4096 != (off + 1024) / 4096 && off + 1024 < j->cap) {
+		p = j->ring + off + 1024;
+		*p = *p;
+	}
+
+	/* where the ring starts over once everything is committed */
+	if (off > RESTART && head == committed) {
+		p = j->ring;
+		*p = *p;
+	}
+}
+
+
 uint64_t clj_replay_end(const struct clj *j)
 {
 	return j ? j->replay_end : 0;

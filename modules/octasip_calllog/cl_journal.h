@@ -53,6 +53,7 @@ void clj_close(struct clj *j);
 int  clj_append(struct clj *j, const struct cl_rec *r, const char *peer,
 		const char *name, uint64_t *endp);
 int  clj_replay(struct clj *j, clj_rec_h *h, void *arg);
+void clj_prefault(struct clj *j);
 uint64_t clj_replay_end(const struct clj *j);
 uint64_t clj_head(const struct clj *j);
 void clj_commit(struct clj *j, uint64_t end);

@@ -11,6 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 #include <sodium.h>
 #include "cl_journal.h"
 #include "cl_writer.h"
@@ -470,6 +473,11 @@ static void *writer_main(void *arg)
 	struct op *op, *next;
 
 	(void)pthread_setname_np(pthread_self(), CLW_THREAD_NAME);
+	/* a batch is a burst of work: it yields to the event loop (and to
+	 * everything else on the machine); the journal holds the records
+	 * meanwhile */
+	(void)setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid),
+			  CLW_NICE);
 
 	pthread_mutex_lock(&w->mtx);
 	monly = w->memory_only;

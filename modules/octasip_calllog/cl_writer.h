@@ -48,6 +48,7 @@
 #define CLW_RECOVER_MS     3000    /* writes working this long: the
 				    * failure is over               */
 #define CLW_THREAD_NAME "oc-calllog"
+#define CLW_NICE            10     /* the writer thread's nice value */
 #define CLW_MAX_PENDING   50000
 #define CLW_RETENTION_MS  (3600 * 1000)
 

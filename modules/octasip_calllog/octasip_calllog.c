@@ -351,6 +351,7 @@ static void flush_pending(void *arg)
 	}
 
 	clw_kick(d.w);
+	clj_prefault(d.j);
 }
 
 
@@ -1281,7 +1282,8 @@ static int module_init(void)
 		sip_set_trace_handler(uag_sip(), sip_trace);
 		d.trace = true;
 	}
-<<SPLIT>>	/* module_app: account.so has made the accounts */
+
+	/* module_app: account.so has made the accounts */
 	callid_filters();
 
 	err = cmd_register(baresip_commands(), cmdv,

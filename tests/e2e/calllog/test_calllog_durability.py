@@ -63,6 +63,8 @@ def disk_full_calls(test, a, b, n):
     resource.prlimit(a.proc.pid, resource.RLIMIT_FSIZE, (1, hard))
     for _ in range(n):
         na, nb = answered_call(a, b)
+        # the caller's side too, or its hangup is a cancel
+        a.wait_event("CALL_ESTABLISHED", start=na)
         a.command("hangup")
         clutil.closed(a, na)
         clutil.closed(b, nb)

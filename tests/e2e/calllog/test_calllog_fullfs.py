@@ -25,6 +25,8 @@ CALLS = 12
 def short_call(a, b):
     na, nb = len(a.ctrl.events), len(b.ctrl.events)
     harness.call(a, b)
+    # the caller's side too, or its hangup is a cancel
+    a.wait_event("CALL_ESTABLISHED", start=na)
     a.command("hangup")
     clutil.closed(a, na)
     clutil.closed(b, nb)
