@@ -81,10 +81,14 @@ class Cgroup:
         return (st["usage_usec"], st["user_usec"], st["system_usec"])
 
     def remove(self):
-        try:
-            os.rmdir(self.path)
-        except OSError:
-            pass
+        # a killed callee may take a moment to leave the group
+        for _ in range(50):
+            try:
+                os.rmdir(self.path)
+                return
+            except OSError:
+                time.sleep(0.1)
+        sys.stderr.write("cgroup %s left behind\n" % self.path)
 
 
 def threads(pid):
