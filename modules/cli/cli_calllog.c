@@ -25,6 +25,7 @@
 #include "profile.h"
 #include "cl_db.h"
 #include "cl_export.h"
+#include "cl_journal.h"
 #include "dburi.h"
 
 
@@ -90,6 +91,61 @@ static int db_path(const struct cli_ctx *ctx, char *buf, size_t sz)
 }
 
 
+static int settle_rec(const struct cl_rec *r, void *arg)
+{
+	return cldb_put(arg, r, CL_PEER_FULL);
+}
+
+
+/*
+ * Calls a killed baresip left in calllog.db.journal go into the
+ * database first, so that list, export and purge see them (and a purge
+ * is not undone by the next start's replay).  Only when no baresip
+ * holds the journal (EBUSY: the running one writes them itself).
+ */
+static void settle_journal(struct cldb *db, const char *path)
+{
+	char jpath[4300];
+	struct clj *j;
+	int err;
+
+	if (snprintf(jpath, sizeof(jpath), "%s%s", path, CLJ_SUFFIX) >=
+	    (int)sizeof(jpath) || clj_open(&j, jpath, false))
+		return;
+
+	err = cldb_begin(db);
+	if (!err)
+		err = clj_replay(j, settle_rec, db);
+	if (!err)
+		err = cldb_commit(db);
+	if (err) {
+		cldb_rollback(db);
+		(void)fprintf(stderr, "octasip: note: calls in %s could not"
+			      " be written to %s: %s\n", jpath, path,
+			      strerror(err));
+	}
+	else
+		clj_commit(j, clj_replay_end(j));
+
+	clj_close(j);
+}
+
+
+/* octasip data export: the journal's calls into calllog.db first */
+void cli_calllog_settle(const struct cli_ctx *ctx)
+{
+	char path[4200], msg[512];
+	struct cldb *db;
+
+	if (fio_path(path, sizeof(path), ctx->profile, PROFILE_CALLLOG) ||
+	    cldb_open(&db, path, 0, msg, sizeof(msg)))
+		return;
+
+	settle_journal(db, path);
+	cldb_close(db);
+}
+
+
 /*
  * ro_ok: the command only reads.  If the profile cannot be written (a
  * read-only mount, a file without write permission), the database is
@@ -131,6 +187,8 @@ static int db_open(const struct cli_ctx *ctx, struct cldb **dbp,
 	if (err)
 		return cli_err("cannot read %s: %s (%s)", path,
 			       strerror(err), msg);
+
+	settle_journal(*dbp, path);
 
 	return 0;
 }

@@ -269,8 +269,13 @@ static size_t audit_line(char *buf, const struct perm_audit_line *l)
 }
 
 
-int perm_audit_append_lines(const char *path,
-			    const struct perm_audit_line *v, size_t n)
+/*
+ * Lines to an audit file open for appending (O_RDWR | O_APPEND): one
+ * write(); with check_torn (a freshly opened file) a torn last line
+ * (crash, full disk) first gets its newline, so it cannot swallow them.
+ */
+int perm_audit_write(int fd, const struct perm_audit_line *v, size_t n,
+		     bool check_torn)
 {
 	char buf[1 + PERM_AUDIT_MAX * PERM_AUDIT_LINE];
 	const char *out = buf + 1;  /* buf[0]: '\n' after a torn line */
@@ -278,9 +283,8 @@ int perm_audit_append_lines(const char *path,
 	struct stat st;
 	char last = '\n';
 	ssize_t w;
-	int fd, err = 0;
 
-	if (!path || !v || !n || n > PERM_AUDIT_MAX)
+	if (fd < 0 || !v || !n || n > PERM_AUDIT_MAX)
 		return EINVAL;
 
 	for (i = 0; i < n; ++i) {
@@ -289,12 +293,7 @@ int perm_audit_append_lines(const char *path,
 		len += audit_line(buf + 1 + len, &v[i]);
 	}
 
-	fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return errno;
-
-	/* a torn last line (crash, full disk) must not swallow these */
-	if (fstat(fd, &st) == 0 && st.st_size > 0 &&
+	if (check_torn && fstat(fd, &st) == 0 && st.st_size > 0 &&
 	    pread(fd, &last, 1, st.st_size - 1) == 1 && last != '\n') {
 		buf[0] = '\n';
 		out = buf;
@@ -303,9 +302,27 @@ int perm_audit_append_lines(const char *path,
 
 	w = write(fd, out, len);
 	if (w < 0)
-		err = errno;
-	else if ((size_t)w != len)
-		err = ENOSPC;
+		return errno;
+	if ((size_t)w != len)
+		return ENOSPC;
+
+	return 0;
+}
+
+
+int perm_audit_append_lines(const char *path,
+			    const struct perm_audit_line *v, size_t n)
+{
+	int fd, err;
+
+	if (!path || !v || !n || n > PERM_AUDIT_MAX)
+		return EINVAL;
+
+	fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return errno;
+
+	err = perm_audit_write(fd, v, n, true);
 
 	if (close(fd) != 0 && !err)
 		err = errno;

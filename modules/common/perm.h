@@ -107,6 +107,8 @@ struct perm_audit_line {
 
 int perm_audit_append_lines(const char *path,
 			    const struct perm_audit_line *v, size_t n);
+int perm_audit_write(int fd, const struct perm_audit_line *v, size_t n,
+		     bool check_torn);
 
 /*
  * The last time each permission was used ("use" or "once-used") and the

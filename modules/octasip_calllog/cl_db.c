@@ -20,7 +20,7 @@
 #include "dburi.h"
 
 
-enum { HKEY_LEN = 32, HASH_LEN = 16 };
+enum { HKEY_LEN = CLDB_HKEY_LEN, HASH_LEN = 16 };
 
 enum stmt {
 	ST_PUT = 0,
@@ -698,8 +698,8 @@ static size_t peer_canon(const char *uri, char *out, size_t sz)
 }
 
 
-int cldb_peer_store(const struct cldb *db, enum cl_peer_mode mode,
-		    const char *uri, char *out, size_t sz)
+int cl_peer_store(const uint8_t key[CLDB_HKEY_LEN], enum cl_peer_mode mode,
+		  const char *uri, char *out, size_t sz)
 {
 	uint8_t h[HASH_LEN];
 	char canon[CL_CAP_URI + 1];
@@ -720,13 +720,27 @@ int cldb_peer_store(const struct cldb *db, enum cl_peer_mode mode,
 
 	n = peer_canon(uri, canon, sizeof(canon));
 	(void)crypto_generichash(h, sizeof(h), (const uint8_t *)canon, n,
-				 db->hkey, sizeof(db->hkey));
+				 key, CLDB_HKEY_LEN);
 	out[0] = 'h';
 	out[1] = ':';
 	(void)sodium_bin2hex(out + 2, sz - 2, h, sizeof(h));
 	sodium_memzero(canon, sizeof(canon));
 
 	return 0;
+}
+
+
+int cldb_peer_store(const struct cldb *db, enum cl_peer_mode mode,
+		    const char *uri, char *out, size_t sz)
+{
+	return cl_peer_store(db->hkey, mode, uri, out, sz);
+}
+
+
+/* The peer-hash key, for stored forms made elsewhere (the journal) */
+void cldb_hkey(const struct cldb *db, uint8_t key[CLDB_HKEY_LEN])
+{
+	memcpy(key, db->hkey, CLDB_HKEY_LEN);
 }
 
 
@@ -768,9 +782,16 @@ int cldb_put(struct cldb *db, const struct cl_rec *r,
 	bind_text(st, 3, r->account ? r->account : "");
 	bind_text(st, 4, cl_direction(r->outgoing));
 	bind_text(st, 5, r->status);
-	bind_text(st, 6, cldb_peer_store(db, mode, r->peer_uri, peer,
-					 sizeof(peer)) ? NULL : peer);
-	bind_text(st, 7, mode == CL_PEER_FULL ? r->peer_name : NULL);
+	if (r->peer_stored) {
+		bind_text(st, 6, r->peer_uri);
+		bind_text(st, 7, r->peer_name);
+	}
+	else {
+		bind_text(st, 6, cldb_peer_store(db, mode, r->peer_uri, peer,
+						 sizeof(peer)) ? NULL : peer);
+		bind_text(st, 7, mode == CL_PEER_FULL ? r->peer_name :
+			  NULL);
+	}
 	bind_i64(st, 8, r->started_at, false);
 	bind_i64(st, 9, r->answered_at, !r->answered_at);
 	bind_i64(st, 10, r->ended_at, !r->ended_at);

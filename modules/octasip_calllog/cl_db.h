@@ -35,6 +35,7 @@
 #include "cl_rec.h"
 
 #define CLDB_SCHEMA 2
+#define CLDB_HKEY_LEN 32   /* peer-hash key bytes                   */
 
 enum cl_peer_mode {
 	CL_PEER_FULL = 0,   /* peer URI and display name as received      */
@@ -102,6 +103,9 @@ int  cldb_checkpoint(struct cldb *db);
 /* The stored form of a peer URI under mode (hash: "h:" + 32 hex) */
 int  cldb_peer_store(const struct cldb *db, enum cl_peer_mode mode,
 		     const char *uri, char *out, size_t sz);
+int  cl_peer_store(const uint8_t key[CLDB_HKEY_LEN], enum cl_peer_mode mode,
+		   const char *uri, char *out, size_t sz);
+void cldb_hkey(const struct cldb *db, uint8_t key[CLDB_HKEY_LEN]);
 int  cl_peer_mode_from_name(const char *name, enum cl_peer_mode *m);
 const char *cl_peer_mode_name(enum cl_peer_mode m);
 

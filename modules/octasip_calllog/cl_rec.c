@@ -4,6 +4,8 @@
  * Copyright (C) 2026 OctaSIP developers.  BSD-3-Clause.
  */
 #include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -107,11 +109,36 @@ int cl_rec_copy(struct cl_rec *dst, const struct cl_rec *src)
 }
 
 
+static uint8_t key_prefix[CL_UKEY_LEN / 4];
+static atomic_uint_fast64_t key_count;
+static pthread_once_t key_once = PTHREAD_ONCE_INIT;
+
+
+static void key_init(void)
+{
+	randombytes_buf(key_prefix, sizeof(key_prefix));
+}
+
+
+/*
+ * A row key: 64 random bits drawn once per process, then a counter, so
+ * that a call start costs no getrandom() system call.  Keys of one
+ * process never repeat; two processes share a prefix with probability
+ * 2^-64.
+ */
 void cl_rec_new_key(struct cl_rec *r)
 {
 	uint8_t b[CL_UKEY_LEN / 2];
+	uint64_t n;
+	size_t i;
 
-	randombytes_buf(b, sizeof(b));
+	(void)pthread_once(&key_once, key_init);
+	n = atomic_fetch_add(&key_count, 1) + 1;
+
+	memcpy(b, key_prefix, sizeof(key_prefix));
+	for (i = 0; i < sizeof(b) - sizeof(key_prefix); ++i)
+		b[sizeof(b) - 1 - i] = (uint8_t)(n >> (8 * i));
+
 	(void)sodium_bin2hex(r->ukey, sizeof(r->ukey), b, sizeof(b));
 }
 

@@ -61,6 +61,10 @@ struct cl_rec {
 	char *reason;
 	char *encryption;
 	struct cl_rtcp rtcp;
+	bool peer_stored;       /* peer_uri/peer_name already in their
+				 * stored form (journal replay)          */
+	uint64_t jend;          /* journal position after this state;
+				 * 0: not in the journal                 */
 };
 
 const char *cl_direction(bool outgoing);

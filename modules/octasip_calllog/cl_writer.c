@@ -3,7 +3,7 @@
  *
  * Copyright (C) 2026 OctaSIP developers.  BSD-3-Clause.
  */
-#define _POSIX_C_SOURCE 200809L
+#define _GNU_SOURCE
 #include <errno.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -11,6 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <sodium.h>
+#include "cl_journal.h"
 #include "cl_writer.h"
 
 
@@ -42,16 +47,23 @@ struct clw {
 	bool stop;
 	bool memory_only;
 	bool kick;
+	bool gathering;         /* in the group-commit window       */
 	struct clw_stats st;
 	struct cl_rec *preload;
 	uint32_t npreload;
+	uint8_t hkey[CLDB_HKEY_LEN];
+	bool hkey_ok;
 
 	/* writer thread only */
 	struct clw_conf conf;
 	char *path;
 	struct cldb *db;
 	struct opq held;
-	bool failing;
+	bool failing;           /* the last attempt failed           */
+	bool fail_reported;     /* "cannot write" is out, no recovery */
+	int64_t fail_last;      /* time of the last failure          */
+	uint32_t fail_written;  /* records written since the report  */
+	bool replayed;          /* the journal's old records are in  */
 	bool open_reported;
 	bool started_up;        /* interrupted marking done once    */
 	int64_t last_retention;
@@ -234,6 +246,39 @@ static void retention(struct clw *w, int64_t now)
 }
 
 
+static int replay_rec(const struct cl_rec *r, void *arg)
+{
+	struct clw *w = arg;
+
+	return cldb_put(w->db, r, w->conf.peer);
+}
+
+
+/* Records of the last process still in the journal, in one transaction */
+static int replay(struct clw *w)
+{
+	int err;
+
+	if (!w->conf.journal || w->replayed)
+		return 0;
+
+	err = cldb_begin(w->db);
+	if (!err)
+		err = clj_replay(w->conf.journal, replay_rec, w);
+	if (!err)
+		err = cldb_commit(w->db);
+	if (err) {
+		cldb_rollback(w->db);
+		return err;
+	}
+
+	clj_commit(w->conf.journal, clj_replay_end(w->conf.journal));
+	w->replayed = true;
+
+	return 0;
+}
+
+
 static int db_open(struct clw *w)
 {
 	char aside[4300];
@@ -260,9 +305,29 @@ static int db_open(struct clw *w)
 
 	w->open_reported = false;
 
+	pthread_mutex_lock(&w->mtx);
+	cldb_hkey(w->db, w->hkey);
+	w->hkey_ok = true;
+	pthread_mutex_unlock(&w->mtx);
+
 	/* only the first open: later ones (after a failure) must not
 	 * touch this process's own calls */
 	if (!w->started_up) {
+
+		/* what the last process left in the journal, first: its
+		 * calls then have the status they reached, and only those
+		 * still running become interrupted */
+		err = replay(w);
+		if (err) {
+			if (!w->open_reported)
+				report(w, CLW_WARN, "cannot write %s (%s);"
+				       " calls are kept in memory and in"
+				       " the journal and written when it"
+				       " works", w->path, strerror(err));
+			w->open_reported = true;
+			db_close(w);
+			return err;
+		}
 
 		w->started_up = true;
 
@@ -289,6 +354,7 @@ static int db_open(struct clw *w)
 static int flush_held(struct clw *w)
 {
 	struct op *op;
+	uint64_t jend = 0;
 	int err;
 
 	if (!w->held.n)
@@ -296,6 +362,8 @@ static int flush_held(struct clw *w)
 
 	err = cldb_begin(w->db);
 	for (op = w->held.head; !err && op; op = op->next) {
+		if (op->rec.jend > jend)
+			jend = op->rec.jend;
 		if (op->kind == OP_PUT)
 			err = cldb_put(w->db, &op->rec, w->conf.peer);
 		else
@@ -313,15 +381,37 @@ static int flush_held(struct clw *w)
 	w->st.written += w->held.n;
 	pthread_mutex_unlock(&w->mtx);
 
+	/* in calllog.db now: out of the journal */
+	if (jend)
+		clj_commit(w->conf.journal, jend);
+
+	w->fail_written += w->held.n;
 	opq_clear(&w->held);
 
 	return 0;
 }
 
 
+/*
+ * A full disk can let a write through now and then (the WAL finds a
+ * free page): recovery is reported once writes have gone on working for
+ * CLW_RECOVER_MS with nothing held, so the log says "cannot write" once
+ * when the trouble starts and "writable again" once when it ends.
+ */
+static void recovered(struct clw *w, bool now)
+{
+	if (!w->fail_reported || w->held.n || w->failing ||
+	    (!now && cl_now_ms() - w->fail_last < CLW_RECOVER_MS))
+		return;
+
+	report(w, CLW_INFO, "%s is writable again: %u held record(s)"
+	       " written", w->path, w->fail_written);
+	w->fail_reported = false;
+}
+
+
 static void write_cycle(struct clw *w)
 {
-	uint32_t n = w->held.n;
 	int err;
 
 	if (!w->db && db_open(w))
@@ -339,18 +429,19 @@ static void write_cycle(struct clw *w)
 	}
 
 	if (!err) {
-		if (w->failing)
-			report(w, CLW_INFO, "%s is writable again: %u held"
-			       " record(s) written", w->path, n);
 		w->failing = false;
+		recovered(w, false);
 		return;
 	}
 
-	if (!w->failing)
+	if (!w->fail_reported)
 		report(w, CLW_WARN, "cannot write %s (%s: %s); calls go on,"
-		       " records are kept in memory and written when"
+		       " records are kept in memory%s and written when"
 		       " possible", w->path, strerror(err),
-		       cldb_errmsg(w->db));
+		       cldb_errmsg(w->db), w->conf.journal ?
+		       " and in the journal" : "");
+	w->fail_reported = true;
+	w->fail_written = 0;
 
 	/* a handle that failed may hold a stale lock or WAL state */
 	if (err != EBUSY)
@@ -358,6 +449,7 @@ static void write_cycle(struct clw *w)
 
  failed:
 	w->failing = true;
+	w->fail_last = cl_now_ms();
 }
 
 
@@ -380,12 +472,21 @@ static void *writer_main(void *arg)
 	struct opq batch;
 	struct op *op, *next;
 
+	(void)pthread_setname_np(pthread_self(), CLW_THREAD_NAME);
+	/* a batch is a burst of work: it yields to the event loop (and to
+	 * everything else on the machine); the journal holds the records
+	 * meanwhile */
+	(void)setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid),
+			  CLW_NICE);
+
 	pthread_mutex_lock(&w->mtx);
 	monly = w->memory_only;
 	pthread_mutex_unlock(&w->mtx);
 
 	if (!monly)
 		(void)db_open(w);
+	else
+		clj_commit(w->conf.journal, clj_head(w->conf.journal));
 
 	pthread_mutex_lock(&w->mtx);
 
@@ -395,8 +496,10 @@ static void *writer_main(void *arg)
 
 		while (!w->stop && !w->queue.n && !w->kick) {
 			struct timespec ts;
-			int wait_ms = w->held.n ? CLW_RETRY_MS :
-				CLW_RETENTION_MS;
+			int wait_ms = w->held.n || w->fail_reported ||
+				(w->conf.journal && !w->replayed &&
+				 !w->memory_only) ?
+				CLW_RETRY_MS : CLW_RETENTION_MS;
 
 			timeout_at(&ts, wait_ms);
 			if (pthread_cond_timedwait(&w->cond, &w->mtx, &ts)
@@ -404,12 +507,19 @@ static void *writer_main(void *arg)
 				break;
 		}
 
-		/* group commit: let the events of this moment gather */
+		/* group commit: let the events of this moment gather; only
+		 * a stop wakes the writer meanwhile (clw_kick and the queue
+		 * do not signal while it gathers) */
 		if (w->queue.n && !w->stop) {
-			pthread_mutex_unlock(&w->mtx);
-			(void)nanosleep(&(struct timespec){0,
-					CLW_BATCH_MS * 1000000L}, NULL);
-			pthread_mutex_lock(&w->mtx);
+			struct timespec ts;
+
+			w->gathering = true;
+			timeout_at(&ts, (int)w->conf.batch_ms);
+			while (!w->stop &&
+			       pthread_cond_timedwait(&w->cond, &w->mtx, &ts)
+			       != ETIMEDOUT)
+				;
+			w->gathering = false;
 		}
 
 		stop = w->stop;
@@ -424,6 +534,9 @@ static void *writer_main(void *arg)
 		if (monly) {
 			opq_clear(&batch);
 			opq_clear(&w->held);
+			/* dropped: nothing of them stays in the journal */
+			clj_commit(w->conf.journal,
+				   clj_head(w->conf.journal));
 			if (w->db)
 				db_close(w);
 			w->failing = false;
@@ -435,8 +548,10 @@ static void *writer_main(void *arg)
 				opq_append(&w->held, op);
 			}
 
-			if (w->held.n)
+			if (w->held.n || (w->conf.journal && !w->replayed))
 				write_cycle(w);
+			else
+				recovered(w, false);
 
 			now = cl_now_ms();
 			if (w->db && now - w->last_retention >=
@@ -452,7 +567,7 @@ static void *writer_main(void *arg)
 		pthread_mutex_lock(&w->mtx);
 		w->st.held = w->held.n;
 		w->st.dropped += dropped;
-		w->st.failing = w->failing;
+		w->st.failing = w->fail_reported;
 
 		if (stop)
 			break;
@@ -460,9 +575,14 @@ static void *writer_main(void *arg)
 
 	pthread_mutex_unlock(&w->mtx);
 
+	/* everything written at the end: the failure is over */
+	recovered(w, true);
+
 	if (w->held.n)
 		report(w, CLW_WARN, "exiting with %u record(s) not written"
-		       " to %s", w->held.n, w->path);
+		       " to %s%s", w->held.n, w->path, w->conf.journal ?
+		       "; they stay in its journal and are written at the"
+		       " next start" : "");
 
 	opq_clear(&w->held);
 	if (w->db)
@@ -485,6 +605,8 @@ int clw_start(struct clw **wp, const struct clw_conf *conf)
 		return ENOMEM;
 
 	w->conf = *conf;
+	if (!w->conf.batch_ms)
+		w->conf.batch_ms = CLW_BATCH_MS;
 	w->path = strdup(conf->path);
 	w->memory_only = conf->memory_only;
 	w->st.memory_only = conf->memory_only;
@@ -533,6 +655,7 @@ void clw_stop(struct clw *w)
 		cl_rec_reset(&w->preload[i]);
 	free(w->preload);
 
+	sodium_memzero(w->hkey, sizeof(w->hkey));
 	(void)pthread_cond_destroy(&w->cond);
 	(void)pthread_mutex_destroy(&w->mtx);
 	free(w->path);
@@ -570,7 +693,7 @@ static int enqueue(struct clw *w, const struct cl_rec *r, enum op_kind k,
 	w->st.queued = w->queue.n;
 	/* wake the writer only when the queue was empty: it collects
 	 * whatever follows for CLW_BATCH_MS before writing */
-	if (wake && w->queue.n == 1)
+	if (wake && w->queue.n == 1 && !w->gathering)
 		(void)pthread_cond_signal(&w->cond);
 	pthread_mutex_unlock(&w->mtx);
 
@@ -616,8 +739,10 @@ void clw_kick(struct clw *w)
 		return;
 
 	pthread_mutex_lock(&w->mtx);
-	w->kick = true;
-	(void)pthread_cond_signal(&w->cond);
+	if (!w->kick && !w->gathering) {
+		w->kick = true;
+		(void)pthread_cond_signal(&w->cond);
+	}
 	pthread_mutex_unlock(&w->mtx);
 }
 
@@ -648,6 +773,24 @@ bool clw_idle(struct clw *w, int timeout_ms)
 	}
 
 	return false;
+}
+
+
+/* The peer-hash key, once the database is open (journal records) */
+bool clw_peer_key(struct clw *w, uint8_t key[CLDB_HKEY_LEN])
+{
+	bool ok;
+
+	if (!w)
+		return false;
+
+	pthread_mutex_lock(&w->mtx);
+	ok = w->hkey_ok;
+	if (ok)
+		memcpy(key, w->hkey, CLDB_HKEY_LEN);
+	pthread_mutex_unlock(&w->mtx);
+
+	return ok;
 }
 
 

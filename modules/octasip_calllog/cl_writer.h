@@ -12,10 +12,17 @@
  * by a dead process as interrupted, applies retention at start and every
  * retention interval, and writes each batch in one transaction.
  *
+ * With a journal (cl_journal.h) the event loop has already put each
+ * record in it: the writer replays what the last process left there at
+ * its first open, before marking that process's running calls
+ * interrupted, and marks each batch committed in the journal once it is
+ * in calllog.db; a batch then gathers for CLW_BATCH_JOURNAL_MS.
+ *
  * When a write fails (disk full, read-only, I/O error, database busy) the
  * batch stays in memory, coalesced per call (the newest record of a call
  * replaces older ones), and is retried every CLW_RETRY_MS; the failure is
- * reported once and the recovery once.  Memory is bounded: beyond
+ * reported once and the recovery once (after CLW_RECOVER_MS of writes
+ * that worked).  Memory is bounded: beyond
  * CLW_MAX_PENDING held records the oldest finished ones are dropped, with
  * a report.  A corrupt database met while writing is moved aside and a
  * fresh one created; the held records go there.
@@ -36,7 +43,12 @@
 #include "cl_rec.h"
 
 #define CLW_RETRY_MS       1000
-#define CLW_BATCH_MS         2
+#define CLW_BATCH_MS         2     /* without a journal            */
+#define CLW_BATCH_JOURNAL_MS 500   /* with one: a kill loses nothing */
+#define CLW_RECOVER_MS     3000    /* writes working this long: the
+				    * failure is over               */
+#define CLW_THREAD_NAME "oc-calllog"
+#define CLW_NICE            10     /* the writer thread's nice value */
 #define CLW_MAX_PENDING   50000
 #define CLW_RETENTION_MS  (3600 * 1000)
 
@@ -55,6 +67,9 @@ struct clw_conf {
 	uint32_t max_rows;         /* 0: no limit                      */
 	bool memory_only;
 	uint32_t preload;          /* recent rows to read at open      */
+	struct clj *journal;       /* NULL: none; replayed at the first
+				    * open, committed after each batch */
+	uint32_t batch_ms;         /* group commit window (0: default) */
 	clw_report_h *reporth;
 	void *arg;
 };
@@ -79,6 +94,7 @@ int  clw_block(struct clw *w, const struct cl_rec *r);
 void clw_set_memory_only(struct clw *w, bool on);
 void clw_kick(struct clw *w);
 void clw_stats(struct clw *w, struct clw_stats *st);
+bool clw_peer_key(struct clw *w, uint8_t key[CLDB_HKEY_LEN]);
 bool clw_idle(struct clw *w, int timeout_ms);
 
 /*

@@ -5,10 +5,12 @@
  *
  * Records every call baresip sees into <profile>/calllog.db, one row per
  * call, inserted when the call is first seen (in either direction) and
- * updated as it progresses (docs/calllog.md).  The event handler only
- * updates a record in memory; a 0 ms timer after the loop turn queues a
- * copy of what changed, and a writer thread (cl_writer.c) owns the
- * database.
+ * updated as it progresses (docs/calllog.md).  The event handler updates
+ * a record in memory and appends it to <profile>/calllog.db.journal (a
+ * shared mapping, cl_journal.c: survives a kill -9); a 0 ms timer after
+ * the loop turn queues a copy of what changed, and a writer thread
+ * (cl_writer.c) owns the database and commits in batches.  A received
+ * BYE/CANCEL is seen through libre's SIP trace handler (not with -s).
  *
  * Configuration keys (in baresip's config file):
  *   octasip_calllog_peer            full|hash|none   (default full)
@@ -35,20 +37,24 @@
  * Copyright (C) 2026 OctaSIP developers.  BSD-3-Clause.
  */
 #define _POSIX_C_SOURCE 200809L
+#include <fcntl.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 #include <sodium.h>
 #include "bsip.h"
 #include "calllog_api.h"
+#include "dirwatch.h"
 #include "fileio.h"
 #include "perm.h"
 #include "profile.h"
 #include "cl_rec.h"
 #include "cl_status.h"
 #include "cl_db.h"
+#include "cl_journal.h"
 #include "cl_writer.h"
 #include "octasip_version.h"
 
@@ -79,10 +85,17 @@ static struct {
 	struct list pending;       /* records to queue after this turn  */
 	bool started;              /* a call started: check storage     */
 	struct clw *w;
+	struct clj *j;             /* calllog.db.journal, or NULL       */
+	bool jfull;                /* "journal full" reported           */
+	uint8_t hkey[CLDB_HKEY_LEN];  /* hash mode: from the writer     */
+	bool hkey_ok;
+	struct dirwatch watch;     /* the permissions file changed?     */
+	bool trace;                /* our SIP trace handler is set      */
 	struct mqueue *mq;
 	struct tmr tmr_hb;
 	struct tmr tmr_wake;
 	char db_path[PATH_SZ];
+	char j_path[PATH_SZ];
 	char perm_path[PATH_SZ];
 
 	/* configuration */
@@ -229,14 +242,87 @@ static void recent_merge_preload(void)
 }
 
 
-/* the storage permission is checked at each call start */
+/*
+ * The storage permission is checked at each call start, unless the
+ * profile directory's watch runs: it then re-reads the file when it
+ * changed (perm_changed), and a call start costs no system call.
+ */
 static void check_started(void)
 {
 	if (!d.started)
 		return;
 
 	d.started = false;
+	if (!dirwatch_active(&d.watch))
+		update_mode();
+}
+
+
+static void perm_changed(int flags, void *arg)
+{
+	(void)flags;
+	(void)arg;
+
+	if (!dirwatch_changed(&d.watch) && dirwatch_active(&d.watch))
+		return;
+
 	update_mode();
+
+	if (!dirwatch_active(&d.watch))
+		bsip_dirwatch_stop(&d.watch);
+}
+
+
+/*
+ * The record's state into the journal, at once (a memcpy into a shared
+ * mapping, no system call): from here on a kill -9 cannot lose it.
+ * Peer fields go in as calllog.db stores them.
+ */
+static void journal(struct callrec *cr)
+{
+	char peer[CL_CAP_URI + 1];
+	const char *p = NULL, *name = NULL;
+	int err;
+
+	cr->rec.jend = 0;
+	if (!d.j || d.memory_only)
+		return;
+
+	switch (d.peer) {
+
+	case CL_PEER_FULL:
+		p = cr->rec.peer_uri;
+		name = cr->rec.peer_name;
+		break;
+
+	case CL_PEER_HASH:
+		if (!d.hkey_ok)
+			d.hkey_ok = clw_peer_key(d.w, d.hkey);
+		/* not before the writer opened calllog.db (a few ms after
+		 * start): such a record is only queued */
+		if (!d.hkey_ok)
+			return;
+		if (cr->rec.peer_uri &&
+		    !cl_peer_store(d.hkey, CL_PEER_HASH, cr->rec.peer_uri,
+				   peer, sizeof(peer)))
+			p = peer;
+		break;
+
+	default:
+		break;
+	}
+
+	err = clj_append(d.j, &cr->rec, p, name, &cr->rec.jend);
+	if (err == ENOSPC && !d.jfull) {
+		warning("octasip_calllog: %s is full of records not yet"
+			" written to calllog.db; further ones are kept in"
+			" memory only until it drains\n", d.j_path);
+		d.jfull = true;
+	}
+	else if (!err && d.jfull) {
+		info("octasip_calllog: %s has room again\n", d.j_path);
+		d.jfull = false;
+	}
 }
 
 
@@ -244,12 +330,6 @@ static void check_started(void)
 static void queue(struct callrec *cr)
 {
 	int err;
-
-	/* made here, not when the call is first seen: getrandom() is a
-	 * system call, and that event comes before the 200 OK */
-	if (!cr->rec.ukey[0])
-		cl_rec_new_key(&cr->rec);
-	cr->rec.updated_at = cl_now_ms();
 
 	err = clw_queue(d.w, &cr->rec);
 	if (err)
@@ -272,6 +352,7 @@ static void flush_pending(void *arg)
 	}
 
 	clw_kick(d.w);
+	clj_prefault(d.j);
 }
 
 
@@ -290,6 +371,9 @@ static void flush_later(void)
 
 static void push(struct callrec *cr)
 {
+	cr->rec.updated_at = cl_now_ms();
+	journal(cr);
+
 	if (!cr->pe.list)
 		list_append(&d.pending, &cr->pe, cr);
 
@@ -341,6 +425,119 @@ static struct callrec *callrec_find_id(const char *id)
 	}
 
 	return NULL;
+}
+
+
+/*
+ * baresip 1.0 answers a BYE (or CANCEL), then stops the call's audio,
+ * joining its threads (up to a packet time), and only then emits
+ * CALL_CLOSED.  So that a kill -9 in between does not leave an ended
+ * call "interrupted", the call's ended state goes into the journal when
+ * the request arrives: libre's SIP trace handler sees every received
+ * message before it is dispatched.  Only the journal gets it; the
+ * record itself changes at CALL_CLOSED, which also supersedes it if the
+ * request was refused.
+ */
+static void sip_end_seen(const char *method, const struct pl *callid)
+{
+	struct callrec *cr;
+	struct cl_close c;
+	struct cl_rec *r;
+	const char *st, *reason, *st0;
+	char id[CL_CAP_TEXT + 1], *rs0;
+	int64_t e0;
+
+	if (!d.j || d.memory_only || !callid->l ||
+	    callid->l > CL_CAP_TEXT)
+		return;
+
+	(void)pl_strcpy(callid, id, sizeof(id));
+	cr = callrec_find_id(id);
+	if (!cr)
+		return;
+
+	r = &cr->rec;
+	memset(&c, 0, sizeof(c));
+	c.outgoing = r->outgoing;
+	c.answered = r->answered_at != 0;
+	c.prm = "Connection reset by peer";
+	c.peer_uri = r->peer_uri;
+	st = cl_status_closed(&c, &reason);
+	if (cl_status_is(r, CL_ST_BLOCKED) ||
+	    (!strcmp(method, "CANCEL") && c.answered))
+		return;
+
+	st0 = r->status;
+	rs0 = r->reason;
+	e0 = r->ended_at;
+	r->status = st;
+	r->reason = (char *)(uintptr_t)reason;
+	r->ended_at = r->updated_at = cl_now_ms();
+	journal(cr);
+	r->status = st0;
+	r->reason = rs0;
+	r->ended_at = e0;
+}
+
+
+static void sip_trace(bool tx, enum sip_transp tp, const struct sa *src,
+		      const struct sa *dst, const uint8_t *pkt, size_t len,
+		      void *arg)
+{
+	struct sip_msg *msg = NULL;
+	struct mbuf *mb;
+
+	(void)tp;
+	(void)src;
+	(void)dst;
+	(void)arg;
+
+	/* every SIP message passes here: two compares for most */
+	if (tx || len < 8 || (memcmp(pkt, "BYE ", 4) &&
+			      memcmp(pkt, "CANCEL ", 7)))
+		return;
+
+	mb = mbuf_alloc(len);
+	if (!mb)
+		return;
+	(void)mbuf_write_mem(mb, pkt, len);
+	mb->pos = 0;
+
+	if (!sip_msg_decode(&msg, mb) && msg->req)
+		sip_end_seen(pkt[0] == 'B' ? "BYE" : "CANCEL", &msg->callid);
+
+	mem_deref(msg);
+	mem_deref(mb);
+}
+
+
+/*
+ * baresip sets the same (single) trace handler for -s: then the call
+ * log leaves it alone.
+ */
+static bool sip_trace_wanted(void)
+{
+	char buf[4096];
+	ssize_t n;
+	size_t i;
+	int fd;
+
+	fd = open("/proc/self/cmdline", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, sizeof(buf) - 1);
+	(void)close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+
+	for (i = strlen(buf) + 1; i < (size_t)n; i += strlen(buf + i) + 1) {
+		if (buf[i] == '-' && buf[i + 1] != '-' &&
+		    strchr(buf + i, 's'))
+			return false;
+	}
+
+	return true;
 }
 
 
@@ -491,6 +688,7 @@ static struct callrec *callrec_new(struct ua *ua, const struct call *call)
 	cr->rec.outgoing = call_is_outgoing(call);
 	cr->rec.status = CL_ST_IN_PROGRESS;
 	cr->rec.started_at = cl_now_ms();
+	cl_rec_new_key(&cr->rec);
 
 	err |= cl_rec_set(&cr->rec.account, bsip_ua_aor(ua), CL_CAP_URI);
 	err |= cl_rec_set(&cr->rec.peer_uri, call_peeruri(call),
@@ -560,6 +758,8 @@ static bool note_rtcp(struct callrec *cr, const struct call *call)
 static void callrec_done(struct callrec *cr)
 {
 	list_unlink(&cr->pe);
+	cr->rec.updated_at = cl_now_ms();
+	journal(cr);
 	check_started();
 	queue(cr);
 	flush_later();
@@ -1004,6 +1204,8 @@ static int module_init(void)
 	char dir[PATH_SZ - 64];
 	int err;
 
+	d.watch.fd = -1;
+
 	err = bsip_module_init("octasip_calllog");
 	if (err)
 		return err;
@@ -1020,12 +1222,35 @@ static int module_init(void)
 		err = fio_path(d.db_path, sizeof(d.db_path), dir,
 			       PROFILE_CALLLOG);
 	if (!err)
+		err = fio_path(d.j_path, sizeof(d.j_path), dir,
+			       PROFILE_CALLLOG CLJ_SUFFIX);
+	if (!err)
 		err = fio_path(d.perm_path, sizeof(d.perm_path), dir,
 			       PROFILE_PERMISSIONS);
 	if (err)
 		return err;
 
+	/* before the first read of the file: no change slips between */
+	if (bsip_dirwatch_start(&d.watch, dir, (const char *const[]){
+				PROFILE_PERMISSIONS}, 1, DIRWATCH_IN_PLACE,
+				perm_changed, NULL))
+		info("octasip_calllog: cannot watch %s: the storage"
+		     " permission is looked up at every call start\n", dir);
+
 	d.memory_only = d.cfg_memory_only || !calllog_storage_allowed();
+
+	/* a second baresip on this profile (EBUSY) writes without one;
+	 * with storage denied none is created (one left by an earlier
+	 * process is opened so that the writer drops it) */
+	err = clj_open(&d.j, d.j_path, !d.memory_only);
+	if (err == ENOENT && d.memory_only)
+		d.j = NULL;
+	else if (err) {
+		warning("octasip_calllog: no journal %s (%m): a kill -9"
+			" can lose the last few milliseconds of calls\n",
+			d.j_path, err);
+		d.j = NULL;
+	}
 
 	err = hash_alloc(&d.bycall, CALL_BUCKETS);
 	if (err)
@@ -1043,6 +1268,8 @@ static int module_init(void)
 	wc.memory_only = d.memory_only;
 	wc.preload = RECENT_MAX;
 	wc.reporth = writer_report;
+	wc.journal = d.j;
+	wc.batch_ms = d.j ? CLW_BATCH_JOURNAL_MS : CLW_BATCH_MS;
 
 	err = clw_start(&d.w, &wc);
 	if (err)
@@ -1051,6 +1278,11 @@ static int module_init(void)
 	err = uag_event_register(event_handler, NULL);
 	if (err)
 		return err;
+
+	if (d.j && uag_sip() && sip_trace_wanted()) {
+		sip_set_trace_handler(uag_sip(), sip_trace);
+		d.trace = true;
+	}
 
 	/* module_app: account.so has made the accounts */
 	callid_filters();
@@ -1075,6 +1307,9 @@ static int module_close(void)
 
 	cmd_unregister(baresip_commands(), cmdv);
 	uag_event_unregister(event_handler);
+	if (d.trace && uag_sip())
+		sip_set_trace_handler(uag_sip(), NULL);
+	d.trace = false;
 	tmr_cancel(&d.tmr_hb);
 	tmr_cancel(&d.tmr_wake);
 
@@ -1085,6 +1320,10 @@ static int module_close(void)
 	atomic_store(&d.closing, true);
 	clw_stop(d.w);
 	d.w = NULL;
+	clj_close(d.j);
+	d.j = NULL;
+	bsip_dirwatch_stop(&d.watch);
+	sodium_memzero(d.hkey, sizeof(d.hkey));
 	d.mq = mem_deref(d.mq);
 
 	list_flush(&d.calls);

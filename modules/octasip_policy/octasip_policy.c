@@ -134,6 +134,7 @@ static struct {
 	bool recorder_configured;    /* the config loads sndfile.so     */
 	bool recorder_missing_told;  /* "allowed but none configured"   */
 	unsigned audit_lost;         /* lines not written since failing */
+	int audit_fd;                /* permissions.audit kept open, -1 */
 	struct {
 		long long t;
 		char subject[32];
@@ -182,10 +183,19 @@ static bool allowed(enum perm p)
 }
 
 
+static void audit_close(void)
+{
+	if (d.audit_fd >= 0)
+		(void)close(d.audit_fd);
+	d.audit_fd = -1;
+}
+
+
 /* Append the queued audit lines, oldest first. */
 static void audit_flush(void)
 {
 	struct perm_audit_line v[AUDIT_QUEUE];
+	bool fresh = false;
 	unsigned i;
 	int err;
 
@@ -199,9 +209,22 @@ static void audit_flush(void)
 		v[i].reason = d.audq[i].reason;
 	}
 
-	/* one open and one write for the turn's lines; a failure is
-	 * logged once, and so is the recovery */
-	err = perm_audit_append_lines(d.pf.audit, v, d.naudq);
+	/* the file stays open: one write() for the turn's lines (and
+	 * no IN_CLOSE_WRITE waking the profile's watches); it is opened
+	 * again after the watch saw the name replaced or removed, and
+	 * after a failure.  A failure is logged once, and so is the
+	 * recovery. */
+	err = 0;
+	if (d.audit_fd < 0) {
+		d.audit_fd = open(d.pf.audit, O_RDWR | O_APPEND | O_CREAT |
+				  O_CLOEXEC, 0600);
+		err = d.audit_fd < 0 ? errno : 0;
+		fresh = true;
+	}
+	if (!err)
+		err = perm_audit_write(d.audit_fd, v, d.naudq, fresh);
+	if (err)
+		audit_close();
 	if (err) {
 		if (!d.audit_lost)
 			warning("octasip_policy: cannot append to %s: %m;"
@@ -958,8 +981,9 @@ static void watch_readable(int flags, void *arg)
 /* before the first read of the file: no change can slip between */
 static void watch_open(const char *profile)
 {
-	static const char *const names[] = {PROFILE_PERMISSIONS};
-	int err = bsip_dirwatch_start(&d.watch, profile, names, 1,
+	static const char *const names[] = {PROFILE_PERMISSIONS,
+		PROFILE_PERMISSIONS_AUDIT};
+	int err = bsip_dirwatch_start(&d.watch, profile, names, 2,
 				      DIRWATCH_IN_PLACE, watch_readable,
 				      NULL);
 
@@ -998,9 +1022,13 @@ static void perms_load(void)
 static void perms_refresh(void)
 {
 	struct stat st;
+	unsigned bits = dirwatch_changed(&d.watch);
 	bool seen;
 
-	if (!dirwatch_changed(&d.watch))
+	/* the audit file was replaced or removed: open it again */
+	if (bits & 2)
+		audit_close();
+	if (!(bits & 1))
 		return;
 
 	seen = perm_stat(&st);
@@ -1818,6 +1846,7 @@ static int module_init(void)
 	/* module_close() runs after a failed init too: no fd 0 to close */
 	d.dirfd = -1;
 	d.watch.fd = -1;
+	d.audit_fd = -1;
 
 	err = bsip_module_init("octasip_policy");
 	if (err)
@@ -1897,6 +1926,7 @@ static int module_close(void)
 	tmr_cancel(&d.tmr_idle);
 	tmr_cancel(&d.tmr_audit);
 	audit_flush();
+	audit_close();
 	list_flush(&d.ops);
 	cmd_unregister(baresip_commands(), cmdv);
 	if (d.answer_last)

@@ -91,6 +91,9 @@ def variant_drops(variant):
 # deciding before the answer (OctaSIP's policy) has to pay
 ANSWER_MODULE = None
 
+# more config keys for every callee (cpu_per_call.py: all fraud caps off)
+EXTRA_CONFIG = {}
+
 
 def start_callee(variant, root, env=None, timeout=15.0):
     drop = variant_drops(variant)
@@ -108,9 +111,10 @@ def start_callee(variant, root, env=None, timeout=15.0):
         # sipp is one caller placing many calls: lift the fraud guard's
         # flood caps (10/min per caller, 20/min per address by default)
         # so it measures cost, not the guard (stock baresip has no guard)
-        config={"call_max_calls": "4000", "audio_alert": None,
-                "octasip_policy_max_incoming_per_source": "0",
-                "octasip_policy_max_incoming_per_address": "0"},
+        config=dict({"call_max_calls": "4000", "audio_alert": None,
+                     "octasip_policy_max_incoming_per_source": "0",
+                     "octasip_policy_max_incoming_per_address": "0"},
+                    **EXTRA_CONFIG),
         drop_modules=drop + ("menu.so",),
         add_modules=(("module", "setup_answer.so"),) if manual else ())
     if manual:

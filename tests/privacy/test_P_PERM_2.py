@@ -46,6 +46,10 @@ class TestPPerm2(harness.TestCase):
 
         harness.call(b, a)
         a.wait_event("CALL_ESTABLISHED", start=len(a.ctrl.events) - 1)
+        # bob's rows reach calllog.db in batches: his first call's is
+        # there before he is killed (docs/calllog.md)
+        harness.wait_for(lambda: rows(b.path("calllog.db")) >= 1,
+                         timeout=5, what="bob's first row")
         privutil.crash(a)
         b.kill()
         privutil.restart(a)

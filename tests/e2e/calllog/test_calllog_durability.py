@@ -24,6 +24,61 @@ def answered_call(a, b):
     return na, nb
 
 
+def start_fsize_limitable(a):
+    """Start a so that RLIMIT_FSIZE (prlimit) acts as a full disk:
+    python ignores SIGXFSZ; keep it so in baresip, so a write past the
+    limit fails with EFBIG like a full disk.  The log goes through a
+    pipe: the limit must not eat it."""
+    popen = subprocess.Popen
+
+    def keep_sigxfsz_ignored(*args, **kw):
+        kw["restore_signals"] = False
+        r, w = os.pipe()
+        kw["stdout"] = w
+        p = popen(*args, **kw)
+        os.close(w)
+
+        def pump():
+            with open(a.log_path, "ab", buffering=0) as f:
+                while True:
+                    chunk = os.read(r, 65536)
+                    if not chunk:
+                        break
+                    f.write(chunk)
+            os.close(r)
+        threading.Thread(target=pump, daemon=True).start()
+        return p
+
+    with mock.patch.object(harness.subprocess, "Popen",
+                           keep_sigxfsz_ignored):
+        a.start()
+
+
+def disk_full_calls(test, a, b, n):
+    """Fill alice's disk (RLIMIT_FSIZE 1 byte), place n answered calls;
+    returns when the writer holds them."""
+    a.wait_log(r"octasip_calllog: OctaSIP")
+    clutil.wait_rows(a, lambda rs: True)
+    _, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    resource.prlimit(a.proc.pid, resource.RLIMIT_FSIZE, (1, hard))
+    for _ in range(n):
+        na, nb = answered_call(a, b)
+        # the caller's side too, or its hangup is a cancel
+        a.wait_event("CALL_ESTABLISHED", start=na)
+        a.command("hangup")
+        clutil.closed(a, na)
+        clutil.closed(b, nb)
+    deadline = time.monotonic() + 10
+    while True:
+        ok, out = a.command("calllog_stats")
+        if "failing=1" in out and "held=%d" % n in out:
+            break
+        test.assertLess(time.monotonic(), deadline, out)
+        time.sleep(0.05)
+    test.assertEqual(clutil.rows(a), [])
+    return hard
+
+
 class DurabilityTest(harness.TestCase):
 
     def test_shutdown_and_kill(self):
@@ -137,53 +192,10 @@ class DurabilityTest(harness.TestCase):
     def test_disk_full(self):
         a = Instance(self, "alice", permissions=PERMS)
         b = Instance(self, "bob", root=a.root, permissions=PERMS)
-        popen = subprocess.Popen
-
-        def keep_sigxfsz_ignored(*args, **kw):
-            # python ignores SIGXFSZ; keep it so in baresip, so a write
-            # past RLIMIT_FSIZE fails with EFBIG like a full disk.  The
-            # log goes through a pipe: the limit must not eat it.
-            kw["restore_signals"] = False
-            r, w = os.pipe()
-            kw["stdout"] = w
-            p = popen(*args, **kw)
-            os.close(w)
-
-            def pump():
-                with open(a.log_path, "ab", buffering=0) as f:
-                    while True:
-                        chunk = os.read(r, 65536)
-                        if not chunk:
-                            break
-                        f.write(chunk)
-                os.close(r)
-            threading.Thread(target=pump, daemon=True).start()
-            return p
-
-        with mock.patch.object(harness.subprocess, "Popen",
-                               keep_sigxfsz_ignored):
-            a.start()
+        start_fsize_limitable(a)
         b.start()
-        a.wait_log(r"octasip_calllog: OctaSIP")
-        clutil.wait_rows(a, lambda rs: True)
-        _, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
-        resource.prlimit(a.proc.pid, resource.RLIMIT_FSIZE, (1, hard))
-
-        for _ in range(2):
-            na, nb = answered_call(a, b)
-            a.command("hangup")
-            clutil.closed(a, na)
-            clutil.closed(b, nb)
-
         # the calls went through; their rows wait in memory
-        deadline = time.monotonic() + 10
-        while True:
-            ok, out = a.command("calllog_stats")
-            if "failing=1" in out and "held=2" in out:
-                break
-            self.assertLess(time.monotonic(), deadline, out)
-            time.sleep(0.05)
-        self.assertEqual(clutil.rows(a), [])
+        hard = disk_full_calls(self, a, b, 2)
         # the disk has room again: the held rows are written
         resource.prlimit(a.proc.pid, resource.RLIMIT_FSIZE, (hard, hard))
         ra = clutil.wait_rows(a, lambda rs: clutil.done(rs, 2))
@@ -195,6 +207,38 @@ class DurabilityTest(harness.TestCase):
                                         log)), 1, log)
         self.assertEqual(len(re.findall(r"writable again: 2 held",
                                         log)), 1, log)
+
+    def test_disk_full_then_quit_or_kill(self):
+        # rows held while the disk is full survive baresip quitting or
+        # being killed before space returns: the journal keeps them and
+        # the next start writes them
+        for how in ("quit", "kill"):
+            a = Instance(self, "alice", permissions=PERMS)
+            b = Instance(self, "bob", root=a.root, permissions=PERMS)
+            start_fsize_limitable(a)
+            b.start()
+            disk_full_calls(self, a, b, 3)
+            if how == "quit":
+                self.assertEqual(a.stop(), 0)
+            else:
+                a.kill()
+            b.kill()
+            self.assertEqual(clutil.rows(a), [], how)
+            a.ctrl_port = harness.free_port()
+            a.edit_config({"ctrl_tcp_listen": "127.0.0.1:%d" %
+                           a.ctrl_port})
+            a.start()
+            ra = clutil.wait_rows(a, lambda rs: clutil.done(rs, 3))
+            self.assertEqual([r["status"] for r in ra], ["answered"] * 3,
+                             how)
+            self.assertEqual(len({r["ukey"] for r in ra}), 3)
+            self.assertEqual(a.stop(), 0)
+            log = a.log()
+            self.assertEqual(len(re.findall(r"cannot write .*calllog.db",
+                                            log)), 1, log)
+            if how == "quit":
+                self.assertRegex(log, r"exiting with 3 record\(s\) not"
+                                 r" written .*journal")
 
     def test_hash_retention_migration_contacts(self):
         a = Instance(self, "alice", permissions=PERMS,
