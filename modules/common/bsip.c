@@ -4,6 +4,7 @@
  * Copyright (C) 2026 OctaSIP developers.  BSD-3-Clause.
  */
 #include <dlfcn.h>
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -11,6 +12,7 @@
 #include "dirwatch.h"
 #include "olog.h"
 #include "calllog_api.h"
+#include "siptrace_api.h"
 
 
 /* The names the 1.0.0 core gives its events, in enum order. */
@@ -96,26 +98,34 @@ static struct {
 } cl;
 
 
+/* <module_path>/name: where baresip loaded the module from */
+static int module_file(char *buf, size_t sz, const char *name)
+{
+	struct pl mp;
+
+	if (conf_get(conf_cur(), "module_path", &mp))
+		pl_set_str(&mp, ".");
+
+	if (re_snprintf(buf, sz, "%r/%s", &mp, name) < 0) {
+		buf[0] = '\0';
+		return ENAMETOOLONG;
+	}
+
+	return 0;
+}
+
+
 const struct calllog_api *calllog_api_get(void)
 {
 	const struct calllog_api *api;
-	struct pl mp;
 	void *h;
 
 	if (cl.api)
 		return cl.api;
 
-	if (!cl.path[0]) {
-
-		if (conf_get(conf_cur(), "module_path", &mp))
-			pl_set_str(&mp, ".");
-
-		if (re_snprintf(cl.path, sizeof(cl.path),
-				"%r/octasip_calllog.so", &mp) < 0) {
-			cl.path[0] = '\0';
-			return NULL;
-		}
-	}
+	if (!cl.path[0] &&
+	    module_file(cl.path, sizeof(cl.path), "octasip_calllog.so"))
+		return NULL;
 
 	h = dlopen(cl.path, RTLD_NOW | RTLD_NOLOAD);
 	if (!h)
@@ -140,6 +150,39 @@ void calllog_api_release(void)
 		(void)dlclose(cl.h);
 
 	memset(&cl, 0, sizeof(cl));
+}
+
+
+const struct siptrace_api *siptrace_api_get(void **hp)
+{
+	const struct siptrace_api *api;
+	char path[1024];
+	void *h;
+
+	*hp = NULL;
+	if (module_file(path, sizeof(path), "octasip_policy.so"))
+		return NULL;
+
+	h = dlopen(path, RTLD_NOW | RTLD_NOLOAD);
+	if (!h)
+		return NULL;
+
+	api = dlsym(h, SIPTRACE_API_SYMBOL);
+	if (!api || api->version != SIPTRACE_API_VERSION) {
+		(void)dlclose(h);
+		return NULL;
+	}
+
+	*hp = h;
+
+	return api;
+}
+
+
+void siptrace_api_put(void *h)
+{
+	if (h)
+		(void)dlclose(h);
 }
 
 

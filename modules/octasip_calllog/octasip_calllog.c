@@ -47,6 +47,7 @@
 #include <sodium.h>
 #include "bsip.h"
 #include "calllog_api.h"
+#include "siptrace_api.h"
 #include "dirwatch.h"
 #include "fileio.h"
 #include "perm.h"
@@ -90,7 +91,11 @@ static struct {
 	uint8_t hkey[CLDB_HKEY_LEN];  /* hash mode: from the writer     */
 	bool hkey_ok;
 	struct dirwatch watch;     /* the permissions file changed?     */
-	bool trace;                /* our SIP trace handler is set      */
+	enum {
+		TRACE_OFF = 0,
+		TRACE_OWN,             /* our handler on libre's hook       */
+		TRACE_CHAINED,         /* in the policy's chain (siptrace)  */
+	} trace;
 	struct mqueue *mq;
 	struct tmr tmr_hb;
 	struct tmr tmr_wake;
@@ -538,6 +543,63 @@ static bool sip_trace_wanted(void)
 	}
 
 	return true;
+}
+
+
+/*
+ * libre has one SIP trace hook.  With octasip_policy loaded, the hook is
+ * the policy's and our handler joins its chain (siptrace_api.h):
+ * setting it here would switch off the policy's own (where each INVITE
+ * came from, foreign-realm challenges).  Without it, we set the hook,
+ * unless baresip's own trace (-s) has it.
+ */
+static void trace_start(void)
+{
+	const struct siptrace_api *api;
+	void *h;
+	int err;
+
+	if (!d.j || !uag_sip())
+		return;
+
+	api = siptrace_api_get(&h);
+	if (api) {
+		err = api->add(sip_trace);
+		siptrace_api_put(h);
+		if (err && err != EALREADY) {
+			warning("octasip_calllog: cannot join the policy's SIP"
+				" trace (%m): a BYE is logged when baresip"
+				" reports it\n", err);
+			return;
+		}
+		d.trace = TRACE_CHAINED;
+		return;
+	}
+
+	if (sip_trace_wanted()) {
+		sip_set_trace_handler(uag_sip(), sip_trace);
+		d.trace = TRACE_OWN;
+	}
+}
+
+
+static void trace_stop(void)
+{
+	const struct siptrace_api *api;
+	void *h;
+
+	if (d.trace == TRACE_CHAINED) {
+		/* asked again: the policy may be gone by now (/rmmod) */
+		api = siptrace_api_get(&h);
+		if (api)
+			api->remove(sip_trace);
+		siptrace_api_put(h);
+	}
+	else if (d.trace == TRACE_OWN && uag_sip()) {
+		sip_set_trace_handler(uag_sip(), NULL);
+	}
+
+	d.trace = TRACE_OFF;
 }
 
 
@@ -1279,10 +1341,7 @@ static int module_init(void)
 	if (err)
 		return err;
 
-	if (d.j && uag_sip() && sip_trace_wanted()) {
-		sip_set_trace_handler(uag_sip(), sip_trace);
-		d.trace = true;
-	}
+	trace_start();
 
 	/* module_app: account.so has made the accounts */
 	callid_filters();
@@ -1307,9 +1366,7 @@ static int module_close(void)
 
 	cmd_unregister(baresip_commands(), cmdv);
 	uag_event_unregister(event_handler);
-	if (d.trace && uag_sip())
-		sip_set_trace_handler(uag_sip(), NULL);
-	d.trace = false;
+	trace_stop();
 	tmr_cancel(&d.tmr_hb);
 	tmr_cancel(&d.tmr_wake);
 

@@ -64,6 +64,7 @@
 #include <unistd.h>
 #include "bsip.h"
 #include "calllog_api.h"
+#include "siptrace_api.h"
 #include "dirwatch.h"
 #include "encpolicy.h"
 #include "fingerprint.h"
@@ -1954,6 +1955,14 @@ static int module_close(void)
 
 	return 0;
 }
+
+
+/* libre's one SIP trace hook is ours; other modules join its chain */
+OCTASIP_EXPORT const struct siptrace_api octasip_siptrace_api_v1 = {
+	SIPTRACE_API_VERSION,
+	srcaddr_chain_add,
+	srcaddr_chain_remove,
+};
 
 
 OCTASIP_EXPORT const struct mod_export exports = {

@@ -16,11 +16,14 @@
  * SIP trace, read from /proc/self/cmdline at start), baresip's own trace
  * handler is found (uag_enable_sip_trace() puts it in the same field of
  * libre's struct sip that a probe handler was seen in) and every message
- * is passed on to it.  No I/O after start; a received INVITE costs one
- * copy and one parse.
+ * is passed on to it.  Other OctaSIP modules add their handlers to the
+ * same hook through srcaddr_chain_add() (the policy exports it:
+ * siptrace_api.h) instead of replacing it.  No I/O after start; a
+ * received INVITE costs one copy and one parse.
  *
  * Copyright (C) 2026 OctaSIP developers.  BSD-3-Clause.
  */
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -33,6 +36,7 @@
 #define SRCADDR_TRUSTED  8
 #define CALLID_MAX       128
 #define SIP_FIELDS_MAX   32   /* struct sip: ~20 pointer-sized fields */
+#define SRCADDR_CHAIN    4    /* other modules' handlers             */
 
 static struct {
 	struct {
@@ -43,6 +47,7 @@ static struct {
 	struct sa trusted[SRCADDR_TRUSTED];
 	unsigned ntrusted;
 	sip_trace_h *chained;     /* baresip's own trace (-s), or NULL */
+	sip_trace_h *chain[SRCADDR_CHAIN];   /* other OctaSIP modules'  */
 	bool on;
 } s;
 
@@ -98,9 +103,15 @@ static void trace_handler(bool tx, enum sip_transp tp,
 			  const uint8_t *pkt, size_t len, void *arg)
 {
 	struct sip_msg *msg = NULL;
+	size_t i;
 
 	if (s.chained)
 		s.chained(tx, tp, src, dst, pkt, len, arg);
+
+	for (i = 0; i < SRCADDR_CHAIN; ++i) {
+		if (s.chain[i])
+			s.chain[i](tx, tp, src, dst, pkt, len, arg);
+	}
 
 	if (!s.on || !pkt)
 		return;
@@ -215,6 +226,41 @@ void srcaddr_close(void)
 	if (s.on && sip)
 		sip_set_trace_handler(sip, s.chained);
 	s.on = false;
+}
+
+
+int srcaddr_chain_add(sip_trace_h *h)
+{
+	size_t i, free_at = SRCADDR_CHAIN;
+
+	if (!h)
+		return EINVAL;
+	if (!s.on)
+		return ENOTCONN;
+
+	for (i = 0; i < SRCADDR_CHAIN; ++i) {
+		if (s.chain[i] == h)
+			return EALREADY;
+		if (!s.chain[i] && free_at == SRCADDR_CHAIN)
+			free_at = i;
+	}
+	if (free_at == SRCADDR_CHAIN)
+		return ENOSPC;
+
+	s.chain[free_at] = h;
+
+	return 0;
+}
+
+
+void srcaddr_chain_remove(sip_trace_h *h)
+{
+	size_t i;
+
+	for (i = 0; i < SRCADDR_CHAIN; ++i) {
+		if (s.chain[i] == h)
+			s.chain[i] = NULL;
+	}
 }
 
 

@@ -7,6 +7,7 @@
 #define OCTASIP_SRCADDR_H
 
 #include <stdbool.h>
+#include <re.h>
 
 struct sa;
 
@@ -23,5 +24,10 @@ unsigned srcaddr_trusted_count(void);
 
 /* the trace handler installed in libre's struct sip (fingerprint.c) */
 void *srcaddr_traceh(void);
+
+/* other modules' handlers on the same hook (siptrace_api.h): 0,
+ * EALREADY, ENOSPC, or ENOTCONN when the hook is not ours */
+int  srcaddr_chain_add(sip_trace_h *h);
+void srcaddr_chain_remove(sip_trace_h *h);
 
 #endif
