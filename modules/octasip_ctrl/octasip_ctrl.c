@@ -721,8 +721,9 @@ static int module_init(void)
 	if (err)
 		return refuse(err, "cannot watch events (%m)", err);
 
-	info("octasip_ctrl: OctaSIP %s, control socket %s (this user"
-	     " only)\n", OCTASIP_VERSION, d.path.sock);
+	info("octasip_ctrl: OctaSIP %s loaded (baresip API %s); control"
+	     " socket %s (this user only)\n", OCTASIP_VERSION,
+	     BSIP_API_VERSION, d.path.sock);
 
 	return 0;
 }

@@ -157,8 +157,14 @@ class SystemdUnitTest(unittest.TestCase):
         text = unit_text()
         home = os.path.join(self.tmp, "home")
         os.makedirs(home)
+        # a user manager gives its services XDG_RUNTIME_DIR (0700): the
+        # control socket goes there (a profile deep in a temporary
+        # folder could be too long a path for a Unix socket)
+        rt = tempfile.mkdtemp(prefix="octasip-rt-")
+        self.addCleanup(shutil.rmtree, rt, True)
         env = {"PATH": "/usr/bin:/bin", "HOME": home,
-               "XDG_CONFIG_HOME": os.path.join(home, ".config")}
+               "XDG_CONFIG_HOME": os.path.join(home, ".config"),
+               "XDG_RUNTIME_DIR": rt}
         prof = os.path.join(home, ".config", "octasip")
         first = shlex.split(unit_values(text, "ExecStart")[0])
         p = subprocess.run(first + ["--", "-t", "1"], env=env,
