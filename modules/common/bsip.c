@@ -5,9 +5,11 @@
  */
 #include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include "bsip.h"
 #include "dirwatch.h"
 #include "olog.h"
@@ -233,4 +235,55 @@ uint32_t bsip_call_key(const struct call *call)
 
 	/* heap pointers: the low bits are alignment */
 	return (uint32_t)(p >> 4) ^ (uint32_t)(p >> 20);
+}
+
+
+/*
+ * baresip 1.0.0's options are getopt(argc, argv, "46de:f:p:hu:n:vst:m:"):
+ * flags may be clustered ("-ds"), a value is not an option ("-e -s"),
+ * "--" ends the options.
+ */
+bool bsip_sip_trace_requested(void)
+{
+	static const char with_value[] = "efpunmt";
+	char buf[4096];
+	size_t n, i;
+	ssize_t got;
+	int fd;
+
+	fd = open("/proc/self/cmdline", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	got = read(fd, buf, sizeof(buf) - 1);
+	(void)close(fd);
+	if (got <= 0)
+		return false;
+	n = (size_t)got;
+	buf[n] = '\0';
+
+	/* NUL-separated arguments; the first is the program */
+	for (i = strlen(buf) + 1; i < n; i += strlen(buf + i) + 1) {
+
+		const char *a = buf + i;
+		size_t j;
+
+		if (!strcmp(a, "--"))
+			break;
+		if (a[0] != '-' || !a[1])
+			continue;
+
+		for (j = 1; a[j]; ++j) {
+			if (a[j] == 's')
+				return true;
+			if (strchr(with_value, a[j])) {
+				/* the rest, or the next argument, is the
+				 * option's value */
+				if (!a[j + 1] && i + strlen(a) + 1 < n)
+					i += strlen(a) + 1;
+				break;
+			}
+		}
+	}
+
+	return false;
 }

@@ -374,6 +374,13 @@ int bsip_events_verify(const char *modname);
 void bsip_olog_attach(void);
 
 /*
+ * Was baresip started with -s (its own SIP trace, which takes libre's one
+ * trace hook)?  Read from /proc/self/cmdline as baresip 1.0.0's getopt()
+ * reads it.
+ */
+bool bsip_sip_trace_requested(void);
+
+/*
  * What every OctaSIP module does first in its init: attach the shared
  * code's log to baresip's and verify the event numbering
  * (bsip_events_verify()).  Returns 0 or EPROTO.

@@ -517,36 +517,6 @@ static void sip_trace(bool tx, enum sip_transp tp, const struct sa *src,
 
 
 /*
- * baresip sets the same (single) trace handler for -s: then the call
- * log leaves it alone.
- */
-static bool sip_trace_wanted(void)
-{
-	char buf[4096];
-	ssize_t n;
-	size_t i;
-	int fd;
-
-	fd = open("/proc/self/cmdline", O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return false;
-	n = read(fd, buf, sizeof(buf) - 1);
-	(void)close(fd);
-	if (n <= 0)
-		return false;
-	buf[n] = '\0';
-
-	for (i = strlen(buf) + 1; i < (size_t)n; i += strlen(buf + i) + 1) {
-		if (buf[i] == '-' && buf[i + 1] != '-' &&
-		    strchr(buf + i, 's'))
-			return false;
-	}
-
-	return true;
-}
-
-
-/*
  * libre has one SIP trace hook.  With octasip_policy loaded, the hook is
  * the policy's and our handler joins its chain (siptrace_api.h):
  * setting it here would switch off the policy's own (where each INVITE
@@ -576,7 +546,8 @@ static void trace_start(void)
 		return;
 	}
 
-	if (sip_trace_wanted()) {
+	/* baresip's own trace (-s) has the hook: leave it */
+	if (!bsip_sip_trace_requested()) {
 		sip_set_trace_handler(uag_sip(), sip_trace);
 		d.trace = TRACE_OWN;
 	}

@@ -13,7 +13,7 @@
  *    outbound proxy, so calls from that address are the provider's, not
  *    one caller's (up to SRCADDR_TRUSTED addresses, by IP).
  * The hook is libre's only one: when baresip was started with -s (its
- * SIP trace, read from /proc/self/cmdline at start), baresip's own trace
+ * SIP trace, bsip_sip_trace_requested()), baresip's own trace
  * handler is found (uag_enable_sip_trace() puts it in the same field of
  * libre's struct sip that a probe handler was seen in) and every message
  * is passed on to it.  Other OctaSIP modules add their handlers to the
@@ -25,7 +25,6 @@
  */
 #include <errno.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <string.h>
 #include "bsip.h"
 #include "realmpin.h"
@@ -138,34 +137,6 @@ static void trace_handler(bool tx, enum sip_transp tp,
 }
 
 
-/* was baresip started with -s (its SIP trace)? */
-static bool trace_requested(void)
-{
-	char buf[4096];
-	size_t n, i = 0;
-	FILE *f = fopen("/proc/self/cmdline", "rb");
-
-	if (!f)
-		return false;
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	(void)fclose(f);
-	buf[n] = '\0';
-
-	/* NUL-separated arguments; "--" ends the options */
-	while (i < n) {
-		const char *a = buf + i;
-
-		if (!strcmp(a, "--"))
-			break;
-		if (!strcmp(a, "-s"))
-			return true;
-		i += strlen(a) + 1;
-	}
-
-	return false;
-}
-
-
 static void probe_handler(bool tx, enum sip_transp tp, const struct sa *src,
 			  const struct sa *dst, const uint8_t *pkt,
 			  size_t len, void *arg)
@@ -209,7 +180,7 @@ int srcaddr_init(void)
 	if (!sip)
 		return ENOENT;
 
-	if (trace_requested())
+	if (bsip_sip_trace_requested())
 		s.chained = baresip_trace(sip);
 
 	sip_set_trace_handler(sip, trace_handler);
