@@ -26,8 +26,8 @@
 #include <sodium.h>
 #include "cli.h"
 #include "cli_acctparam.h"
-#include "acctfile.h"
-#include "vault.h"
+#include "octasip_credstore/acctfile.h"
+#include "octasip_credstore/vault.h"
 
 
 enum { LINE_MAX_LEN = 2048 };

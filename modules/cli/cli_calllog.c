@@ -20,13 +20,13 @@
 #include <string.h>
 #include <time.h>
 #include "cli.h"
-#include "fileio.h"
-#include "perm.h"
-#include "profile.h"
-#include "cl_db.h"
-#include "cl_export.h"
-#include "cl_journal.h"
-#include "dburi.h"
+#include "common/fileio.h"
+#include "common/perm.h"
+#include "common/profile.h"
+#include "octasip_calllog/cl_db.h"
+#include "octasip_calllog/cl_export.h"
+#include "octasip_calllog/cl_journal.h"
+#include "common/dburi.h"
 
 
 static const char usage[] =

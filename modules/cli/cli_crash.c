@@ -22,16 +22,16 @@
 #include <time.h>
 #include <re.h>
 #include "cli.h"
-#include "cfgedit.h"
-#include "fileio.h"
-#include "perm.h"
-#include "profile.h"
-#include "consent.h"
-#include "curlapi.h"
-#include "report.h"
-#include "sender.h"
-#include "stats.h"
-#include "store.h"
+#include "common/cfgedit.h"
+#include "common/fileio.h"
+#include "common/perm.h"
+#include "common/profile.h"
+#include "octasip_crash/consent.h"
+#include "octasip_crash/curlapi.h"
+#include "octasip_crash/report.h"
+#include "octasip_crash/sender.h"
+#include "octasip_crash/stats.h"
+#include "octasip_crash/store.h"
 
 
 static int crashdir_of(const struct cli_ctx *ctx, char *buf, size_t sz)

@@ -30,14 +30,14 @@
 #include <sodium.h>
 #include "cli.h"
 #include "cli_acctparam.h"
-#include "acctfile.h"
-#include "cfgedit.h"
+#include "octasip_credstore/acctfile.h"
+#include "common/cfgedit.h"
 #include "ctrl.h"
-#include "fileio.h"
-#include "keysrc.h"
-#include "profile.h"
-#include "shred.h"
-#include "vault.h"
+#include "common/fileio.h"
+#include "octasip_credstore/keysrc.h"
+#include "common/profile.h"
+#include "privacy/shred.h"
+#include "octasip_credstore/vault.h"
 
 
 struct cs {

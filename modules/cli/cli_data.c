@@ -40,14 +40,14 @@
 #include <unistd.h>
 #include <sodium.h>
 #include "cli.h"
-#include "cfgedit.h"
+#include "common/cfgedit.h"
 #include "ctrl.h"
-#include "export.h"
-#include "fileio.h"
-#include "keysrc.h"
-#include "profile.h"
+#include "privacy/export.h"
+#include "common/fileio.h"
+#include "octasip_credstore/keysrc.h"
+#include "common/profile.h"
 #include "runlog.h"
-#include "shred.h"
+#include "privacy/shred.h"
 
 
 /*

@@ -25,11 +25,11 @@
 #include <time.h>
 #include <unistd.h>
 #include "cli.h"
-#include "cfgedit.h"
+#include "common/cfgedit.h"
 #include "ctrl.h"
-#include "fileio.h"
-#include "perm.h"
-#include "profile.h"
+#include "common/fileio.h"
+#include "common/perm.h"
+#include "common/profile.h"
 
 
 struct peer {

@@ -30,7 +30,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "cli.h"
-#include "fileio.h"
+#include "common/fileio.h"
 
 
 enum { LINE_MAX_LEN = 8192, FLUSH_MS = 200 };

@@ -16,9 +16,9 @@
 #include <string.h>
 #include <time.h>
 #include "cli.h"
-#include "fileio.h"
-#include "perm.h"
-#include "permfile.h"
+#include "common/fileio.h"
+#include "common/perm.h"
+#include "octasip_policy/permfile.h"
 
 #define USAGE "list | set PERMISSION STATE | reset"
 

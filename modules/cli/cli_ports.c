@@ -20,9 +20,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 #include "cli.h"
-#include "cfgedit.h"
-#include "fileio.h"
-#include "profile.h"
+#include "common/cfgedit.h"
+#include "common/fileio.h"
+#include "common/profile.h"
 
 
 /* Could we bind addr:port with this socket type now? */

@@ -36,13 +36,13 @@
 #include <sys/un.h>
 #include <unistd.h>
 #include "cli.h"
-#include "cfgedit.h"
+#include "common/cfgedit.h"
 #include "ctrl.h"
-#include "ctrlpath.h"
-#include "fileio.h"
-#include "profile.h"
+#include "common/ctrlpath.h"
+#include "common/fileio.h"
+#include "common/profile.h"
 #include "runlog.h"
-#include "octasip_version.h"
+#include "generated/octasip_version.h"
 
 
 #define SEED_FILE ".octasip-seed"

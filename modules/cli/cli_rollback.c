@@ -19,8 +19,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "cli.h"
-#include "fileio.h"
-#include "shred.h"
+#include "common/fileio.h"
+#include "privacy/shred.h"
 
 
 static bool noted(const struct cli_snap *s, const char *name)

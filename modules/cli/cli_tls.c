@@ -21,7 +21,7 @@
 #include <openssl/rand.h>
 #include <openssl/x509.h>
 #include "cli.h"
-#include "fileio.h"
+#include "common/fileio.h"
 
 
 static int self_signed(EVP_PKEY *key, X509 **xp)

@@ -19,12 +19,12 @@
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
-#include "cfgedit.h"
+#include "common/cfgedit.h"
 #include "ctrl.h"
-#include "ctrlpath.h"
-#include "fileio.h"
-#include "jsonw.h"
-#include "profile.h"
+#include "common/ctrlpath.h"
+#include "common/fileio.h"
+#include "privacy/jsonw.h"
+#include "common/profile.h"
 
 
 static int64_t now_ms(void)

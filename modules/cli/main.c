@@ -16,10 +16,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "cli.h"
-#include "fileio.h"
-#include "olog.h"
-#include "profile.h"
-#include "octasip_version.h"
+#include "common/fileio.h"
+#include "common/olog.h"
+#include "common/profile.h"
+#include "generated/octasip_version.h"
 
 
 static const struct {

@@ -14,7 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <sodium.h>
-#include "fileio.h"
+#include "common/fileio.h"
 #include "runlog.h"
 #include "scrub.h"
 

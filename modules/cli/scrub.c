@@ -16,13 +16,13 @@
 #include <unistd.h>
 #include <re.h>
 #include <sodium.h>
-#include "acctfile.h"
-#include "cl_db.h"
-#include "fileio.h"
-#include "profile.h"
-#include "redact.h"
+#include "octasip_credstore/acctfile.h"
+#include "octasip_calllog/cl_db.h"
+#include "common/fileio.h"
+#include "common/profile.h"
+#include "octasip_crash/redact.h"
 #include "scrub.h"
-#include "vault.h"
+#include "octasip_credstore/vault.h"
 
 
 /* shorter names only count as whole words ("al" in "also" is not one) */

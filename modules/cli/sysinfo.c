@@ -20,7 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "sysinfo.h"
-#include "octasip_version.h"
+#include "generated/octasip_version.h"
 
 
 /*

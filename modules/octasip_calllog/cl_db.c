@@ -15,9 +15,9 @@
 #include <unistd.h>
 #include <sodium.h>
 #include <sqlite3.h>
-#include "fileio.h"
+#include "common/fileio.h"
 #include "cl_db.h"
-#include "dburi.h"
+#include "common/dburi.h"
 
 
 enum { HKEY_LEN = CLDB_HKEY_LEN, HASH_LEN = 16 };

@@ -4,7 +4,7 @@
  * Copyright (C) 2026 OctaSIP developers.  BSD-3-Clause.
  */
 #include <string.h>
-#include "calllog_api.h"
+#include "common/calllog_api.h"
 #include "cl_rec.h"
 #include "cl_status.h"
 

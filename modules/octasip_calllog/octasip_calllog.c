@@ -45,19 +45,19 @@
 #include <time.h>
 #include <unistd.h>
 #include <sodium.h>
-#include "bsip.h"
-#include "calllog_api.h"
-#include "siptrace_api.h"
-#include "dirwatch.h"
-#include "fileio.h"
-#include "perm.h"
-#include "profile.h"
+#include "common/bsip.h"
+#include "common/calllog_api.h"
+#include "common/siptrace_api.h"
+#include "common/dirwatch.h"
+#include "common/fileio.h"
+#include "common/perm.h"
+#include "common/profile.h"
 #include "cl_rec.h"
 #include "cl_status.h"
 #include "cl_db.h"
 #include "cl_journal.h"
 #include "cl_writer.h"
-#include "octasip_version.h"
+#include "generated/octasip_version.h"
 
 
 enum {

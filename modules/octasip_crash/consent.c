@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "fileio.h"
+#include "common/fileio.h"
 #include "consent.h"
 
 

@@ -52,11 +52,11 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include "bsip.h"
-#include "calllog_api.h"
-#include "fileio.h"
-#include "perm.h"
-#include "profile.h"
+#include "common/bsip.h"
+#include "common/calllog_api.h"
+#include "common/fileio.h"
+#include "common/perm.h"
+#include "common/profile.h"
 #include "consent.h"
 #include "curlapi.h"
 #include "report.h"
@@ -64,7 +64,7 @@
 #include "sighandler.h"
 #include "stats.h"
 #include "store.h"
-#include "octasip_version.h"
+#include "generated/octasip_version.h"
 
 
 enum {

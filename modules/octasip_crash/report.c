@@ -21,8 +21,8 @@
 #include <sys/random.h>
 #include <unistd.h>
 #include <re.h>
-#include "fileio.h"
-#include "olog.h"
+#include "common/fileio.h"
+#include "common/olog.h"
 #include "redact.h"
 #include "sighandler.h"
 #include "report.h"

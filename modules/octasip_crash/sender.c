@@ -14,12 +14,12 @@
 #include <unistd.h>
 #include <re.h>
 #include "curlapi.h"
-#include "fileio.h"
+#include "common/fileio.h"
 #include "consent.h"
 #include "report.h"
 #include "stats.h"
 #include "store.h"
-#include "octasip_version.h"
+#include "generated/octasip_version.h"
 #include "sender.h"
 
 

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <re.h>
-#include "fileio.h"
+#include "common/fileio.h"
 #include "stats.h"
 
 

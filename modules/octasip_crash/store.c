@@ -12,8 +12,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include "fileio.h"
-#include "profile.h"
+#include "common/fileio.h"
+#include "common/profile.h"
 #include "store.h"
 
 

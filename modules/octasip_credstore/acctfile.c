@@ -12,9 +12,9 @@
 #include <stdlib.h>
 #include <sodium.h>
 #include "acctfile.h"
-#include "fileio.h"
+#include "common/fileio.h"
 #include "vault.h"
-#include "olog.h"
+#include "common/olog.h"
 
 
 bool acct_aor_valid(const char *aor)

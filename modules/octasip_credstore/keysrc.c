@@ -15,9 +15,9 @@
 #include <time.h>
 #include <unistd.h>
 #include <sodium.h>
-#include "fileio.h"
+#include "common/fileio.h"
 #include "keysrc.h"
-#include "olog.h"
+#include "common/olog.h"
 
 
 /* Argon2id bounds accepted from a header (a forged header must not make

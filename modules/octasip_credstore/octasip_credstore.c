@@ -66,14 +66,14 @@
 #include <time.h>
 #include <unistd.h>
 #include <sodium.h>
-#include "bsip.h"
-#include "dirwatch.h"
-#include "fileio.h"
+#include "common/bsip.h"
+#include "common/dirwatch.h"
+#include "common/fileio.h"
 #include "acctfile.h"
 #include "keysrc.h"
-#include "profile.h"
+#include "common/profile.h"
 #include "vault.h"
-#include "octasip_version.h"
+#include "generated/octasip_version.h"
 
 
 enum {

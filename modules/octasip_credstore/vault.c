@@ -12,9 +12,9 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <sodium.h>
-#include "fileio.h"
+#include "common/fileio.h"
 #include "vault.h"
-#include "olog.h"
+#include "common/olog.h"
 
 
 static const uint8_t magic[8] = {'O', 'C', 'T', 'V', 'A', 'U', 'L', 'T'};

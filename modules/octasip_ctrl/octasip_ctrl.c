@@ -55,10 +55,10 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
-#include "bsip.h"
-#include "ctrlpath.h"
-#include "profile.h"
-#include "octasip_version.h"
+#include "common/bsip.h"
+#include "common/ctrlpath.h"
+#include "common/profile.h"
+#include "generated/octasip_version.h"
 
 
 enum {

@@ -30,7 +30,7 @@
  */
 #include <stdint.h>
 #include <string.h>
-#include "bsip.h"
+#include "common/bsip.h"
 #include "fingerprint.h"
 
 

@@ -62,22 +62,22 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-#include "bsip.h"
-#include "calllog_api.h"
-#include "siptrace_api.h"
-#include "dirwatch.h"
+#include "common/bsip.h"
+#include "common/calllog_api.h"
+#include "common/siptrace_api.h"
+#include "common/dirwatch.h"
 #include "encpolicy.h"
 #include "fingerprint.h"
 #include "fraud.h"
 #include "micgate.h"
-#include "perm.h"
+#include "common/perm.h"
 #include "permfile.h"
-#include "profile.h"
+#include "common/profile.h"
 #include "realmpin.h"
 #include "recstore.h"
 #include "srcaddr.h"
 #include "tlsverify.h"
-#include "octasip_version.h"
+#include "generated/octasip_version.h"
 
 
 #define MAX_ACCOUNTS 32

@@ -6,8 +6,8 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include "fileio.h"
-#include "profile.h"
+#include "common/fileio.h"
+#include "common/profile.h"
 #include "permfile.h"
 
 

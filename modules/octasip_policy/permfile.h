@@ -13,7 +13,7 @@
 #define OCTASIP_PERMFILE_H
 
 #include <stddef.h>
-#include "perm.h"
+#include "common/perm.h"
 
 struct permfile {
 	char path[4200];        /* <profile>/permissions       */

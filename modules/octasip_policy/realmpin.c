@@ -20,7 +20,7 @@
  * Copyright (C) 2026 OctaSIP developers.  BSD-3-Clause.
  */
 #include <string.h>
-#include "bsip.h"
+#include "common/bsip.h"
 #include "realmpin.h"
 
 

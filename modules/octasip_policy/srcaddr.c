@@ -26,7 +26,7 @@
 #include <errno.h>
 #include <stdint.h>
 #include <string.h>
-#include "bsip.h"
+#include "common/bsip.h"
 #include "realmpin.h"
 #include "srcaddr.h"
 

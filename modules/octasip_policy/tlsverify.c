@@ -35,7 +35,7 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 #include <openssl/x509_vfy.h>
-#include "bsip.h"
+#include "common/bsip.h"
 #include "tlsverify.h"
 
 

@@ -16,13 +16,13 @@
 #include <time.h>
 #include <sodium.h>
 #include <sqlite3.h>
-#include "acctfile.h"
-#include "dburi.h"
-#include "fileio.h"
+#include "octasip_credstore/acctfile.h"
+#include "common/dburi.h"
+#include "common/fileio.h"
 #include "jsonw.h"
-#include "perm.h"
-#include "profile.h"
-#include "vault.h"
+#include "common/perm.h"
+#include "common/profile.h"
+#include "octasip_credstore/vault.h"
 #include "export.h"
 
 

@@ -18,7 +18,7 @@
 #define OCTASIP_EXPORT_H
 
 #include <stdio.h>
-#include "keysrc.h"
+#include "octasip_credstore/keysrc.h"
 
 #define EXPORT_FORMAT  "octasip-data-export"
 #define EXPORT_VERSION 1

@@ -13,7 +13,7 @@
 #include <unistd.h>
 #include <sodium.h>
 #include <sqlite3.h>
-#include "fileio.h"
+#include "common/fileio.h"
 #include "shred.h"
 
 

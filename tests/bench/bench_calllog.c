@@ -19,9 +19,9 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <time.h>
-#include "cl_db.h"
-#include "cl_export.h"
-#include "cl_writer.h"
+#include "octasip_calllog/cl_db.h"
+#include "octasip_calllog/cl_export.h"
+#include "octasip_calllog/cl_writer.h"
 
 enum { CALLS = 10000, EVENTS = 5 };
 

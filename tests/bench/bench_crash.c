@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include "redact.h"
+#include "octasip_crash/redact.h"
 
 
 static const char *const lines[] = {

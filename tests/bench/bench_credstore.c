@@ -15,9 +15,9 @@
 #include <time.h>
 #include <unistd.h>
 #include <sodium.h>
-#include "fileio.h"
-#include "keysrc.h"
-#include "vault.h"
+#include "common/fileio.h"
+#include "octasip_credstore/keysrc.h"
+#include "octasip_credstore/vault.h"
 
 
 static char dir[] = "/tmp/octasip-bench-cs-XXXXXX";

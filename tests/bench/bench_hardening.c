@@ -21,10 +21,10 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include "acctfile.h"
+#include "octasip_credstore/acctfile.h"
 #include "benchutil.h"
-#include "fileio.h"
-#include "perm.h"
+#include "common/fileio.h"
+#include "common/perm.h"
 
 enum { RUNS = 20000, WRITES = 300 };
 

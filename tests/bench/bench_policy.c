@@ -12,9 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include "fraud.h"
+#include "octasip_policy/fraud.h"
 #include "benchutil.h"
-#include "micgate.h"
+#include "octasip_policy/micgate.h"
 
 #define RUNS 20000
 

@@ -17,8 +17,8 @@
 #include <unistd.h>
 #include <sodium.h>
 #include <sqlite3.h>
-#include "export.h"
-#include "shred.h"
+#include "privacy/export.h"
+#include "privacy/shred.h"
 
 
 static double now_ms(void)

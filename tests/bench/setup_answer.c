@@ -14,7 +14,7 @@
  *
  * Copyright (C) 2026 OctaSIP developers.  BSD-3-Clause.
  */
-#include "bsip.h"
+#include "common/bsip.h"
 
 
 static void event_handler(struct ua *ua, enum ua_event ev,

@@ -15,8 +15,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include "acctfile.h"
-#include "vault.h"
+#include "octasip_credstore/acctfile.h"
+#include "octasip_credstore/vault.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -22,11 +22,11 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include "cfgedit.h"
-#include "encpolicy.h"
-#include "fraud.h"
-#include "numnorm.h"
-#include "vault.h"
+#include "common/cfgedit.h"
+#include "octasip_policy/encpolicy.h"
+#include "octasip_policy/fraud.h"
+#include "octasip_policy/numnorm.h"
+#include "octasip_credstore/vault.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

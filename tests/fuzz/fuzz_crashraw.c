@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <re.h>
-#include "report.h"
+#include "octasip_crash/report.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

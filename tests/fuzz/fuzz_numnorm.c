@@ -18,8 +18,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "fraud.h"
-#include "numnorm.h"
+#include "octasip_policy/fraud.h"
+#include "octasip_policy/numnorm.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

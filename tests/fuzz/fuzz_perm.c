@@ -14,7 +14,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include "perm.h"
+#include "common/perm.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -18,7 +18,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include "redact.h"
+#include "octasip_crash/redact.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -19,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sodium.h>
-#include "vault.h"
+#include "octasip_credstore/vault.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -9,12 +9,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <utime.h>
-#include "cfgedit.h"
-#include "ctrlpath.h"
-#include "dburi.h"
-#include "dirwatch.h"
-#include "fileio.h"
-#include "profile.h"
+#include "common/cfgedit.h"
+#include "common/ctrlpath.h"
+#include "common/dburi.h"
+#include "common/dirwatch.h"
+#include "common/fileio.h"
+#include "common/profile.h"
 #include "utest.h"
 
 

@@ -17,9 +17,9 @@
 #include <unistd.h>
 #include <sqlite3.h>
 #include "utest.h"
-#include "cl_db.h"
-#include "cl_export.h"
-#include "cl_rec.h"
+#include "octasip_calllog/cl_db.h"
+#include "octasip_calllog/cl_export.h"
+#include "octasip_calllog/cl_rec.h"
 
 static char dir[256];
 static char path[512];

@@ -17,7 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "utest.h"
-#include "cl_journal.h"
+#include "octasip_calllog/cl_journal.h"
 
 static char dir[256];
 static char path[512];

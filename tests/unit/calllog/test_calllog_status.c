@@ -4,9 +4,9 @@
  * Copyright (C) 2026 OctaSIP developers.  BSD-3-Clause.
  */
 #include "utest.h"
-#include "calllog_api.h"
-#include "cl_rec.h"
-#include "cl_status.h"
+#include "common/calllog_api.h"
+#include "octasip_calllog/cl_rec.h"
+#include "octasip_calllog/cl_status.h"
 
 static const char *peer = "sip:bob@127.0.0.1:5060";
 

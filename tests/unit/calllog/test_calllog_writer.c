@@ -18,7 +18,7 @@
 #include <unistd.h>
 #include <sqlite3.h>
 #include "utest.h"
-#include "cl_writer.h"
+#include "octasip_calllog/cl_writer.h"
 
 static char dir[256];
 static char path[512];

@@ -18,13 +18,13 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-#include "fileio.h"
-#include "consent.h"
-#include "report.h"
-#include "sender.h"
-#include "sighandler.h"
-#include "stats.h"
-#include "store.h"
+#include "common/fileio.h"
+#include "octasip_crash/consent.h"
+#include "octasip_crash/report.h"
+#include "octasip_crash/sender.h"
+#include "octasip_crash/sighandler.h"
+#include "octasip_crash/stats.h"
+#include "octasip_crash/store.h"
 #include "utest.h"
 
 

@@ -15,10 +15,10 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-#include "fileio.h"
-#include "consent.h"
-#include "curlapi.h"
-#include "sender.h"
+#include "common/fileio.h"
+#include "octasip_crash/consent.h"
+#include "octasip_crash/curlapi.h"
+#include "octasip_crash/sender.h"
 #include "utest.h"
 
 

@@ -6,7 +6,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include "redact.h"
+#include "octasip_crash/redact.h"
 #include "utest.h"
 
 

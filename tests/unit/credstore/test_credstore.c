@@ -13,10 +13,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <sodium.h>
-#include "acctfile.h"
-#include "fileio.h"
-#include "keysrc.h"
-#include "vault.h"
+#include "octasip_credstore/acctfile.h"
+#include "common/fileio.h"
+#include "octasip_credstore/keysrc.h"
+#include "octasip_credstore/vault.h"
 #include "../utest.h"
 
 

@@ -15,9 +15,9 @@
 #include <string.h>
 #include <unistd.h>
 #include <sodium.h>
-#include "keysrc.h"
-#include "secretlib.h"
-#include "vault.h"
+#include "octasip_credstore/keysrc.h"
+#include "octasip_credstore/secretlib.h"
+#include "octasip_credstore/vault.h"
 #include "../utest.h"
 
 

@@ -11,8 +11,8 @@
 #include <errno.h>
 #include <stdlib.h>
 #include "utest.h"
-#include "fraud.h"
-#include "numnorm.h"
+#include "octasip_policy/fraud.h"
+#include "octasip_policy/numnorm.h"
 
 
 static const struct numplan uk = {"44", "00", "0"};

@@ -15,13 +15,13 @@
 #include <unistd.h>
 #include <utime.h>
 #include "utest.h"
-#include "encpolicy.h"
-#include "fileio.h"
-#include "fraud.h"
-#include "micgate.h"
-#include "perm.h"
-#include "permfile.h"
-#include "recstore.h"
+#include "octasip_policy/encpolicy.h"
+#include "common/fileio.h"
+#include "octasip_policy/fraud.h"
+#include "octasip_policy/micgate.h"
+#include "common/perm.h"
+#include "octasip_policy/permfile.h"
+#include "octasip_policy/recstore.h"
 
 
 static char tmpdir[256];

@@ -14,12 +14,12 @@
 #include <sodium.h>
 #include <sqlite3.h>
 #include "../utest.h"
-#include "export.h"
-#include "fileio.h"
-#include "jsonw.h"
-#include "keysrc.h"
-#include "shred.h"
-#include "vault.h"
+#include "privacy/export.h"
+#include "common/fileio.h"
+#include "privacy/jsonw.h"
+#include "octasip_credstore/keysrc.h"
+#include "privacy/shred.h"
+#include "octasip_credstore/vault.h"
 
 static char tmpdir[256];
 
