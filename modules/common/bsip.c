@@ -10,45 +10,11 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include "bsip.h"
+#include "common/bsip.h"
 #include "dirwatch.h"
 #include "olog.h"
 #include "calllog_api.h"
 #include "siptrace_api.h"
-
-
-/* The names the 1.0.0 core gives its events, in enum order. */
-static const char *const event_names[UA_EVENT_MAX] = {
-	"REGISTERING", "REGISTER_OK", "REGISTER_FAIL", "UNREGISTERING",
-	"MWI_NOTIFY", "SHUTDOWN", "EXIT", "CALL_INCOMING", "CALL_RINGING",
-	"CALL_PROGRESS", "CALL_ESTABLISHED", "CALL_CLOSED", "TRANSFER",
-	"TRANSFER_FAILED", "CALL_DTMF_START", "CALL_DTMF_END",
-	"CALL_RTPESTAB", "CALL_RTCP", "CALL_MENC", "VU_TX_REPORT",
-	"VU_RX_REPORT",
-	"AUDIO_ERROR", "CALL_LOCAL_SDP", "CALL_REMOTE_SDP",
-};
-
-
-int bsip_events_verify(const char *modname)
-{
-	int ev;
-
-	for (ev = 0; ev < UA_EVENT_MAX; ++ev) {
-
-		const char *name = uag_event_str((enum ua_event)ev);
-
-		if (!name || strcmp(name, event_names[ev])) {
-			warning("%s: baresip event %d is \"%s\", expected"
-				" \"%s\": this baresip is not the 1.0.0"
-				" OctaSIP was built for; not loading\n",
-				modname, ev, name ? name : "(null)",
-				event_names[ev]);
-			return EPROTO;
-		}
-	}
-
-	return 0;
-}
 
 
 const char *bsip_ua_aor(const struct ua *ua)
@@ -200,7 +166,7 @@ int bsip_module_init(const char *modname)
 
 	bsip_olog_attach();
 
-	return bsip_events_verify(modname);
+	return bsip_abi_check(modname);
 }
 
 

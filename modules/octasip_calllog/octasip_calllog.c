@@ -842,7 +842,7 @@ static void call_closed(struct callrec *cr, struct ua *ua,
 }
 
 
-static void call_event(struct ua *ua, enum ua_event ev, struct call *call,
+static void call_event(struct ua *ua, enum bsip_ev ev, struct call *call,
 		       const char *prm)
 {
 	struct callrec *cr = callrec_find(call);
@@ -866,7 +866,7 @@ static void call_event(struct ua *ua, enum ua_event ev, struct call *call,
 
 	switch (ev) {
 
-	case UA_EVENT_CALL_ESTABLISHED:
+	case BSIP_EV_CALL_ESTABLISHED:
 		if (!cr->rec.answered_at) {
 			cr->rec.answered_at = cl_now_ms();
 			note_encryption(cr, ua, call);
@@ -878,15 +878,15 @@ static void call_event(struct ua *ua, enum ua_event ev, struct call *call,
 		}
 		break;
 
-	case UA_EVENT_CALL_MENC:
+	case BSIP_EV_CALL_MENC:
 		note_encryption(cr, ua, call);
 		break;
 
-	case UA_EVENT_CALL_RTCP:
+	case BSIP_EV_CALL_RTCP:
 		(void)note_rtcp(cr, call);
 		break;
 
-	case UA_EVENT_CALL_CLOSED:
+	case BSIP_EV_CALL_CLOSED:
 		call_closed(cr, ua, call, prm);
 		return;
 
@@ -948,9 +948,12 @@ static uint64_t clock_ns(clockid_t id)
  * system call); thread CPU time needs one, so it is read for one event in
  * CPU_SAMPLE.
  */
-static void event_handler(struct ua *ua, enum ua_event ev,
-			  struct call *call, const char *prm, void *arg)
+static void event_handler(const struct bsip_event *e, void *arg)
 {
+	struct ua *ua = e->ua;
+	struct call *call = e->call;
+	const char *prm = e->prm;
+	enum bsip_ev ev = e->ev;
 	bool cpu = (d.nevents % CPU_SAMPLE) == 0;
 	uint64_t t0 = clock_ns(CLOCK_MONOTONIC), c0 = 0, dt, dc;
 
@@ -961,12 +964,12 @@ static void event_handler(struct ua *ua, enum ua_event ev,
 
 	switch (ev) {
 
-	case UA_EVENT_SHUTDOWN:
+	case BSIP_EV_SHUTDOWN:
 		finalise(ua);
 		break;
 
-	case UA_EVENT_VU_TX:
-	case UA_EVENT_VU_RX:
+	case BSIP_EV_VU_TX:
+	case BSIP_EV_VU_RX:
 		return;
 
 	default:
@@ -1308,7 +1311,7 @@ static int module_init(void)
 	if (err)
 		return err;
 
-	err = uag_event_register(event_handler, NULL);
+	err = bsip_event_register(event_handler, NULL);
 	if (err)
 		return err;
 
@@ -1336,7 +1339,7 @@ static int module_close(void)
 	uint32_t i;
 
 	cmd_unregister(baresip_commands(), cmdv);
-	uag_event_unregister(event_handler);
+	bsip_event_unregister(event_handler);
 	trace_stop();
 	tmr_cancel(&d.tmr_hb);
 	tmr_cancel(&d.tmr_wake);

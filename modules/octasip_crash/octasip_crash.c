@@ -329,30 +329,33 @@ static enum stats_status classify(const struct call *call, const char *prm,
 }
 
 
-static void ua_event_handler(struct ua *ua, enum ua_event ev,
-			     struct call *call, const char *prm, void *arg)
+static void ua_event_handler(const struct bsip_event *e, void *arg)
 {
+	struct ua *ua = e->ua;
+	struct call *call = e->call;
+	const char *prm = e->prm;
+	enum bsip_ev ev = e->ev;
 	struct tracked *t;
 
 	(void)arg;
 
 	switch (ev) {
 
-	case UA_EVENT_REGISTER_FAIL:
+	case BSIP_EV_REGISTER_FAIL:
 		/* prm: "401 Unauthorized", or an error text */
 		stats_regfail(&d.delta, (uint16_t)atoi(prm));
 		return;
 
-	case UA_EVENT_CALL_INCOMING:
-	case UA_EVENT_CALL_RINGING:
-	case UA_EVENT_CALL_PROGRESS:
-	case UA_EVENT_CALL_LOCAL_SDP:
-	case UA_EVENT_CALL_REMOTE_SDP:
+	case BSIP_EV_CALL_INCOMING:
+	case BSIP_EV_CALL_RINGING:
+	case BSIP_EV_CALL_PROGRESS:
+	case BSIP_EV_CALL_LOCAL_SDP:
+	case BSIP_EV_CALL_REMOTE_SDP:
 		if (call)
 			(void)track(call, true);
 		break;
 
-	case UA_EVENT_CALL_ESTABLISHED:
+	case BSIP_EV_CALL_ESTABLISHED:
 		if (!call)
 			break;
 		t = track(call, true);
@@ -368,7 +371,7 @@ static void ua_event_handler(struct ua *ua, enum ua_event ev,
 		}
 		break;
 
-	case UA_EVENT_CALL_CLOSED:
+	case BSIP_EV_CALL_CLOSED:
 		if (!call)
 			break;
 		t = track(call, false);
@@ -581,7 +584,7 @@ static int module_init(void)
 		crash_sig_set_storage(d.storage && dir_writable());
 	}
 
-	err = uag_event_register(ua_event_handler, NULL);
+	err = bsip_event_register(ua_event_handler, NULL);
 	if (err)
 		return err;
 	d.events = true;
@@ -630,7 +633,7 @@ static int module_close(void)
 	}
 
 	if (d.events) {
-		uag_event_unregister(ua_event_handler);
+		bsip_event_unregister(ua_event_handler);
 		d.events = false;
 	}
 

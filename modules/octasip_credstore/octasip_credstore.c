@@ -5,7 +5,7 @@
  *
  * Opens the encrypted vault (<config dir>/vault) at init, before any
  * account exists, and hands each account its password:
- *  - on UA_EVENT_REGISTERING, which account.so fires for every account
+ *  - on BSIP_EV_REGISTERING, which account.so fires for every account
  *    with regint != 0 before the first REGISTER and before its password
  *    prompt (so the prompt never appears);
  *  - in a 0 ms timer after init (inside re_main, after all modules are
@@ -263,15 +263,18 @@ static void apply_all(void *arg)
 }
 
 
-static void ua_event_handler(struct ua *ua, enum ua_event ev,
-			     struct call *call, const char *prm, void *arg)
+static void ua_event_handler(const struct bsip_event *e, void *arg)
 {
+	struct ua *ua = e->ua;
+	struct call *call = e->call;
+	const char *prm = e->prm;
+	enum bsip_ev ev = e->ev;
 	(void)arg;
 
-	if (ev == UA_EVENT_REGISTERING) {
+	if (ev == BSIP_EV_REGISTERING) {
 		(void)apply(ua);
 	}
-	else if (ev == UA_EVENT_CALL_LOCAL_SDP && call &&
+	else if (ev == BSIP_EV_CALL_LOCAL_SDP && call &&
 		 call_is_outgoing(call) && !str_casecmp(prm, "offer")) {
 		(void)apply(ua);
 	}
@@ -755,7 +758,7 @@ static int module_init(void)
 				" non-dumpable: %m\n", errno);
 	}
 
-	err = uag_event_register(ua_event_handler, NULL);
+	err = bsip_event_register(ua_event_handler, NULL);
 	if (err)
 		return err;
 
@@ -783,7 +786,7 @@ static int module_close(void)
 	bsip_dirwatch_stop(&d.watch);
 	list_flush(&d.known);
 	cmd_unregister(baresip_commands(), cmdv);
-	uag_event_unregister(ua_event_handler);
+	bsip_event_unregister(ua_event_handler);
 	list_flush(&d.warned);
 	vault_free(d.v);
 	d.v = NULL;

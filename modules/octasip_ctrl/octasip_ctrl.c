@@ -543,8 +543,7 @@ static void accept_handler(int flags, void *arg)
 }
 
 
-static void ua_event_handler(struct ua *ua, enum ua_event ev,
-			     struct call *call, const char *prm, void *arg)
+static void ua_event_handler(const struct bsip_event *e, void *arg)
 {
 	struct mbuf *json;
 	struct re_printf pf;
@@ -568,7 +567,7 @@ static void ua_event_handler(struct ua *ua, enum ua_event ev,
 	if (!err)
 		err = odict_entry_add(od, "event", ODICT_BOOL, true);
 	if (!err)
-		err = event_encode_dict(od, ua, ev, call, prm);
+		err = bsip_event_encode(od, e);
 	if (!err)
 		err = json_encode_odict(&pf, od);
 	if (err) {
@@ -623,7 +622,7 @@ static int listen_socket(void)
 
 static int module_close(void)
 {
-	uag_event_unregister(ua_event_handler);
+	bsip_event_unregister(ua_event_handler);
 	tmr_cancel(&d.reap);
 	list_flush(&d.clients);
 
@@ -717,7 +716,7 @@ static int module_init(void)
 			      err);
 	}
 
-	err = uag_event_register(ua_event_handler, NULL);
+	err = bsip_event_register(ua_event_handler, NULL);
 	if (err)
 		return refuse(err, "cannot watch events (%m)", err);
 

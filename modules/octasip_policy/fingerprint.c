@@ -17,7 +17,7 @@
  *    ua_cuser() returns the heap string itself; its address part is
  *    overwritten in place with random hex digits of the same length
  *    (unique per UA as before, no address) before the UA's first
- *    REGISTER (UA_EVENT_REGISTERING) and at start for the others.
+ *    REGISTER (BSIP_EV_REGISTERING) and at start for the others.
  *  - "a=tool:baresip 1.0.0" in each call's SDP session (call_alloc()).
  *    The session is the field after the SIP session in baresip's struct
  *    call, which starts with the UA and the account pointers (both known

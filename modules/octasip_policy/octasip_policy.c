@@ -1405,22 +1405,25 @@ static void answered_forget(const struct call *call)
 }
 
 
-static void ua_event_handler(struct ua *ua, enum ua_event ev,
-			     struct call *call, const char *prm, void *arg)
+static void ua_event_handler(const struct bsip_event *e, void *arg)
 {
+	struct ua *ua = e->ua;
+	struct call *call = e->call;
+	const char *prm = e->prm;
+	enum bsip_ev ev = e->ev;
 	(void)arg;
 
 	switch (ev) {
 
-	case UA_EVENT_REGISTERING:
+	case BSIP_EV_REGISTERING:
 		take_over_answermodes();
 		break;
 
-	case UA_EVENT_REGISTER_OK:
+	case BSIP_EV_REGISTER_OK:
 		realmpin_registered(ua);
 		break;
 
-	case UA_EVENT_CALL_LOCAL_SDP:
+	case BSIP_EV_CALL_LOCAL_SDP:
 		fingerprint_call(call);
 		if (call_is_outgoing(call))
 			tlsverify_peer(call_peeruri(call));
@@ -1440,7 +1443,7 @@ static void ua_event_handler(struct ua *ua, enum ua_event ev,
 		enforce_microphone(call);
 		break;
 
-	case UA_EVENT_CALL_INCOMING:
+	case BSIP_EV_CALL_INCOMING:
 		checked_add(call);
 		enforce_microphone(call);
 		if (admit_incoming(ua, call))
@@ -1448,7 +1451,7 @@ static void ua_event_handler(struct ua *ua, enum ua_event ev,
 		fraud_refresh();
 		break;
 
-	case UA_EVENT_CALL_REMOTE_SDP:
+	case BSIP_EV_CALL_REMOTE_SDP:
 		fingerprint_call(call);
 		if (call && !call_is_outgoing(call) && prm &&
 		    !strcmp(prm, "offer") &&
@@ -1458,12 +1461,12 @@ static void ua_event_handler(struct ua *ua, enum ua_event ev,
 		enforce_microphone(call);
 		break;
 
-	case UA_EVENT_CALL_ESTABLISHED:
-	case UA_EVENT_CALL_RTPESTAB:
+	case BSIP_EV_CALL_ESTABLISHED:
+	case BSIP_EV_CALL_RTPESTAB:
 		enforce_microphone(call);
 		break;
 
-	case UA_EVENT_CALL_CLOSED:
+	case BSIP_EV_CALL_CLOSED:
 		checked_forget(call);
 		answered_forget(call);
 		ops_forget_call(call);
@@ -1489,15 +1492,14 @@ static void ua_event_handler(struct ua *ua, enum ua_event ev,
  * later handlers still use it).  A call it does not find
  * an op for (not registered yet, hangups) keeps the timer.
  */
-static void answer_now(struct ua *ua, enum ua_event ev, struct call *call,
-		       const char *prm, void *arg)
+static void answer_now(const struct bsip_event *e, void *arg)
 {
+	struct call *call = e->call;
+	enum bsip_ev ev = e->ev;
 	struct le *le;
-	(void)ua;
-	(void)prm;
 	(void)arg;
 
-	if (ev != UA_EVENT_CALL_INCOMING || !call)
+	if (ev != BSIP_EV_CALL_INCOMING || !call)
 		return;
 
 	for (le = list_head(&d.ops); le; le = le->next) {
@@ -1568,7 +1570,7 @@ static void start_timer(void *arg)
 	(void)arg;
 
 	/* last of the event handlers: see answer_now() */
-	d.answer_last = !uag_event_register(answer_now, NULL);
+	d.answer_last = !bsip_event_register(answer_now, NULL);
 	if (!d.answer_last)
 		warning("octasip_policy: automatic answers run from a"
 			" timer\n");
@@ -1884,7 +1886,7 @@ static int module_init(void)
 	/* first in the encode chain: loaded before every other filter */
 	aufilt_register(baresip_aufiltl(), &gate_filter);
 
-	err = uag_event_register(ua_event_handler, NULL);
+	err = bsip_event_register(ua_event_handler, NULL);
 	if (err)
 		return err;
 
@@ -1931,9 +1933,9 @@ static int module_close(void)
 	list_flush(&d.ops);
 	cmd_unregister(baresip_commands(), cmdv);
 	if (d.answer_last)
-		uag_event_unregister(answer_now);
+		bsip_event_unregister(answer_now);
 	d.answer_last = false;
-	uag_event_unregister(ua_event_handler);
+	bsip_event_unregister(ua_event_handler);
 	aufilt_unregister(&gate_filter);
 	srcaddr_close();
 	realmpin_close();

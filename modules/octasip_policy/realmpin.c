@@ -6,7 +6,7 @@
  * so a hostile peer that challenges an INVITE with its own realm gets a
  * digest it can attack offline.  The account's realm is pinned at its
  * first successful registration: the realm that challenged the REGISTER
- * that then succeeded (UA_EVENT_REGISTER_OK).  The SIP trace hook
+ * that then succeeded (BSIP_EV_REGISTER_OK).  The SIP trace hook
  * (srcaddr.c) hands every received 401/407 here before libre's auth
  * handler reads it; a challenge naming another realm for an account
  * with a pinned realm gets a throw-away random password in place of the

@@ -12,7 +12,7 @@ struct ua;
 /* a received 401/407 (from the trace hook), before libre's auth reads it */
 void realmpin_challenge(const struct sip_msg *msg);
 
-/* UA_EVENT_REGISTER_OK: the realm that challenged it is the account's */
+/* BSIP_EV_REGISTER_OK: the realm that challenged it is the account's */
 void realmpin_registered(struct ua *ua);
 
 void realmpin_close(void);

@@ -17,14 +17,15 @@
 #include "common/bsip.h"
 
 
-static void event_handler(struct ua *ua, enum ua_event ev,
-			  struct call *call, const char *prm, void *arg)
+static void event_handler(const struct bsip_event *e, void *arg)
 {
+	struct ua *ua = e->ua;
+	struct call *call = e->call;
+	enum bsip_ev ev = e->ev;
 	int err;
-	(void)prm;
 	(void)arg;
 
-	if (ev != UA_EVENT_CALL_INCOMING || !call)
+	if (ev != BSIP_EV_CALL_INCOMING || !call)
 		return;
 
 	err = ua_answer(ua, call, VIDMODE_ON);
@@ -35,13 +36,13 @@ static void event_handler(struct ua *ua, enum ua_event ev,
 
 static int module_init(void)
 {
-	return uag_event_register(event_handler, NULL);
+	return bsip_event_register(event_handler, NULL);
 }
 
 
 static int module_close(void)
 {
-	uag_event_unregister(event_handler);
+	bsip_event_unregister(event_handler);
 
 	return 0;
 }
