@@ -3,14 +3,10 @@
  *
  * P-TLS-1.  libre 1.1.0's SIP TLS transport completes the handshake with
  * any certificate: baresip creates its struct tls without peer
- * verification (SSL_VERIFY_NONE), and 1.0.0 exports no accessor for it.
- * The transport is an element of libre's transport list, the first field
- * of struct sip (a struct list); each element (libre's src/sip/transp.c)
- * holds its list element, its local address, then the struct sip, its
- * struct tls, its socket and its transport type.  The field equal to
- * uag_sip() (after the list element) marks the place; the type must be
- * SIP_TRANSP_TLS and the tls non-NULL, else nothing is changed (with a
- * warning).  Its OpenSSL context (tls_openssl_context()) then gets:
+ * verification (SSL_VERIFY_NONE).  The adapter finds that struct tls
+ * (bsip_sip_tls(): uag_tls() from 1.1.0 on); without one nothing is
+ * changed (with a warning).  Its OpenSSL context (tls_openssl_context())
+ * then gets:
  *  - the system CA store (SSL_CTX_set_default_verify_paths()), next to
  *    baresip's sip_cafile (loaded by baresip with tls_add_ca());
  *  - SSL_VERIFY_PEER with a callback: a chain that does not verify is
@@ -41,8 +37,6 @@
 
 #define PINS_MAX      8
 #define PEERS_MAX     8
-#define TRANSP_FIELDS 24
-#define LE_FIELDS     (sizeof(struct le) / sizeof(uintptr_t))
 
 static struct {
 	uint8_t pin[PINS_MAX][32];
@@ -194,38 +188,8 @@ static int verify_cb(int ok, X509_STORE_CTX *store)
 }
 
 
-/* the struct tls of libre's SIP TLS transport (see the file comment) */
-static struct tls *sip_tls(struct sip *sip)
-{
-	const struct list *l = (const struct list *)(void *)sip;
-	struct le *le;
-
-	for (le = list_head(l); le; le = le->next) {
-
-		const uintptr_t *f = le->data;
-		size_t k;
-
-		if (!f || f[LE_FIELDS - 1] != (uintptr_t)f)
-			continue;   /* struct le's data is the transport */
-
-		for (k = LE_FIELDS; k + 3 < TRANSP_FIELDS; ++k) {
-
-			if (f[k] != (uintptr_t)sip)
-				continue;
-
-			if ((uint32_t)f[k + 3] == SIP_TRANSP_TLS && f[k + 1])
-				return (struct tls *)f[k + 1];
-			break;
-		}
-	}
-
-	return NULL;
-}
-
-
 int tlsverify_init(const char *pins)
 {
-	struct sip *sip = uag_sip();
 	struct tls *tls;
 	const char *p = pins;
 
@@ -245,7 +209,7 @@ int tlsverify_init(const char *pins)
 		p = end ? end + 1 : NULL;
 	}
 
-	tls = sip ? sip_tls(sip) : NULL;
+	tls = bsip_sip_tls();
 	t.ctx = tls ? tls_openssl_context(tls) : NULL;
 	if (!t.ctx) {
 		warning("octasip_policy: SIP TLS transport not found: server"
@@ -281,8 +245,7 @@ void tlsverify_peer(const char *uri)
 
 void tlsverify_close(void)
 {
-	struct sip *sip = uag_sip();
-	struct tls *tls = sip ? sip_tls(sip) : NULL;
+	struct tls *tls = bsip_sip_tls();
 
 	/*
 	 * Unloaded at run time (/rmmod), the context must not keep a
