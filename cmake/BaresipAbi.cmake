@@ -49,6 +49,8 @@ if(OCTASIP_ABI_FAMILY AND NOT OCTASIP_ABI_FAMILY STREQUAL _fam)
   message(WARNING "OctaSIP: building for ABI ${OCTASIP_ABI_FAMILY} as "
       "asked, but ${BARESIP_BINARY} is ${OCTASIP_BARESIP_VERSION} "
       "(ABI ${_fam}): the modules will refuse to load into it")
+  # the stamp names the family's baresip, not the one found here
+  set(OCTASIP_BARESIP_VERSION "${OCTASIP_ABI_FAMILY}.x")
 else()
   set(OCTASIP_ABI_FAMILY ${_fam})
 endif()

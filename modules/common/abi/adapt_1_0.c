@@ -16,7 +16,7 @@ void bsip_ua_forget(struct ua *ua)
 {
 	struct le *le;
 
-	if (!ua || uag_current() != ua)
+	if (!ua || !uag_current || uag_current() != ua)
 		return;
 
 	for (le = list_head(uag_list()); le; le = le->next) {

@@ -15,5 +15,5 @@ void bsip_ua_forget(struct ua *ua)
 
 struct tls *bsip_sip_tls(void)
 {
-	return uag_sip() ? uag_tls() : NULL;
+	return uag_tls && uag_sip() ? uag_tls() : NULL;
 }

@@ -58,9 +58,14 @@ enum ua_event {
 extern "C" {
 #endif
 
-/* The UA the menu's commands act on (gone from 1.1.0) */
-struct ua *uag_current(void);
-void uag_current_set(struct ua *ua);
+/*
+ * The UA the menu's commands act on (gone from 1.1.0).  Weak: libre
+ * loads modules with dlopen(RTLD_NOW), which would refuse a module built
+ * for 1.0 in a 1.1.0 core with its own "undefined symbol" message before
+ * the module's ABI stamp could say why; called only after the stamp.
+ */
+__attribute__((weak)) struct ua *uag_current(void);
+__attribute__((weak)) void uag_current_set(struct ua *ua);
 
 #ifdef __cplusplus
 }

@@ -70,8 +70,12 @@ enum ua_event {
 extern "C" {
 #endif
 
-/* The SIP TLS transport's TLS context, or NULL (new in 1.1.0) */
-struct tls *uag_tls(void);
+/*
+ * The SIP TLS transport's TLS context, or NULL (new in 1.1.0).  Weak,
+ * as 1.0's uag_current(): a module built for 1.1 loaded into 1.0.0 gets
+ * as far as its ABI stamp, which refuses it with one line.
+ */
+__attribute__((weak)) struct tls *uag_tls(void);
 
 #ifdef __cplusplus
 }
