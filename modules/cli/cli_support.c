@@ -358,7 +358,11 @@ static void last_status(const char *text, const char *tok, char *buf,
 }
 
 
-/* The /reginfo state word after "[account N]" */
+/*
+ * The /reginfo state word after "[account N]".  baresip 1.1.0 writes
+ * "FB-" before it when the account holds no registration but has a
+ * status: an error, or a fallback proxy answering its OPTIONS
+ */
 static const char *reg_state(const char *reginfo, const char *tok)
 {
 	const char *p = reginfo ? strstr(reginfo, tok) : NULL;
@@ -369,6 +373,10 @@ static const char *reg_state(const char *reginfo, const char *tok)
 	p += strlen(tok);
 	while (*p == ' ')
 		++p;
+	if (!strncmp(p, "FB-OK", 5))
+		return "not registered, fallback proxy reachable (FB-OK)";
+	if (!strncmp(p, "FB-", 3))
+		p += 3;
 	if (!strncmp(p, "OK", 2))
 		return "registered (OK)";
 	if (!strncmp(p, "ERR", 3))
