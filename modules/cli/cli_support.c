@@ -330,7 +330,10 @@ static void sec_config(struct bundle *b, const char *cfg)
 
 /* ---- accounts ----------------------------------------------------------- */
 
-/* "[account N]" followed by a SIP status in the output: the last one */
+/*
+ * "[account N]" followed by a SIP status in the output: the last one
+ * (baresip 1.1.0 writes "(prio N)" between them)
+ */
 static void last_status(const char *text, const char *tok, char *buf,
 			size_t sz)
 {
@@ -343,6 +346,8 @@ static void last_status(const char *text, const char *tok, char *buf,
 		const char *q = p + tl, *e;
 
 		p = q;
+		if (!strncmp(q, " (prio ", 7) && strchr(q, ')'))
+			q = strchr(q, ')') + 1;
 		if (*q == ':')
 			++q;
 		while (*q == ' ')
