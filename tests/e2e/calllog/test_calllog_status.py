@@ -5,14 +5,11 @@ and exports read back by real parsers."""
 import csv
 import io
 import json
-import os
-import subprocess
 import harness
 from harness import Instance
 import clutil
 
 PERMS = {"microphone": "allow", "storage": "allow"}
-HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 class StatusTest(harness.TestCase):
@@ -55,13 +52,7 @@ class StatusTest(harness.TestCase):
         # 5. no such user: 404 -> failed.  A peer answering 404 itself
         # (sipp): baresip 1.1.0 gives a call to any user at a local
         # address to a regint=0 account, where 1.0.0 answered 404
-        port = harness.free_port()
-        uas = subprocess.Popen(
-            ["sipp", "-sf", os.path.join(HERE, "sipp_uas_404.xml"),
-             "-i", "127.0.0.1", "-p", str(port), "-m", "1",
-             "-timeout", "20"], stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        self.addCleanup(lambda: uas.poll() is None and uas.kill())
+        port, uas = clutil.uas_404(self)
         na = len(a.ctrl.events)
         ok, _ = a.command("dial", "sip:nobody@127.0.0.1:%d" % port)
         self.assertTrue(ok)
