@@ -155,11 +155,10 @@ void module_unload(const char *name);
 /*
  * User agents and their events
  *
- * PORT: numbering is that of 1.0.0.  3.x renumbers (CALL_INCOMING is 10
- * there) and 4.x replaces this API with bevent_register().  Every module
- * runs bsip_events_verify() at init: it compares each number with the
- * name uag_event_str() gives it and refuses to load on a mismatch, so a
- * wrong number shows up as a failed load, not as a wrong branch.
+ * Numbering is that of 1.0.0 (1.1.0 inserts FALLBACK_OK/FAIL after
+ * REGISTER_FAIL).  Modules never use these numbers: the adapter
+ * (abi/adapt_1.c) maps them to enum bsip_ev by the names uag_event_str()
+ * gives them.
  */
 enum ua_event {
 	UA_EVENT_REGISTERING = 0,
