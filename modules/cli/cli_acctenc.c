@@ -15,7 +15,8 @@
  *    octasip_policy_tls_pins) and names the domain, as octasip_policy
  *    checks it at run time (P-TLS-1).  No SIP byte is sent.  A server
  *    that baresip would not find by itself for ;transport=tls (a NAPTR
- *    replacement or _sip._tls) becomes the outbound proxy.
+ *    replacement or _sip._tls) becomes the outbound proxy
+ *    (;outbound="sip:host:port;transport=tls").
  *
  * Anything else, a look-up or handshake that fails or takes too long
  * (DNS 2 s in all, TLS 3 s a server), falls back to baresip's default
@@ -734,8 +735,11 @@ int acctenc_choose(const char *config, const char *aor,
 			if (c->outbound) {
 				char ob[ACCTPRM_VAL];
 
-				(void)snprintf(ob, sizeof(ob), "sips:%.240s:%u",
-					       c->target, c->port);
+				/* baresip 1.0.0 fails a sips: outbound
+				 * (ENOSYS): sip: with ;transport=tls */
+				(void)snprintf(ob, sizeof(ob), "\"sip:%.200s:%u"
+					       ";transport=tls\"", c->target,
+					       c->port);
 				if (!add_prm(ps, "outbound", ob)) {
 					err = ENOMEM;
 					goto out;
