@@ -702,7 +702,8 @@ int acctenc_choose(const char *config, const char *aor,
 			       " port, so there is nothing to look up");
 	}
 	else {
-		/* P-ENC-2: TLS if the domain offers it and it verifies */
+		/* P-ENC-2, P-TLS-2: TLS if the domain offers it and its
+		 * certificate verifies */
 		pr->tty = isatty(STDERR_FILENO);
 		(void)cfg_file_get(config, "sip_cafile", pr->cafile,
 				   sizeof(pr->cafile));

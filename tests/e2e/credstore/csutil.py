@@ -149,7 +149,8 @@ def make_cert(d, kind="ca", host=None):
 
 def add_account(inst, aor, password, auth_user=None, env=None, extra=""):
     """octasip account add with the password on stdin; extra params are
-    appended to the accounts line afterwards."""
+    put into the accounts line afterwards, right after its <URI> (account
+    add may have added ;mediaenc= there)."""
     args = ["account", "add", aor, "--password-stdin"]
     if auth_user:
         args += ["--auth-user", auth_user]
@@ -159,7 +160,7 @@ def add_account(inst, aor, password, auth_user=None, env=None, extra=""):
         path = inst.path("accounts")
         with open(path) as f:
             text = f.read()
-        text = text.replace("<%s>\n" % aor, "<%s>%s\n" % (aor, extra))
+        text = text.replace("<%s>" % aor, "<%s>%s" % (aor, extra), 1)
         with open(path, "w") as f:
             f.write(text)
     return p
