@@ -484,7 +484,8 @@ static int tls_try(struct probe *pr, const struct sa *sa, const char *tgt)
 		err = e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE ?
 			ETIMEDOUT : EPROTO;
 		why_add(pr, "%s: %s", tgt, err == ETIMEDOUT ?
-			"no TLS handshake within 3 s" : "TLS handshake failed");
+			"no TLS handshake within 3 s" :
+			"TLS handshake failed");
 		goto out;
 	}
 
@@ -738,9 +739,9 @@ int acctenc_choose(const char *config, const char *aor,
 
 				/* baresip 1.0.0 fails a sips: outbound
 				 * (ENOSYS): sip: with ;transport=tls */
-				(void)snprintf(ob, sizeof(ob), "\"sip:%.200s:%u"
-					       ";transport=tls\"", c->target,
-					       c->port);
+				(void)snprintf(ob, sizeof(ob), "\"sip:%.200s"
+					       ":%u;transport=tls\"",
+					       c->target, c->port);
 				if (!add_prm(ps, "outbound", ob)) {
 					err = ENOMEM;
 					goto out;
@@ -761,8 +762,8 @@ int acctenc_choose(const char *config, const char *aor,
 	}
 
 	(void)printf("encryption: %s; %s; override with --transport or"
-		     " --mediaenc\n", tline, media_line(prm_get(ps, "mediaenc"),
-							me_given, tls, mode));
+		     " --mediaenc\n", tline,
+		     media_line(prm_get(ps, "mediaenc"), me_given, tls, mode));
 
  out:
 	free(pr);
