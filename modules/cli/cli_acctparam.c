@@ -5,7 +5,7 @@
  *   --regint N        registration interval, s (0: do not register)
  *   --answermode M    manual | early | auto
  *   --transport T     udp | tcp | tls (a URI parameter: inside <...>)
- *   --mediaenc E      srtp | srtp-mand | srtp-mandf | dtls_srtp
+ *   --mediaenc E      srtp | srtp-mand | srtp-mandf | dtls_srtp | none
  *   --outbound URI    outbound proxy (sip: or sips:, no parameters)
  *   --param K=V       any other account parameter baresip 1.0.0 reads;
  *                     an empty V removes K (account set)
@@ -216,7 +216,9 @@ int acctprm_opt(struct acct_prms *ps, int argc, char **argv, int *i)
 			(void)cli_err("%s needs a value", a);
 			return -1;
 		}
-		return add(ps, a + 2, v);
+		/* none: no media encryption (nothing chosen for it) */
+		return add(ps, a + 2, strcmp(a, "--mediaenc") ||
+			   strcmp(v, "none") ? v : "");
 	}
 
 	eq = strchr(v, '=');

@@ -29,6 +29,7 @@
 #include <unistd.h>
 #include <sodium.h>
 #include "cli.h"
+#include "cli_acctenc.h"
 #include "cli_acctparam.h"
 #include "octasip_credstore/acctfile.h"
 #include "common/cfgedit.h"
@@ -396,6 +397,14 @@ static int account_add(struct cs *cs, const char *aor)
 		goto out;
 	}
 
+	/* a new account: encryption by default (cli_acctenc.c) */
+	if (!accounts_has(text, aor) &&
+	    acctenc_choose(cs->config, aor, &cs->prm)) {
+		err = cli_err("out of memory");
+		goto out;
+	}
+	prm = cs->prm.n || cs->prm.transport[0];
+
 	/* the new line first: a bad parameter changes nothing */
 	err = acctprm_text_apply(text, aor, &cs->prm, true, &out, &have_line);
 	if (err) {
@@ -519,7 +528,7 @@ static int account_list(struct cs *cs)
 	for (p = text; *p;) {
 		const char *eol = strchr(p, '\n');
 		size_t n = eol ? (size_t)(eol - p) : strlen(p);
-		char out[2048], e[256];
+		char out[2048], e[256], tp[64], me[64];
 		struct acct_parsed ap;
 		const struct vault_rec *r;
 
@@ -532,14 +541,17 @@ static int account_list(struct cs *cs)
 		}
 		else if (ap.is_account) {
 			r = vault_find(v, ap.aor);
-			(void)printf("%s\tauth user: %s\tsecret: %s\n",
+			acctenc_describe(p, n, tp, sizeof(tp), me,
+					 sizeof(me));
+			(void)printf("%s\tauth user: %s\tsecret: %s"
+				     "\ttransport: %s\tmedia: %s\n",
 				     ap.aor,
 				     r && r->user[0] ? r->user :
 				     (ap.has_user ? ap.user : "(from URI)"),
 				     r ? "in vault" :
 				     ap.has_pass ? "PLAINTEXT in accounts"
 				     " (run 'octasip account import')" :
-				     "missing");
+				     "missing", tp, me);
 		}
 		p += n + (eol ? 1 : 0);
 	}
