@@ -39,19 +39,7 @@
  *   /perm reset                    back to the product defaults
  *   /fraud                         calls the fraud guard refused
  *
- * Where each promise is kept (one enforcement point per permission):
- *   enforce_microphone()   mute at the source + the gate filter flag
- *   enforce_recording()    no recorder module while recording is denied;
- *                          the configured one loaded again when allowed
- *   enforce_contacts()     no contact module while contacts are denied
- *   enforce_storage()      call log in memory, no recorder, no audit file
- *   enforce_phone_state()  automatic answers after the full check
- *                          (answer_now(): in baresip's own loop turn)
- *   fast_path()            when baresip may answer an auto account's
- *                          calls itself (answered_by_baresip())
- *   audit()                audit lines, written after the turn's SIP
- *                          replies went out (audit_flush())
- *   check_outgoing() / check_incoming()  encryption policy + fraud guard
+ * The module's files, and where each promise is kept: policy.h.
  *
  * Copyright (C) 2026 OctaSIP developers.  BSD-3-Clause.
  */
@@ -78,104 +66,16 @@
 #include "srcaddr.h"
 #include "tlsverify.h"
 #include "generated/octasip_version.h"
+#include "policy.h"
 
-
-#define MAX_ACCOUNTS 32
-#define RECORDER     "sndfile.so"
-#define CONTACTS_MOD "contact.so"
-#define AUDIT_QUEUE  PERM_AUDIT_MAX
-
-enum op_kind {
-	OP_HANGUP = 0,
-	OP_ANSWER,
-	OP_PROGRESS,
-};
-
-/* A deferred action on a call: never free a call inside its event. */
-struct op {
-	struct le le;
-	struct tmr tmr;
-	struct ua *ua;
-	const struct call *call;   /* compared, never dereferenced */
-	enum op_kind kind;
-	uint16_t scode;
-	char reason[160];
-	bool lifted;               /* account shows its own answer mode
-				    * until this op has run (answer_op()) */
-};
 
 struct gate_enc {
 	struct aufilt_enc_st af;   /* base class: must be first */
 	struct micgate_stream s;
 };
 
-static struct {
-	struct micgate gate;
-	struct fraud *fraud;
-	enum enc_mode enc;
-	bool notice;
-	bool busy_second;
-	uint32_t retention_days;
-	char snd_path[256];
-	char module_path[256];
-	char user_agent[128];        /* "" = no User-Agent/Server      */
-	char tls_pins[600];          /* SHA-256 fingerprints, or ""    */
 
-	struct permfile pf;
-	struct perm_set ps;          /* the file's states               */
-	unsigned once_live;          /* "once" grants held by live calls */
-	bool malformed;
-	char perm_err[256];
-	struct stat perm_st;         /* to notice changes at call start */
-	int dirfd;                   /* the profile directory, or -1    */
-	struct dirwatch watch;       /* stat only after a change event  */
-	bool perm_seen;
-
-	bool contacts_unloaded;      /* we unloaded contact.so          */
-	bool recorder_configured;    /* the config loads sndfile.so     */
-	bool recorder_missing_told;  /* "allowed but none configured"   */
-	unsigned audit_lost;         /* lines not written since failing */
-	int audit_fd;                /* permissions.audit kept open, -1 */
-	struct {
-		long long t;
-		char subject[32];
-		char decision[32];
-		char reason[200];
-	} audq[AUDIT_QUEUE];         /* audit lines of this loop turn   */
-	unsigned naudq;
-	struct tmr tmr_audit;
-	bool answer_last;            /* answer_now() is registered      */
-	struct hash *checked;        /* calls that raised CALL_INCOMING */
-	struct list answered;        /* baresip answered: work to do    */
-	struct tmr tmr_answered;
-	bool fraud_capped;           /* a source's next call is refused */
-	struct tmr tmr_fraud;        /* ... until its minute ends       */
-	struct list ops;
-	struct tmr tmr_start;
-	struct tmr tmr_idle;
-
-	struct acc_mode {
-		char aor[160];
-		enum answermode mode;    /* what the accounts file says */
-	} acc[MAX_ACCOUNTS];
-	size_t nacc;
-} d;
-
-
-static long long now_s(void)
-{
-	return (long long)time(NULL);
-}
-
-
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
-
-	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
+struct policy_state d;
 
 
 static bool allowed(enum perm p)
