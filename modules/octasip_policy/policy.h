@@ -135,4 +135,17 @@ static inline uint64_t now_ms(void)
 }
 
 
+/* allowed now: by the file, or by a "once" grant a live call holds */
+static inline bool allowed(enum perm p)
+{
+	return perm_permits(&d.ps, p) || (d.once_live & (1u << p));
+}
+
+
+/* audit.c */
+void audit(const char *subject, const char *decision, const char *reason);
+void audit_flush(void);
+void audit_close(void);
+
+
 #endif
