@@ -148,4 +148,27 @@ void audit_flush(void);
 void audit_close(void);
 
 
+/* calls.c */
+unsigned calls_active(void);
+bool call_alive(struct ua *ua, const struct call *call);
+void checked_add(const struct call *call);
+bool checked_is(const struct call *call);
+void checked_forget(const struct call *call);
+struct op *op_start(struct ua *ua, const struct call *call,
+		    enum op_kind kind, uint16_t scode, const char *reason);
+void op_exec(struct op *op);
+void answer_op(struct ua *ua, const struct call *call, enum op_kind kind,
+	       enum answermode mode);
+void ops_forget_call(const struct call *call);
+void answered_queue(struct ua *ua, const struct call *call);
+void answered_forget(const struct call *call);
+
+/* answer.c */
+const struct acc_mode *acc_find(const char *aor);
+void answermodes_update(void);
+
+/* admit.c */
+void answered_by_baresip(struct ua *ua, struct call *call, bool early);
+
+
 #endif
