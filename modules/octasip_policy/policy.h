@@ -165,7 +165,10 @@ void answered_forget(const struct call *call);
 
 /* answer.c */
 const struct acc_mode *acc_find(const char *aor);
+enum answermode configured_answermode(const struct ua *ua);
 void answermodes_update(void);
+void take_over_answermodes(void);
+void fraud_refresh(void);
 
 /* admit.c */
 void answered_by_baresip(struct ua *ua, struct call *call, bool early);
