@@ -163,6 +163,12 @@ void ops_forget_call(const struct call *call);
 void answered_queue(struct ua *ua, const struct call *call);
 void answered_forget(const struct call *call);
 
+/* enforce.c */
+bool recorder_loaded(void);
+void enforce_microphone(struct call *call);
+void enforce_phone_state(struct ua *ua, struct call *call);
+void enforce_all(void);
+
 /* answer.c */
 const struct acc_mode *acc_find(const char *aor);
 enum answermode configured_answermode(const struct ua *ua);
