@@ -169,6 +169,12 @@ void enforce_microphone(struct call *call);
 void enforce_phone_state(struct ua *ua, struct call *call);
 void enforce_all(void);
 
+/* permwatch.c */
+void watch_open(const char *profile);
+void perms_load(void);
+void perms_refresh(void);
+void call_starts(void);
+
 /* answer.c */
 const struct acc_mode *acc_find(const char *aor);
 enum answermode configured_answermode(const struct ua *ua);
