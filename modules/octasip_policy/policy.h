@@ -183,7 +183,13 @@ void take_over_answermodes(void);
 void fraud_refresh(void);
 
 /* admit.c */
+bool check_outgoing(struct ua *ua, struct call *call);
+void label_call(struct call *call);
+void call_used_microphone(void);
+bool admit_incoming(struct ua *ua, struct call *call);
 void answered_by_baresip(struct ua *ua, struct call *call, bool early);
+void idle_check(void *arg);
+void report_accounts(void);
 
 
 #endif
