@@ -192,4 +192,9 @@ void idle_check(void *arg);
 void report_accounts(void);
 
 
+/* commands.c */
+extern const struct cmd policy_cmdv[];
+extern const size_t policy_cmdc;
+
+
 #endif
