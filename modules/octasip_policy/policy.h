@@ -3,9 +3,20 @@
  *                 and what its files call of each other
  *
  * Every file of the module works on the one state below, d, defined in
- * octasip_policy.c (as baresip's menu module shares its menu.h state).
- * Only octasip_policy.c registers anything with baresip; the other files
- * are called from there.
+ * octasip_policy.c (as baresip's menu module shares its state through
+ * menu.h).  One job a file:
+ *   octasip_policy.c  the baresip glue: event handlers, the encode
+ *                     filter, module init and close; the only file that
+ *                     registers anything with baresip
+ *   config.c          the configuration keys
+ *   commands.c        /perm and /fraud
+ *   calls.c           call tracking and deferred call actions
+ *   answer.c          answer-mode control (the fast path rule itself,
+ *                     pure and unit-tested: fastpath.c)
+ *   enforce.c         the enforcement points, one per permission
+ *   permwatch.c       the permissions file: load, watch, "once" grants
+ *   audit.c           the audit queue
+ *   admit.c           admission: encryption policy and fraud guard
  *
  * Where each promise is kept (one enforcement point per permission):
  *   enforce_microphone()   mute at the source + the gate filter flag
@@ -147,7 +158,6 @@ void audit(const char *subject, const char *decision, const char *reason);
 void audit_flush(void);
 void audit_close(void);
 
-
 /* calls.c */
 unsigned calls_active(void);
 bool call_alive(struct ua *ua, const struct call *call);
@@ -191,6 +201,8 @@ void answered_by_baresip(struct ua *ua, struct call *call, bool early);
 void idle_check(void *arg);
 void report_accounts(void);
 
+/* config.c */
+int read_config(struct fraud_cfg *fc);
 
 /* commands.c */
 extern const struct cmd policy_cmdv[];
