@@ -912,256 +912,329 @@ static size_t domain_len(const char *in, size_t len, size_t j)
 }
 
 
+/*
+ * One pass over a string: the input position, and where the last
+ * replacement ended in the input (mark) and in the output (out_mark),
+ * so that an address found at its '@' can take back its local part.
+ */
+struct scan {
+	const char *in;
+	size_t len;
+	size_t i;
+	size_t mark;
+	size_t out_mark;
+	struct outbuf o;
+};
+
+
+/* the input up to newi was replaced */
+static void replaced(struct scan *s, size_t newi)
+{
+	s->i = newi;
+	s->mark = newi;
+	s->out_mark = s->o.n;
+}
+
+
+/* m input bytes replaced by the token lit */
+#define REPLACE(s, m, lit) do {				\
+		PUTS(&(s)->o, lit);				\
+		replaced((s), (s)->i + (m));			\
+	} while (0)
+
+
+/* A word that is a URI, a bearer token, a MAC or IPv6 address or a
+ * host name as a whole */
+static bool word_pattern(struct scan *s, unsigned char lc)
+{
+	const char *in = s->in;
+	size_t len = s->len, i = s->i, m, t;
+	unsigned char c = (unsigned char)in[i];
+
+	if ((lc == 's' || lc == 't') && (m = match_uri(in, len, i))) {
+		REPLACE(s, m, "[uri]");
+		return true;
+	}
+	if (lc == 'b' && (m = match_bearer(in, len, i, &t))) {
+		puts_n(&s->o, in + i, t);
+		REPLACE(s, m, "[token]");
+		return true;
+	}
+	if (is_hex(c) && (m = match_mac(in, len, i))) {
+		REPLACE(s, m, "[mac]");
+		return true;
+	}
+	if (is_hex(c) && (m = match_ipv6(in, len, i))) {
+		REPLACE(s, m, "[ip]");
+		return true;
+	}
+	if ((m = match_host(in, len, i))) {
+		REPLACE(s, m, "[host]");
+		return true;
+	}
+
+	return false;
+}
+
+
+/* A key word (ending at w) and its value: a secret, a personal value,
+ * an address header's display name, "auth_pass hunter2" */
+static bool word_keyed(struct scan *s, unsigned char lc, size_t w)
+{
+	const char *in = s->in, *tok;
+	size_t len = s->len, i = s->i, vs, ve, m;
+	bool eol, sep;
+
+	eol = (w - i == 13 && prefix_ci(in, len, i, "authorization")) ||
+		(w - i == 19 && prefix_ci(in, len, i,
+					  "proxy-authorization"));
+
+	/* the key rules only for a word before '=' or ':' */
+	sep = followed_by_sep(in, len, w);
+
+	if (sep && secret_key(in + i, w - i) &&
+	    key_value(in, len, w, &vs, &ve, &eol) && ve > vs) {
+		puts_n(&s->o, in + i, vs - i);
+		PUTS(&s->o, "[secret]");
+		replaced(s, ve);
+		return true;
+	}
+
+	eol = false;
+	tok = sep ? personal_key(in + i, w - i) : NULL;
+	if (tok && key_value(in, len, w, &vs, &ve, &eol) && ve > vs) {
+		puts_n(&s->o, in + i, vs - i);
+		puts_n(&s->o, tok, strlen(tok));
+		replaced(s, ve);
+		return true;
+	}
+
+	if (sep && addr_header(in + i, w - i) &&
+	    match_dname(in, len, w, &vs, &ve)) {
+		puts_n(&s->o, in + i, vs - i);
+		PUTS(&s->o, "[name] ");
+		replaced(s, ve);
+		return true;
+	}
+
+	/* "auth_pass hunter2", as baresip's config has it; cheap gate
+	 * first: spaces after, p/s/t or a '_' */
+	if (w < len && (in[w] == ' ' || in[w] == '\t') &&
+	    (lc == 'p' || lc == 's' || lc == 't' ||
+	     memchr(in + i, '_', w - i)) &&
+	    spaced_secret_key(in + i, w - i) &&
+	    (m = spaced_value(in, len, w, &vs))) {
+		puts_n(&s->o, in + i, vs - i);
+		PUTS(&s->o, "[secret]");
+		replaced(s, m);
+		return true;
+	}
+
+	return false;
+}
+
+
+/* At the start of a word (a letter after a word boundary) */
+static void scan_word(struct scan *s)
+{
+	const char *in = s->in;
+	size_t len = s->len, w = s->i;
+	unsigned char lc = lower((unsigned char)in[s->i]);
+
+	if (word_pattern(s, lc))
+		return;
+
+	/* keys may hold '-' (api-key), plain words do not */
+	while (w < len && (is_word((unsigned char)in[w]) || in[w] == '-'))
+		++w;
+
+	if (word_keyed(s, lc, w))
+		return;
+
+	/* a plain word: copied; '@' may take it back */
+	w = s->i;
+	while (w < len && is_word((unsigned char)in[w]))
+		++w;
+	puts_n(&s->o, in + s->i, w - s->i);
+	s->i = w;
+}
+
+
+/* At a digit, '+' or ':' after a word boundary: addresses, numbers */
+static bool scan_digits(struct scan *s, unsigned char c)
+{
+	const char *in = s->in;
+	size_t len = s->len, i = s->i, m;
+	bool card;
+
+	if (is_digit(c) || c == ':') {
+
+		if (c != ':' && (m = match_mac(in, len, i))) {
+			REPLACE(s, m, "[mac]");
+			return true;
+		}
+		if (c != ':' && (m = match_ipv4(in, len, i))) {
+			REPLACE(s, m, "[ip]");
+			return true;
+		}
+		if ((m = match_ipv6(in, len, i))) {
+			REPLACE(s, m, "[ip]");
+			return true;
+		}
+	}
+
+	if ((is_digit(c) || (c == '+' && i + 1 < len &&
+			     is_digit((unsigned char)in[i + 1]))) &&
+	    (m = match_number(in, len, i, &card))) {
+		if (card)
+			REPLACE(s, m, "[card]");
+		else
+			REPLACE(s, m, "[number]");
+		return true;
+	}
+
+	if (is_digit(c)) {
+		/* a short number or a version: copy it whole */
+		size_t w = i;
+
+		while (w < len && (is_word((unsigned char)in[w]) ||
+				   (in[w] == '.' && w + 1 < len &&
+				    is_digit((unsigned char)in[w + 1]))))
+			++w;
+		puts_n(&s->o, in + i, w - i);
+		s->i = w;
+		return true;
+	}
+
+	return false;
+}
+
+
+/* User information, a quoted display name, an e-mail address */
+static bool scan_address(struct scan *s, unsigned char c)
+{
+	const char *in = s->in;
+	size_t len = s->len, i = s->i, m, t;
+
+	/* scheme://user:password@host: the user information and the
+	 * host go, as an address would */
+	if (c == ':' && prefix_ci(in, len, i, "://") &&
+	    (m = match_userinfo(in, len, i + 3)) &&
+	    (t = domain_len(in, len, i + 3 + m))) {
+		REPLACE(s, 3 + m + t, "://[email]");
+		return true;
+	}
+
+	if (c == '"' && (m = match_quoted_name(in, len, i))) {
+		REPLACE(s, m, "\"[name]\"");
+		return true;
+	}
+
+	/* '@', or "%40" in an encoded address */
+	if (c == '@' || (c == '%' && prefix_ci(in, len, i, "%40"))) {
+
+		size_t at = c == '@' ? 1 : 3;
+		size_t ls = i, dl = domain_len(in, len, i + at);
+
+		while (ls > s->mark && local_char((unsigned char)in[ls - 1]))
+			--ls;
+
+		if (dl && (ls < i || s->mark == i)) {
+			size_t keep = s->out_mark + (ls - s->mark);
+
+			if (keep < s->o.n)
+				s->o.n = keep;
+			REPLACE(s, at + dl, "[email]");
+			return true;
+		}
+	}
+
+	return false;
+}
+
+
+/* A user's name in a home directory's path */
+static bool scan_home(struct scan *s, unsigned char c)
+{
+	const char *in = s->in;
+	size_t len = s->len, i = s->i, w;
+
+	if (c != '/')
+		return false;
+
+	/* root's home and macOS homes, as /home/ below */
+	if (prefix_ci(in, len, i, "/root") &&
+	    (i + 5 >= len || in[i + 5] == '/' || in[i + 5] == '"' ||
+	     in[i + 5] == '\'' || in[i + 5] == ':' ||
+	     is_space((unsigned char)in[i + 5]))) {
+		REPLACE(s, 5, "[home]");
+		return true;
+	}
+
+	if (prefix_ci(in, len, i, "/users/")) {
+		for (w = i + 7; w < len && in[w] != '/' &&
+			     !is_space((unsigned char)in[w]) &&
+			     in[w] != '"' && in[w] != '\''; ++w)
+			;
+		if (w > i + 7) {
+			puts_n(&s->o, in + i, 7);
+			PUTS(&s->o, "[user]");
+			replaced(s, w);
+			return true;
+		}
+	}
+
+	if (prefix_ci(in, len, i, "/home/")) {
+		for (w = i + 6; w < len && in[w] != '/' &&
+			     !is_space((unsigned char)in[w]) &&
+			     in[w] != '"' && in[w] != '\''; ++w)
+			;
+		if (w > i + 6) {
+			PUTS(&s->o, "/home/[user]");
+			replaced(s, w);
+			return true;
+		}
+	}
+
+	return false;
+}
+
+
 /* P-IDENT-1: every string of a report, a statistic or a log line the
  * project writes passes here */
 size_t redact(const char *in, size_t len, char *out, size_t outsz)
 {
-	struct outbuf o = {out, outsz, 0};
-	size_t i = 0, mark = 0, out_mark = 0;
+	struct scan s = {.in = in, .o = {out, outsz, 0}};
 
 	if (!out || !outsz)
 		return 0;
 
-	if (!in)
-		len = 0;
+	s.len = in ? len : 0;
 
-#define REPLACED(newi) do { i = (newi); mark = i; out_mark = o.n; } while (0)
+	while (s.i < s.len) {
 
-	while (i < len) {
-
-		unsigned char c = (unsigned char)in[i];
+		unsigned char c = (unsigned char)in[s.i];
 		/* right after a replacement counts as a word boundary too,
 		 * as it will in the output (tokens end in ']') */
-		bool bnd = (i == mark || !is_word((unsigned char)in[i - 1]));
-		size_t m, t;
-		bool card;
+		bool bnd = (s.i == s.mark ||
+			    !is_word((unsigned char)in[s.i - 1]));
 
 		if (bnd && is_alpha(c)) {
-
-			size_t w = i, vs, ve;
-			const char *tok;
-			bool eol, sep;
-
-			unsigned char lc = lower(c);
-
-			if ((lc == 's' || lc == 't') &&
-			    (m = match_uri(in, len, i))) {
-				PUTS(&o, "[uri]");
-				REPLACED(i + m);
-				continue;
-			}
-			if (lc == 'b' && (m = match_bearer(in, len, i, &t))) {
-				puts_n(&o, in + i, t);
-				PUTS(&o, "[token]");
-				REPLACED(i + m);
-				continue;
-			}
-			if (is_hex(c) && (m = match_mac(in, len, i))) {
-				PUTS(&o, "[mac]");
-				REPLACED(i + m);
-				continue;
-			}
-			if (is_hex(c) && (m = match_ipv6(in, len, i))) {
-				PUTS(&o, "[ip]");
-				REPLACED(i + m);
-				continue;
-			}
-			if ((m = match_host(in, len, i))) {
-				PUTS(&o, "[host]");
-				REPLACED(i + m);
-				continue;
-			}
-
-			/* keys may hold '-' (api-key), plain words do not */
-			while (w < len && (is_word((unsigned char)in[w]) ||
-					   in[w] == '-'))
-				++w;
-
-			eol = (w - i == 13 && prefix_ci(in, len, i,
-							"authorization")) ||
-				(w - i == 19 && prefix_ci(in, len, i,
-						  "proxy-authorization"));
-
-			/* the key rules only for a word before '=' or ':' */
-			sep = followed_by_sep(in, len, w);
-
-			if (sep && secret_key(in + i, w - i) &&
-			    key_value(in, len, w, &vs, &ve, &eol) &&
-			    ve > vs) {
-				puts_n(&o, in + i, vs - i);
-				PUTS(&o, "[secret]");
-				REPLACED(ve);
-				continue;
-			}
-
-			eol = false;
-			tok = sep ? personal_key(in + i, w - i) : NULL;
-			if (tok && key_value(in, len, w, &vs, &ve, &eol) &&
-			    ve > vs) {
-				puts_n(&o, in + i, vs - i);
-				puts_n(&o, tok, strlen(tok));
-				REPLACED(ve);
-				continue;
-			}
-
-			if (sep && addr_header(in + i, w - i) &&
-			    match_dname(in, len, w, &vs, &ve)) {
-				puts_n(&o, in + i, vs - i);
-				PUTS(&o, "[name] ");
-				REPLACED(ve);
-				continue;
-			}
-
-			/* "auth_pass hunter2", as baresip's config has it;
-			 * cheap gate first: spaces after, p/s/t or a '_' */
-			if (w < len && (in[w] == ' ' || in[w] == '\t') &&
-			    (lc == 'p' || lc == 's' || lc == 't' ||
-			     memchr(in + i, '_', w - i)) &&
-			    spaced_secret_key(in + i, w - i) &&
-			    (m = spaced_value(in, len, w, &vs))) {
-				puts_n(&o, in + i, vs - i);
-				PUTS(&o, "[secret]");
-				REPLACED(m);
-				continue;
-			}
-
-			/* a plain word: copied; '@' may take it back */
-			w = i;
-			while (w < len && is_word((unsigned char)in[w]))
-				++w;
-			puts_n(&o, in + i, w - i);
-			i = w;
+			scan_word(&s);
 			continue;
 		}
 
-		if (bnd && (is_digit(c) || c == ':')) {
-
-			if (c != ':' && (m = match_mac(in, len, i))) {
-				PUTS(&o, "[mac]");
-				REPLACED(i + m);
-				continue;
-			}
-			if (c != ':' && (m = match_ipv4(in, len, i))) {
-				PUTS(&o, "[ip]");
-				REPLACED(i + m);
-				continue;
-			}
-			if ((m = match_ipv6(in, len, i))) {
-				PUTS(&o, "[ip]");
-				REPLACED(i + m);
-				continue;
-			}
-		}
-
-		if (bnd && (is_digit(c) || (c == '+' && i + 1 < len &&
-					   is_digit((unsigned char)in[i + 1])))
-		    && (m = match_number(in, len, i, &card))) {
-			if (card)
-				PUTS(&o, "[card]");
-			else
-				PUTS(&o, "[number]");
-			REPLACED(i + m);
+		if ((bnd && scan_digits(&s, c)) || scan_address(&s, c) ||
+		    scan_home(&s, c))
 			continue;
-		}
 
-		if (bnd && is_digit(c)) {
-			/* a short number or a version: copy it whole */
-			size_t w = i;
-
-			while (w < len && (is_word((unsigned char)in[w]) ||
-					   (in[w] == '.' && w + 1 < len &&
-					    is_digit((unsigned char)
-						     in[w + 1]))))
-				++w;
-			puts_n(&o, in + i, w - i);
-			i = w;
-			continue;
-		}
-
-		/* scheme://user:password@host: the user information and
-		 * the host go, as an address would */
-		if (c == ':' && prefix_ci(in, len, i, "://") &&
-		    (m = match_userinfo(in, len, i + 3)) &&
-		    (t = domain_len(in, len, i + 3 + m))) {
-			PUTS(&o, "://[email]");
-			REPLACED(i + 3 + m + t);
-			continue;
-		}
-
-		if (c == '"' && (m = match_quoted_name(in, len, i))) {
-			PUTS(&o, "\"[name]\"");
-			REPLACED(i + m);
-			continue;
-		}
-
-		/* '@', or "%40" in an encoded address */
-		if (c == '@' || (c == '%' && prefix_ci(in, len, i, "%40"))) {
-
-			size_t at = c == '@' ? 1 : 3;
-			size_t ls = i, dl = domain_len(in, len, i + at);
-
-			while (ls > mark &&
-			       local_char((unsigned char)in[ls - 1]))
-				--ls;
-
-			if (dl && (ls < i || mark == i)) {
-				size_t keep = out_mark + (ls - mark);
-
-				if (keep < o.n)
-					o.n = keep;
-				PUTS(&o, "[email]");
-				REPLACED(i + at + dl);
-				continue;
-			}
-		}
-
-		/* root's home and macOS homes, as /home/ below */
-		if (c == '/' && prefix_ci(in, len, i, "/root") &&
-		    (i + 5 >= len || in[i + 5] == '/' || in[i + 5] == '"' ||
-		     in[i + 5] == '\'' || in[i + 5] == ':' ||
-		     is_space((unsigned char)in[i + 5]))) {
-			PUTS(&o, "[home]");
-			REPLACED(i + 5);
-			continue;
-		}
-		if (c == '/' && prefix_ci(in, len, i, "/users/")) {
-			size_t w = i + 7;
-
-			while (w < len && in[w] != '/' &&
-			       !is_space((unsigned char)in[w]) &&
-			       in[w] != '"' && in[w] != '\'')
-				++w;
-			if (w > i + 7) {
-				puts_n(&o, in + i, 7);
-				PUTS(&o, "[user]");
-				REPLACED(w);
-				continue;
-			}
-		}
-
-		if (c == '/' && prefix_ci(in, len, i, "/home/")) {
-			size_t w = i + 6;
-
-			while (w < len && in[w] != '/' &&
-			       !is_space((unsigned char)in[w]) &&
-			       in[w] != '"' && in[w] != '\'')
-				++w;
-			if (w > i + 6) {
-				PUTS(&o, "/home/[user]");
-				REPLACED(w);
-				continue;
-			}
-		}
-
-		put(&o, (char)c);
-		++i;
+		put(&s.o, (char)c);
+		++s.i;
 	}
 
-#undef REPLACED
+	s.o.p[s.o.n] = '\0';
 
-	o.p[o.n] = '\0';
-
-	return o.n;
+	return s.o.n;
 }
 
 
