@@ -1153,6 +1153,17 @@ static bool scan_address(struct scan *s, unsigned char c)
 }
 
 
+/* The end of the path component (a user's name) that starts at w */
+static size_t path_name_end(const char *in, size_t len, size_t w)
+{
+	while (w < len && in[w] != '/' && !is_space((unsigned char)in[w]) &&
+	       in[w] != '"' && in[w] != '\'')
+		++w;
+
+	return w;
+}
+
+
 /* A user's name in a home directory's path */
 static bool scan_home(struct scan *s, unsigned char c)
 {
@@ -1172,10 +1183,7 @@ static bool scan_home(struct scan *s, unsigned char c)
 	}
 
 	if (prefix_ci(in, len, i, "/users/")) {
-		for (w = i + 7; w < len && in[w] != '/' &&
-			     !is_space((unsigned char)in[w]) &&
-			     in[w] != '"' && in[w] != '\''; ++w)
-			;
+		w = path_name_end(in, len, i + 7);
 		if (w > i + 7) {
 			puts_n(&s->o, in + i, 7);
 			PUTS(&s->o, "[user]");
@@ -1185,10 +1193,7 @@ static bool scan_home(struct scan *s, unsigned char c)
 	}
 
 	if (prefix_ci(in, len, i, "/home/")) {
-		for (w = i + 6; w < len && in[w] != '/' &&
-			     !is_space((unsigned char)in[w]) &&
-			     in[w] != '"' && in[w] != '\''; ++w)
-			;
+		w = path_name_end(in, len, i + 6);
 		if (w > i + 6) {
 			PUTS(&s->o, "/home/[user]");
 			replaced(s, w);
