@@ -735,6 +735,110 @@ static int import_rewrite(const char *path, const char *text, size_t len)
 }
 
 
+/*
+ * Every line of text checked (all before anything is written), its
+ * ;auth_pass= put into the vault, and the file's new text (without the
+ * secrets and their ;auth_user=) into out, *op bytes.  0, or the error
+ * already reported.
+ */
+static int import_lines(struct vault *v, const char *path, const char *text,
+			char *out, size_t *op, char *pass, size_t *moved)
+{
+	size_t o = 0, lineno = 0;
+	const char *p;
+	int err;
+
+	for (p = text; *p;) {
+		const char *eol = strchr(p, '\n');
+		size_t n = eol ? (size_t)(eol - p) : strlen(p);
+		char line[2048], e[256];
+		struct acct_parsed ap;
+
+		++lineno;
+		memset(&ap, 0, sizeof(ap));
+		ap.pass = pass;
+		ap.passsz = VREC_SECRET_MAX;
+
+		err = acct_parse(p, n, line, sizeof(line), &ap, e,
+				 sizeof(e));
+		if (err)
+			return cli_err("%s:%zu: %s; nothing was imported",
+				       path, lineno, e);
+
+		if (ap.has_pass) {
+			err = vault_put(v, ap.aor, ap.user, NULL, pass);
+			if (err)
+				return cli_err("%s:%zu: cannot store: %s;"
+					       " nothing was imported", path,
+					       lineno, strerror(err));
+			++*moved;
+		}
+
+		/* ;auth_user= goes too when its secret moved: a line with
+		 * auth_user and no auth_pass makes baresip prompt */
+		if (!ap.has_pass) {
+			memcpy(line, p, n);
+			line[n] = '\0';
+		}
+
+		n = strlen(line);
+		memcpy(out + o, line, n);
+		o += n;
+		if (eol)
+			out[o++] = '\n';
+
+		p = eol ? eol + 1 : p + strlen(p);
+	}
+	out[o] = '\0';
+	*op = o;
+
+	return 0;
+}
+
+
+/* Accounts from another file join the profile's accounts file (its
+ * text: prof), those it does not have yet */
+static int import_merge(const struct cs *cs, const char *prof,
+			const char *out, size_t o)
+{
+	char *merged = malloc(strlen(prof) + o + 2);
+	size_t po;
+	const char *q;
+	int err;
+
+	if (!merged)
+		return cli_err("out of memory");
+
+	po = strlen(prof);
+	memcpy(merged, prof, po);
+	if (po && merged[po - 1] != '\n')
+		merged[po++] = '\n';
+	for (q = out; *q;) {
+		const char *eol = strchr(q, '\n');
+		size_t n = eol ? (size_t)(eol - q) : strlen(q);
+		char line[2048], e[256];
+		struct acct_parsed ap;
+
+		memset(&ap, 0, sizeof(ap));
+		if (acct_parse(q, n, line, sizeof(line), &ap, e,
+			       sizeof(e)) == 0 && ap.is_account &&
+		    !accounts_has(prof, ap.aor)) {
+			memcpy(merged + po, q, n);
+			po += n;
+			merged[po++] = '\n';
+		}
+		q += n + (eol ? 1 : 0);
+	}
+	err = fio_write_atomic(cs->accounts, merged, po, 0600);
+	free(merged);
+	if (err)
+		return cli_err("cannot write %s: %s", cs->accounts,
+			       strerror(err));
+
+	return 0;
+}
+
+
 static int account_import(struct cs *cs, const char *file)
 {
 	struct vault *v = NULL;
@@ -742,8 +846,7 @@ static int account_import(struct cs *cs, const char *file)
 	char *real = NULL, *preal = NULL;
 	const char *path = file ? file : cs->accounts;
 	bool other;
-	size_t o = 0, po = 0, moved = 0, lineno = 0;
-	const char *p;
+	size_t o = 0, moved = 0;
 	int err;
 
 	err = import_path(path, &real);
@@ -771,57 +874,11 @@ static int account_import(struct cs *cs, const char *file)
 	}
 
 	err = cs_open(cs, true, &v);
+	if (!err)
+		err = import_lines(v, path, text, out, &o, pass, &moved);
+	sodium_memzero(pass, VREC_SECRET_MAX);
 	if (err)
 		goto done;
-
-	/* all lines are checked before anything is written */
-	for (p = text; *p;) {
-		const char *eol = strchr(p, '\n');
-		size_t n = eol ? (size_t)(eol - p) : strlen(p);
-		char line[2048], e[256];
-		struct acct_parsed ap;
-
-		++lineno;
-		memset(&ap, 0, sizeof(ap));
-		ap.pass = pass;
-		ap.passsz = VREC_SECRET_MAX;
-
-		err = acct_parse(p, n, line, sizeof(line), &ap, e,
-				 sizeof(e));
-		if (err) {
-			err = cli_err("%s:%zu: %s; nothing was imported",
-				      path, lineno, e);
-			goto done;
-		}
-
-		if (ap.has_pass) {
-			err = vault_put(v, ap.aor, ap.user, NULL, pass);
-			if (err) {
-				err = cli_err("%s:%zu: cannot store: %s;"
-					      " nothing was imported", path,
-					      lineno, strerror(err));
-				goto done;
-			}
-			++moved;
-		}
-
-		/* ;auth_user= goes too when its secret moved: a line with
-		 * auth_user and no auth_pass makes baresip prompt */
-		if (!ap.has_pass) {
-			memcpy(line, p, n);
-			line[n] = '\0';
-		}
-
-		n = strlen(line);
-		memcpy(out + o, line, n);
-		o += n;
-		if (eol)
-			out[o++] = '\n';
-
-		p = eol ? eol + 1 : p + strlen(p);
-	}
-	out[o] = '\0';
-	sodium_memzero(pass, VREC_SECRET_MAX);
 
 	if (!moved) {
 		(void)printf("no ;auth_pass= in %s: nothing to import\n",
@@ -842,42 +899,10 @@ static int account_import(struct cs *cs, const char *file)
 		goto done;
 	}
 
-	/* accounts from another file join the profile's accounts file */
 	if (other) {
-		char *merged = malloc(strlen(prof) + o + 2);
-		const char *q;
-
-		if (!merged) {
-			err = cli_err("out of memory");
+		err = import_merge(cs, prof, out, o);
+		if (err)
 			goto done;
-		}
-		po = strlen(prof);
-		memcpy(merged, prof, po);
-		if (po && merged[po - 1] != '\n')
-			merged[po++] = '\n';
-		for (q = out; *q;) {
-			const char *eol = strchr(q, '\n');
-			size_t n = eol ? (size_t)(eol - q) : strlen(q);
-			char line[2048], e[256];
-			struct acct_parsed ap;
-
-			memset(&ap, 0, sizeof(ap));
-			if (acct_parse(q, n, line, sizeof(line), &ap, e,
-				       sizeof(e)) == 0 && ap.is_account &&
-			    !accounts_has(prof, ap.aor)) {
-				memcpy(merged + po, q, n);
-				po += n;
-				merged[po++] = '\n';
-			}
-			q += n + (eol ? 1 : 0);
-		}
-		err = fio_write_atomic(cs->accounts, merged, po, 0600);
-		free(merged);
-		if (err) {
-			err = cli_err("cannot write %s: %s", cs->accounts,
-				      strerror(err));
-			goto done;
-		}
 	}
 
 	(void)printf("imported %zu password%s from %s into the vault (key"
