@@ -23,7 +23,7 @@
 #include "ctrl.h"
 #include "common/ctrlpath.h"
 #include "common/fileio.h"
-#include "privacy/jsonw.h"
+#include "common/jsonw.h"
 #include "common/profile.h"
 
 
