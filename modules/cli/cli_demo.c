@@ -218,13 +218,12 @@ static int rm_entry(const char *path, const struct stat *st, int flag,
 }
 
 
-static int step(struct peer *p, const char *needle, int timeout_ms,
+static int step(struct peer *p, const char *event, int timeout_ms,
 		const char *what)
 {
-	char msg[8192];
 	int err;
 
-	err = ctrl_wait(&p->ctrl, needle, timeout_ms, msg, sizeof(msg));
+	err = ctrl_wait(&p->ctrl, "type", event, timeout_ms, NULL);
 	if (err) {
 		return cli_err("demo: %s did not see %s within %d ms (%s)",
 			       p->name, what, timeout_ms, strerror(err));
@@ -290,14 +289,14 @@ int cli_demo(int argc, char **argv, struct cli_ctx *ctx)
 
 	err = ctrl_send(&a.ctrl, "dial", uri);
 	if (!err)
-		err = step(&b, "\"CALL_INCOMING\"", 10000, "rings");
+		err = step(&b, "CALL_INCOMING", 10000, "rings");
 	if (!err)
 		err = ctrl_send(&b.ctrl, "accept", NULL);
 	if (!err)
-		err = step(&a, "\"CALL_ESTABLISHED\"", 10000,
+		err = step(&a, "CALL_ESTABLISHED", 10000,
 			   "call answered");
 	if (!err)
-		err = step(&b, "\"CALL_RTPESTAB\"", 10000,
+		err = step(&b, "CALL_RTPESTAB", 10000,
 			   "hears alice (RTP audio flowing)");
 	if (err)
 		goto out;
@@ -306,9 +305,9 @@ int cli_demo(int argc, char **argv, struct cli_ctx *ctx)
 
 	err = ctrl_send(&a.ctrl, "hangup", NULL);
 	if (!err)
-		err = step(&a, "\"CALL_CLOSED\"", 10000, "hung up");
+		err = step(&a, "CALL_CLOSED", 10000, "hung up");
 	if (!err)
-		err = step(&b, "\"CALL_CLOSED\"", 10000, "call closed");
+		err = step(&b, "CALL_CLOSED", 10000, "call closed");
 	if (err)
 		goto out;
 

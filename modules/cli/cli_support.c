@@ -182,7 +182,6 @@ static void put(struct bundle *b, const char *fmt, ...)
 static int live_query(struct bundle *b, const char *cmd, char **datap)
 {
 	struct odict *od = NULL;
-	char msg[8192];
 	struct ctrl c;
 	const char *data;
 	int err;
@@ -197,12 +196,8 @@ static int live_query(struct bundle *b, const char *cmd, char **datap)
 		return err;
 	err = ctrl_send(&c, cmd, NULL);
 	if (!err)
-		err = ctrl_wait(&c, "\"response\"", 5000, msg, sizeof(msg));
+		err = ctrl_wait(&c, "response", NULL, 5000, &od);
 	ctrl_close(&c);
-	if (err)
-		return err;
-
-	err = json_decode_odict(&od, 16, msg, strlen(msg), 8);
 	if (err)
 		return err;
 
