@@ -116,7 +116,9 @@ int ctrl_connect(struct ctrl *c, const char *profile, int timeout_ms)
 		if (now_ms() >= deadline)
 			return ETIMEDOUT;
 
-		(void)poll(NULL, 0, 50);
+		/* a signal the caller handles ends the wait */
+		if (poll(NULL, 0, 50) < 0 && errno == EINTR)
+			return EINTR;
 	}
 }
 
