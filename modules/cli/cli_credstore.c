@@ -165,14 +165,25 @@ static const struct option opts_vault[] = {
 };
 
 
-/* The options of cmd (argv[0] is its action); operands into posv */
-static int cs_opts(struct cs *cs, int argc, char **argv, const char *cmd,
-		   const struct option *opts, const char **posv, int posmax,
-		   int *posc)
+/*
+ * cs set up for "octasip account|vault ACTION ..." (argv[0] is account
+ * or vault) and its options read; the operands into posv.  Usage errors
+ * come first: they need no profile.
+ */
+static int cs_begin(struct cs *cs, const struct cli_ctx *ctx, int argc,
+		    char **argv, const struct option *opts,
+		    const char **posv, int posmax, int *posc)
 {
+	const char *cmd = argv[0];
 	size_t k;
 	int c;
 
+	if (cs_setup(cs, ctx))
+		return 1;
+
+	/* getopt_long sees the action as its argv[0] */
+	--argc;
+	++argv;
 	*posc = 0;
 
 	while ((c = cli_getopt(argc, argv, cmd, opts)) != -1) {
@@ -966,11 +977,7 @@ int cli_account(int argc, char **argv, struct cli_ctx *ctx)
 	if (k < 0)
 		return -k;
 
-	/* usage errors first: they need no profile */
-	if (cs_setup(&cs, ctx))
-		return 1;
-	err = cs_opts(&cs, argc - 1, argv + 1, "account", opts_account,
-		      posv, 2, &posc);
+	err = cs_begin(&cs, ctx, argc, argv, opts_account, posv, 2, &posc);
 	if (err)
 		return err;
 
@@ -1115,11 +1122,7 @@ int cli_vault(int argc, char **argv, struct cli_ctx *ctx)
 	if (k < 0)
 		return -k;
 
-	/* usage errors first: they need no profile */
-	if (cs_setup(&cs, ctx))
-		return 1;
-	err = cs_opts(&cs, argc - 1, argv + 1, "vault", opts_vault, posv, 0,
-		      &posc);
+	err = cs_begin(&cs, ctx, argc, argv, opts_vault, posv, 0, &posc);
 	if (err)
 		return err;
 
