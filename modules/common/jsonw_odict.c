@@ -7,6 +7,8 @@
  * Copyright (C) 2026 OctaSIP developers.  BSD-3-Clause.
  */
 #include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <re.h>
 #include "jsonw.h"
 
