@@ -731,10 +731,12 @@ int cli_run(int argc, char **argv, struct cli_ctx *ctx)
 	char baresip[4096], moddir[4200];
 	char **bargv;
 	bool tone = false, log = false, init = false, plain;
-	int i, c, n = 0, err;
+	int i, c, dd, n = 0, err;
 
-	/* "+": options end at the first operand, which must be "--" */
-	while ((c = cli_getopt(argc, argv, "run", opts_run)) != -1) {
+	/* our options stand before "--", baresip's after it */
+	for (dd = 1; dd < argc && strcmp(argv[dd], "--"); ++dd)
+		;
+	while ((c = cli_getopt(dd, argv, "run", opts_run)) != -1) {
 		if (c == OPT_TONE)
 			tone = true;
 		else if (c == OPT_HEADLESS)
@@ -746,11 +748,10 @@ int cli_run(int argc, char **argv, struct cli_ctx *ctx)
 		else
 			return CLI_EXIT_USAGE;
 	}
-	i = optind;
-	if (i < argc && strcmp(argv[i - 1], "--"))
+	if (optind < dd)
 		return cli_usage("run", "unexpected argument '%s' (baresip's"
-				 " own options go after --)", argv[i]);
-	--i;    /* the baresip arguments follow argv[i] */
+				 " own options go after --)", argv[optind]);
+	i = dd;    /* the baresip arguments follow argv[i] */
 
 	if (!isatty(STDIN_FILENO))
 		ctx->headless = true;

@@ -137,7 +137,7 @@ class CliTest(harness.TestCase):
             ["crash", "list", "--all"], ["stats"], ["stats", "show", "x"],
             ["data"], ["data", "export", "a", "b"], ["data", "wipe", "x"],
             ["support"], ["support", "bundle", "a", "b"], ["init", "x"],
-            ["run", "x"], ["demo", "x"],
+            ["run", "x"], ["run", "x", "--", "-t", "1"], ["demo", "x"],
         ]
         for args in cases:
             p = octasip(*args, profile=self.prof, check=False)
