@@ -538,6 +538,19 @@ class TestCase(unittest.TestCase):
 
     maxDiff = None
 
+    def assertUsageError(self, p, needle=None, sub=None):
+        """A usage error of the octasip tool: exit 2, on stderr one line
+        "octasip: MESSAGE" and the hint "Try 'octasip [SUB ]--help'."."""
+        self.assertEqual(p.returncode, 2, p.stderr)
+        lines = p.stderr.splitlines()
+        self.assertEqual(len(lines), 2, p.stderr)
+        self.assertTrue(lines[0].startswith("octasip: "), p.stderr)
+        self.assertNotIn("usage:", lines[0])
+        self.assertRegex(lines[1], r"^Try 'octasip (%s )?--help'\.$" %
+                         (sub or "[a-z]+"))
+        if needle:
+            self.assertIn(needle, lines[0])
+
 
 def main():
     import warnings
