@@ -1,11 +1,7 @@
 /**
  * @file commands.c  The policy's console commands: /perm and /fraud
  *
- * Commands:
- *   /perm list                     states, "once" grants in use, errors
- *   /perm set PERMISSION STATE     change one (from the next call on)
- *   /perm reset                    back to the product defaults
- *   /fraud                         calls the fraud guard refused
+ * (listed in the module's header comment, octasip_policy.c)
  *
  * Copyright (C) 2026 OctaSIP developers.  BSD-3-Clause.
  */

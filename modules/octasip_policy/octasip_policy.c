@@ -12,6 +12,39 @@
  * the commands, module init and close.  A port to another baresip
  * starts here; the jobs these call are in the other files (policy.h).
  *
+ * Configuration keys (in baresip's config file):
+ *   octasip_policy_encryption      required|preferred|off   (preferred)
+ *   octasip_policy_deny_prefixes   comma list of E.164 prefixes; the word
+ *                                  "premium" adds the documented premium
+ *                                  and high-cost ranges          (none)
+ *   octasip_policy_allow_numbers   comma list, always allowed; the word
+ *                                  "emergency" adds 112, 911, ... (emergency)
+ *   octasip_policy_country_code    digits, for trunk-prefix numbers   ()
+ *   octasip_policy_intl_prefix     international prefix              (00)
+ *   octasip_policy_trunk_prefix    national trunk prefix              (0)
+ *   octasip_policy_max_calls_per_minute  outgoing attempts, 0 = off  (10)
+ *   octasip_policy_max_calls_per_day     outgoing attempts, 0 = off (200)
+ *   octasip_policy_max_concurrent        calls at once, 0 = off       (4)
+ *   octasip_policy_max_incoming_per_source  per minute, 0 = off      (10)
+ *   octasip_policy_max_incoming_per_address per minute from one
+ *                                  network address (not the accounts'
+ *                                  registrars), 0 = off             (20)
+ *   octasip_policy_recording_notice      yes|no                     (yes)
+ *   octasip_policy_recording_retention_days  0 = keep              (30)
+ *   octasip_policy_tls_pins        comma list of SHA-256 fingerprints of
+ *                                  server certificates accepted without
+ *                                  a verifying chain (self-signed PBX) ()
+ *   octasip_policy_user_agent      User-Agent/Server value, one token
+ *                                  (e.g. Phone/1.0); none sent  (unset)
+ *   octasip_policy_busy_second_call      yes|no: answer a second
+ *                                  incoming call with 486 Busy       (no)
+ *
+ * Commands:
+ *   /perm list                     states, "once" grants in use, errors
+ *   /perm set PERMISSION STATE     change one (from the next call on)
+ *   /perm reset                    back to the product defaults
+ *   /fraud                         calls the fraud guard refused
+ *
  * Copyright (C) 2026 OctaSIP developers.  BSD-3-Clause.
  */
 #include <fcntl.h>
