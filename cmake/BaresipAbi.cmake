@@ -11,7 +11,7 @@
 # ("baresip -h" prints "baresip vX.Y.Z") and cross-checked with the libre
 # version pkg-config reports; OCTASIP_ABI_FAMILY overrides the detection.
 # Results: OCTASIP_ABI_FAMILY, OCTASIP_BARESIP_VERSION, OCTASIP_ABI_HEADER,
-# OCTASIP_ABI_ADAPTER.
+# OCTASIP_ABI_ADAPTER (the adapter sources, a list).
 
 set(OCTASIP_ABI_FAMILY "" CACHE STRING
     "baresip ABI family: 1.0, 1.1 or 4 (empty: detect from BARESIP_BINARY)")
@@ -49,6 +49,8 @@ if(OCTASIP_ABI_FAMILY AND NOT OCTASIP_ABI_FAMILY STREQUAL _fam)
   message(WARNING "OctaSIP: building for ABI ${OCTASIP_ABI_FAMILY} as "
       "asked, but ${BARESIP_BINARY} is ${OCTASIP_BARESIP_VERSION} "
       "(ABI ${_fam}): the modules will refuse to load into it")
+  # the stamp names the family's baresip, not the one found here
+  set(OCTASIP_BARESIP_VERSION "${OCTASIP_ABI_FAMILY}.x")
 else()
   set(OCTASIP_ABI_FAMILY ${_fam})
 endif()
@@ -63,7 +65,11 @@ set(OCTASIP_ABI_HEADER "common/abi/baresip-${OCTASIP_ABI_FAMILY}.h")
 if(OCTASIP_ABI_FAMILY STREQUAL "4")
   set(OCTASIP_ABI_ADAPTER ${CMAKE_SOURCE_DIR}/modules/common/abi/adapt_4.c)
 else()
-  set(OCTASIP_ABI_ADAPTER ${CMAKE_SOURCE_DIR}/modules/common/abi/adapt_1.c)
+  # adapt_1.c: what 1.0 and 1.1 do alike; adapt_1_0.c or adapt_1_1.c:
+  # what only that family does (the family's name with '_' for '.')
+  string(REPLACE "." "_" _f_ "${OCTASIP_ABI_FAMILY}")
+  set(OCTASIP_ABI_ADAPTER ${CMAKE_SOURCE_DIR}/modules/common/abi/adapt_1.c
+      ${CMAKE_SOURCE_DIR}/modules/common/abi/adapt_${_f_}.c)
 endif()
 if(NOT EXISTS ${CMAKE_SOURCE_DIR}/modules/${OCTASIP_ABI_HEADER})
   message(FATAL_ERROR "OctaSIP: no declarations for ABI family "

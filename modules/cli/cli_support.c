@@ -324,7 +324,10 @@ static void sec_config(struct bundle *b, const char *cfg)
 
 /* ---- accounts ----------------------------------------------------------- */
 
-/* "[account N]" followed by a SIP status in the output: the last one */
+/*
+ * "[account N]" followed by a SIP status in the output: the last one
+ * (baresip 1.1.0 writes "(prio N)" between them)
+ */
 static void last_status(const char *text, const char *tok, char *buf,
 			size_t sz)
 {
@@ -337,6 +340,8 @@ static void last_status(const char *text, const char *tok, char *buf,
 		const char *q = p + tl, *e;
 
 		p = q;
+		if (!strncmp(q, " (prio ", 7) && strchr(q, ')'))
+			q = strchr(q, ')') + 1;
 		if (*q == ':')
 			++q;
 		while (*q == ' ')
@@ -352,7 +357,11 @@ static void last_status(const char *text, const char *tok, char *buf,
 }
 
 
-/* The /reginfo state word after "[account N]" */
+/*
+ * The /reginfo state word after "[account N]".  baresip 1.1.0 writes
+ * "FB-" before it when the account holds no registration but has a
+ * status: an error, or a fallback proxy answering its OPTIONS
+ */
 static const char *reg_state(const char *reginfo, const char *tok)
 {
 	const char *p = reginfo ? strstr(reginfo, tok) : NULL;
@@ -363,6 +372,10 @@ static const char *reg_state(const char *reginfo, const char *tok)
 	p += strlen(tok);
 	while (*p == ' ')
 		++p;
+	if (!strncmp(p, "FB-OK", 5))
+		return "not registered, fallback proxy reachable (FB-OK)";
+	if (!strncmp(p, "FB-", 3))
+		p += 3;
 	if (!strncmp(p, "OK", 2))
 		return "registered (OK)";
 	if (!strncmp(p, "ERR", 3))

@@ -149,6 +149,28 @@ int  bsip_dirwatch_start(struct dirwatch *w, const char *dir,
 void bsip_dirwatch_stop(struct dirwatch *w);
 
 
+/*
+ * What the core does differently per family (adapter:
+ * common/abi/adapt_1_0.c, adapt_1_1.c, adapt_4.c)
+ */
+
+/*
+ * Before a module frees a UA it allocated: the core must keep no
+ * pointer to it.  1.0.0 keeps one current UA (uag_current()), which is
+ * moved to another UA; 1.1.0 has none, so nothing is done there.
+ */
+void bsip_ua_forget(struct ua *ua);
+
+struct tls;
+
+/*
+ * The struct tls of the core's SIP TLS transport, or NULL without one.
+ * 1.1.0 and later: uag_tls().  1.0.0 has no accessor: found in libre
+ * 1.1.0's transport list (adapt_1_0.c).
+ */
+struct tls *bsip_sip_tls(void);
+
+
 #ifdef __cplusplus
 }
 #endif

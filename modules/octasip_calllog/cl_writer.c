@@ -762,7 +762,7 @@ void clw_stats(struct clw *w, struct clw_stats *st)
 /* Wait until nothing is queued or held (tests, shutdown) */
 bool clw_idle(struct clw *w, int timeout_ms)
 {
-	struct clw_stats st;
+	struct clw_stats st = {0};   /* clw_stats() leaves it for no w */
 	int i;
 
 	for (i = 0; i <= timeout_ms; i += 5) {

@@ -3,14 +3,10 @@
  *
  * P-TLS-1.  libre 1.1.0's SIP TLS transport completes the handshake with
  * any certificate: baresip creates its struct tls without peer
- * verification (SSL_VERIFY_NONE), and 1.0.0 exports no accessor for it.
- * The transport is an element of libre's transport list, the first field
- * of struct sip (a struct list); each element (libre's src/sip/transp.c)
- * holds its list element, its local address, then the struct sip, its
- * struct tls, its socket and its transport type.  The field equal to
- * uag_sip() (after the list element) marks the place; the type must be
- * SIP_TRANSP_TLS and the tls non-NULL, else nothing is changed (with a
- * warning).  Its OpenSSL context (tls_openssl_context()) then gets:
+ * verification (SSL_VERIFY_NONE).  The adapter finds that struct tls
+ * (bsip_sip_tls(): uag_tls() from 1.1.0 on); without one nothing is
+ * changed (with a warning).  Its OpenSSL context (tls_openssl_context())
+ * then gets:
  *  - the system CA store (SSL_CTX_set_default_verify_paths()), next to
  *    baresip's sip_cafile (loaded by baresip with tls_add_ca());
  *  - SSL_VERIFY_PEER with a callback: a chain that does not verify is
@@ -25,6 +21,12 @@
  *    its INVITE is sent).  libre opens the connection inside its
  *    transport with no hook saying which of them it is for, so a
  *    certificate valid for any of them is accepted.
+ *  - a certificate verify callback around OpenSSL's chain check
+ *    (cert_verify_cb()), which libre 2.0.1's per-connection
+ *    verification (baresip 1.1.0's sip_verify_server) does not replace:
+ *    there libre checks the connection's own host name, stronger than
+ *    the hosts above, when it is a name; pins and the hosts above apply
+ *    as on 1.0.0 otherwise.
  *
  * Copyright (C) 2026 OctaSIP developers.  BSD-3-Clause.
  */
@@ -41,8 +43,6 @@
 
 #define PINS_MAX      8
 #define PEERS_MAX     8
-#define TRANSP_FIELDS 24
-#define LE_FIELDS     (sizeof(struct le) / sizeof(uintptr_t))
 
 static struct {
 	uint8_t pin[PINS_MAX][32];
@@ -50,6 +50,7 @@ static struct {
 	char peer[PEERS_MAX][128];  /* hosts of the latest outgoing calls */
 	unsigned npeer;
 	SSL_CTX *ctx;
+	bool refused;               /* this chain's refusal is logged */
 } t;
 
 
@@ -156,29 +157,10 @@ static bool host_known(X509 *cert)
 }
 
 
-static int verify_cb(int ok, X509_STORE_CTX *store)
+/* one warning per refused certificate, naming it and the reason */
+static int refuse(X509 *cert, const char *why, int depth)
 {
-	X509 *cert = X509_STORE_CTX_get0_cert(store);
 	char subject[256] = "?";
-	const char *why;
-
-	/* P-TLS-1: the server certificate names a host we mean to reach */
-	if (ok && X509_STORE_CTX_get_error_depth(store) == 0 &&
-	    !host_known(cert) && !pinned(cert)) {
-		ok = 0;
-		why = "no host name of the accounts or calls";
-	}
-	else if (ok) {
-		return 1;
-	}
-	else {
-		why = X509_verify_cert_error_string(
-			X509_STORE_CTX_get_error(store));
-	}
-
-	/* P-TLS-1: a pinned server certificate stands for its chain */
-	if (pinned(cert))
-		return 1;
 
 	/* libre's TLS runs over its own BIO: no socket to name the peer
 	 * by; the certificate names it (baresip then logs the account) */
@@ -187,45 +169,82 @@ static int verify_cb(int ok, X509_STORE_CTX *store)
 					sizeof(subject));
 
 	warning("octasip_policy: TLS server certificate %s refused: %s"
-		" (depth %d)\n", subject, why,
-		X509_STORE_CTX_get_error_depth(store));
+		" (depth %d)\n", subject, why, depth);
+	t.refused = true;
 
 	return 0;
 }
 
 
-/* the struct tls of libre's SIP TLS transport (see the file comment) */
-static struct tls *sip_tls(struct sip *sip)
+static int verify_cb(int ok, X509_STORE_CTX *store)
 {
-	const struct list *l = (const struct list *)(void *)sip;
-	struct le *le;
+	X509 *cert = X509_STORE_CTX_get0_cert(store);
+	int depth = X509_STORE_CTX_get_error_depth(store);
 
-	for (le = list_head(l); le; le = le->next) {
+	/* P-TLS-1: the server certificate names a host we mean to reach */
+	if (ok && depth == 0 && !host_known(cert) && !pinned(cert))
+		return refuse(cert, "no host name of the accounts or calls",
+			      depth);
+	if (ok)
+		return 1;
 
-		const uintptr_t *f = le->data;
-		size_t k;
+	/* P-TLS-1: a pinned server certificate stands for its chain */
+	if (pinned(cert))
+		return 1;
 
-		if (!f || f[LE_FIELDS - 1] != (uintptr_t)f)
-			continue;   /* struct le's data is the transport */
+	return refuse(cert, X509_verify_cert_error_string(
+			      X509_STORE_CTX_get_error(store)), depth);
+}
 
-		for (k = LE_FIELDS; k + 3 < TRANSP_FIELDS; ++k) {
 
-			if (f[k] != (uintptr_t)sip)
-				continue;
+/*
+ * The whole check of a server's chain, for every connection.  libre
+ * 2.0.1 (baresip 1.1.0 with sip_verify_server on, its default once
+ * sip_cafile is set) gives each connection its own verify callback
+ * (tls_set_verify_server()), which replaces verify_cb there, and the
+ * connection's host name only when that is not an IP address.  This
+ * callback is the context's and stays: OpenSSL checks the chain as
+ * usual (with libre's host name and callback, or with verify_cb), then
+ *  - P-TLS-1: without a host name to check, the server certificate must
+ *    name a host of the accounts or calls, as verify_cb requires;
+ *  - P-TLS-1: a pinned server certificate stands for its chain;
+ *  - a refusal verify_cb did not log is logged here.
+ * With libre 1.1.x (baresip 1.0.0) verify_cb runs inside and has done
+ * all of it.
+ */
+static int cert_verify_cb(X509_STORE_CTX *store, void *arg)
+{
+	X509 *cert = X509_STORE_CTX_get0_cert(store);
+	X509_VERIFY_PARAM *vp = X509_STORE_CTX_get0_param(store);
+	int ok;
+	(void)arg;
 
-			if ((uint32_t)f[k + 3] == SIP_TRANSP_TLS && f[k + 1])
-				return (struct tls *)f[k + 1];
-			break;
-		}
+	t.refused = false;
+	ok = X509_verify_cert(store) == 1;
+
+	if (ok && !X509_VERIFY_PARAM_get0_host(vp, 0) &&
+	    !host_known(cert) && !pinned(cert)) {
+		X509_STORE_CTX_set_error(store,
+					 X509_V_ERR_HOSTNAME_MISMATCH);
+		return t.refused ? 0 : refuse(cert, "no host name of the"
+					      " accounts or calls", 0);
+	}
+	if (ok)
+		return 1;
+
+	if (pinned(cert)) {
+		X509_STORE_CTX_set_error(store, X509_V_OK);
+		return 1;
 	}
 
-	return NULL;
+	return t.refused ? 0 : refuse(cert, X509_verify_cert_error_string(
+					      X509_STORE_CTX_get_error(store)),
+				      X509_STORE_CTX_get_error_depth(store));
 }
 
 
 int tlsverify_init(const char *pins)
 {
-	struct sip *sip = uag_sip();
 	struct tls *tls;
 	const char *p = pins;
 
@@ -245,7 +264,7 @@ int tlsverify_init(const char *pins)
 		p = end ? end + 1 : NULL;
 	}
 
-	tls = sip ? sip_tls(sip) : NULL;
+	tls = bsip_sip_tls();
 	t.ctx = tls ? tls_openssl_context(tls) : NULL;
 	if (!t.ctx) {
 		warning("octasip_policy: SIP TLS transport not found: server"
@@ -256,6 +275,7 @@ int tlsverify_init(const char *pins)
 	/* P-TLS-1 */
 	(void)SSL_CTX_set_default_verify_paths(t.ctx);
 	SSL_CTX_set_verify(t.ctx, SSL_VERIFY_PEER, verify_cb);
+	SSL_CTX_set_cert_verify_callback(t.ctx, cert_verify_cb, NULL);
 
 	return 0;
 }
@@ -281,8 +301,7 @@ void tlsverify_peer(const char *uri)
 
 void tlsverify_close(void)
 {
-	struct sip *sip = uag_sip();
-	struct tls *tls = sip ? sip_tls(sip) : NULL;
+	struct tls *tls = bsip_sip_tls();
 
 	/*
 	 * Unloaded at run time (/rmmod), the context must not keep a
@@ -290,7 +309,9 @@ void tlsverify_close(void)
 	 * and the context (ua_close(): uag_sip() is NULL then) before it
 	 * unloads the modules: nothing to give back, and nothing to touch.
 	 */
-	if (t.ctx && tls && tls_openssl_context(tls) == t.ctx)
+	if (t.ctx && tls && tls_openssl_context(tls) == t.ctx) {
+		SSL_CTX_set_cert_verify_callback(t.ctx, NULL, NULL);
 		SSL_CTX_set_verify(t.ctx, SSL_VERIFY_NONE, NULL);
+	}
 	memset(&t, 0, sizeof(t));
 }

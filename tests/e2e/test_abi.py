@@ -21,9 +21,18 @@ def family_header():
 HEADER = family_header()
 
 
-def declared_functions():
-    with open(HEADER) as f:
+def header_text(path):
+    # the family header and the headers of ours it includes
+    # ("common/abi/baresip-1.h": what 1.0 and 1.1 declare alike)
+    with open(path) as f:
         text = f.read()
+    for inc in re.findall(r'#include "(common/abi/[^"]+)"', text):
+        text += header_text(os.path.join(harness.SRC, "modules", inc))
+    return text
+
+
+def declared_functions():
+    text = header_text(HEADER)
     text = re.sub(r"/\*.*?\*/", "", text, flags=re.S)
     text = re.sub(r"^#.*$", "", text, flags=re.M)
     text = re.sub(r"typedef[^;]*;", "", text)

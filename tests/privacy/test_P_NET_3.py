@@ -17,12 +17,14 @@ On the code before, the REGISTER carried "User-Agent: baresip v1.0.0
 import re
 import socket
 import time
-import unittest
 
 import harness
 from harness import Instance
 
-FORBIDDEN = re.compile(rb"(?i)baresip|1\.0\.0|linux|0x[0-9a-f]{6,}")
+# the product, the version of the baresip under test, the OS, an address
+VERSION = harness.baresip_version()
+FORBIDDEN = re.compile(rb"(?i)baresip|" + re.escape(VERSION).encode() +
+                       rb"|linux|0x[0-9a-f]{6,}")
 
 
 def header(msg, name):
@@ -145,14 +147,18 @@ class TestPNet3(harness.TestCase):
         self.assertIn(b"\r\n\r\nv=0", ok)
         self.assertIsNone(FORBIDDEN.search(ok), ok.decode())
 
-    @unittest.expectedFailure
     def test_options_answer_sdp(self):
-        """Known gap: bob's answer to an OPTIONS still carries an SDP body
-        with a=tool:baresip 1.0.0.  baresip 1.0.0 builds it from a call
-        object it allocates and encodes inside its OPTIONS handler, with
-        no event or hook a module could use in between (the answer's
-        headers are clean: no Server)."""
+        """Known gap on 1.0.0: bob's answer to an OPTIONS still carries an
+        SDP body with a=tool:baresip 1.0.0.  baresip 1.0.0 builds it from
+        a call object it allocates and encodes inside its OPTIONS handler,
+        with no event or hook a module could use in between (the answer's
+        headers are clean: no Server).  1.1.0 writes no a=tool at all."""
         peer, reg, inv, opt = self.run_bob({})
+        if VERSION.startswith("1.0."):
+            self.assertIsNotNone(FORBIDDEN.search(opt),
+                                 "the 1.0.0 gap is closed: make this a"
+                                 " plain test")
+            return
         self.assertIsNone(FORBIDDEN.search(opt), opt.decode())
 
     def test_user_agent_for_providers_that_insist(self):

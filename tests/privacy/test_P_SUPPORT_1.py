@@ -214,7 +214,9 @@ class TestPSupport1(harness.TestCase):
                          r"SIGSEGV$")
 
         live = section(text, "Live state")
-        self.assertRegex(live, r"(?m)^> \[account 1\]")
+        # /reginfo: 1.0.0 marks the current UA "> ", 1.1.0 (no current
+        # UA) numbers every UA "0 - "
+        self.assertRegex(live, r"(?m)^(> |\d+ - )\[account 1\]")
         self.assertIn("[account 2]: secret from vault", live)
 
         out = section(text, "Recent baresip output")

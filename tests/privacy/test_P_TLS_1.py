@@ -14,8 +14,10 @@ Not covered: an expired certificate (OpenSSL's own chain check; the
 openssl 3.0 command line cannot date one in the past)."""
 
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 
 import harness
@@ -23,7 +25,8 @@ import harness
 E2E = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(
     __file__))), "e2e")
 sys.path.insert(0, os.path.join(E2E, "credstore"))
-from csutil import Registrar, add_account, clear_accounts  # noqa: E402
+from csutil import (Registrar, add_account, clear_accounts,  # noqa: E402
+                    make_cert)
 
 PW = "tls-S3cret"
 
@@ -55,8 +58,9 @@ class TestPTls1(harness.TestCase):
         inst = self.alice(reg, {})
         inst.wait_log(r"TLS server certificate /CN=127\.0\.0\.1 refused: "
                       r"self[- ]signed certificate")
-        inst.wait_log(r"sip:alice@127\.0\.0\.1:%d: Register: " %
-                      reg.tls_port)
+        # 1.1.0 writes "(prio N)" after the account
+        inst.wait_log(r"sip:alice@127\.0\.0\.1:%d( \(prio \d+\))?: "
+                      r"Register: " % reg.tls_port)
         time.sleep(1)
         self.assertNotIn("REGISTER", reg.log())
         self.assertNotIn("AUTH-OK", reg.log())
@@ -73,6 +77,17 @@ class TestPTls1(harness.TestCase):
     def test_pinned_self_signed_registers(self):
         reg = Registrar(self, {"alice": PW}, tls=True, tls_cert="self")
         self.alice(reg, {"octasip_policy_tls_pins": fingerprint(reg.cert)})
+        reg.wait_log(r"AUTH-OK user=alice ")
+
+    def test_pinned_self_signed_registers_with_a_cafile(self):
+        """with sip_cafile set, baresip 1.1.0 has libre verify each
+        connection with a callback of its own: the pin still counts"""
+        reg = Registrar(self, {"alice": PW}, tls=True, tls_cert="self")
+        d = tempfile.mkdtemp(prefix="octasip-ca-")
+        self.addCleanup(shutil.rmtree, d, True)
+        make_cert(d, "ca")             # a test CA that did not sign it
+        self.alice(reg, {"octasip_policy_tls_pins": fingerprint(reg.cert),
+                         "sip_cafile": os.path.join(d, "ca.pem")})
         reg.wait_log(r"AUTH-OK user=alice ")
 
 

@@ -1,164 +1,28 @@
 /**
  * @file baresip-1.0.h  baresip 1.0.0's module interface (Debian 12)
  *
- * Debian 12 ships baresip-core 1.0.0 without a public header, so every
- * function, struct and enum an OctaSIP module uses from the baresip
- * executable is declared here, for this ABI family only.  Modules include
+ * What only 1.0.0 has, around the declarations 1.0.0 and 1.1.0 share
+ * (baresip-1.h, whose rules apply here too).  Modules include
  * common/bsip.h, never this file (cmake/BaresipAbi.cmake selects it).
  *
- * Rules for this file:
- *  - Declare only what a module really calls.  tests/e2e/test_abi.py
- *    checks that every function below is exported by the baresip the
- *    build is for and that the event numbers match the names the running
- *    core gives them.
- *  - Struct layouts must match baresip 1.0.0 exactly; they are read or
- *    written by the core (aufilt on the audio thread).
- *  - Facts of 1.0.0 this header relies on: the core exports info(),
- *    warning() and debug(); events reach handlers registered with
- *    uag_event_register() in registration order; ua_aor() exists but is
- *    gone from 1.1.0 on (use account_aor()).
+ * Facts of 1.0.0 this header relies on: enum ua_event numbered as below
+ * (the fifth event is MWI_NOTIFY); the core keeps one current UA
+ * (uag_current()), which the menu's commands act on and which must not
+ * name a freed UA.
  *
  * Copyright (C) 2026 OctaSIP developers.  BSD-3-Clause.
  */
 #ifndef OCTASIP_ABI_BARESIP_1_0_H
 #define OCTASIP_ABI_BARESIP_1_0_H
 
-#include <stdarg.h>
-#include <stdbool.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <re.h>
-
-#ifdef __cplusplus
-extern "C" {
-#endif
-
 /*
- * Opaque core objects
- */
-struct account;
-struct audio;
-struct call;
-struct commands;
-struct config;
-struct contacts;
-struct contact;
-struct network;
-struct stream;
-struct ua;
-
-
-/*
- * Logging (the core's log sink: console, syslog module, ...)
- */
-void debug(const char *fmt, ...);
-void info(const char *fmt, ...);
-void warning(const char *fmt, ...);
-
-
-/*
- * Account
- */
-enum answermode {
-	ANSWERMODE_MANUAL = 0,
-	ANSWERMODE_EARLY  = 1,
-	ANSWERMODE_AUTO   = 2,
-};
-
-const char *account_aor(const struct account *acc);
-const char *account_auth_user(const struct account *acc);
-const char *account_auth_pass(const struct account *acc);
-int  account_set_auth_pass(struct account *acc, const char *pass);
-int  account_set_auth_user(struct account *acc, const char *user);
-int  account_set_answermode(struct account *acc, enum answermode mode);
-enum answermode account_answermode(const struct account *acc);
-const char *account_mediaenc(const struct account *acc);
-uint32_t account_regint(const struct account *acc);
-struct sip_addr *account_laddr(const struct account *acc);
-const char *account_outbound(const struct account *acc, unsigned ix);
-
-
-/*
- * Call
- */
-enum vidmode {
-	VIDMODE_OFF = 0,
-	VIDMODE_ON  = 1,
-};
-
-enum call_state {
-	CALL_STATE_IDLE = 0,
-	CALL_STATE_INCOMING,
-	CALL_STATE_OUTGOING,
-	CALL_STATE_RINGING,
-	CALL_STATE_EARLY,
-	CALL_STATE_ESTABLISHED,
-	CALL_STATE_TERMINATED,
-	CALL_STATE_UNKNOWN,
-};
-
-const char   *call_id(const struct call *call);
-const char   *call_peeruri(const struct call *call);
-const char   *call_peername(const struct call *call);
-const char   *call_localuri(const struct call *call);
-bool          call_is_outgoing(const struct call *call);
-enum call_state call_state(const struct call *call);
-uint16_t      call_scode(const struct call *call);
-uint32_t      call_duration(const struct call *call);
-struct audio *call_audio(const struct call *call);
-struct ua    *call_get_ua(const struct call *call);
-struct account *call_account(const struct call *call);
-struct call  *call_find_id(const struct list *calls, const char *id);
-/* the INVITE headers an account's xhdr filter copied (struct sip_hdr) */
-const struct list *call_get_custom_hdrs(const struct call *call);
-int           call_progress(struct call *call);
-
-
-/*
- * Audio (core)
- */
-void audio_mute(struct audio *a, bool muted);
-bool audio_ismuted(const struct audio *a);
-struct stream *audio_strm(const struct audio *au);
-struct sdp_media *stream_sdpmedia(const struct stream *strm);
-
-
-/*
- * Media stream (core): RTCP summary (struct rtcp_stats is libre's) and
- * whether the media encryption reported the stream secure
- */
-const struct rtcp_stats *stream_rtcp_stats(const struct stream *strm);
-bool stream_is_secure(const struct stream *strm);
-
-/*
- * Audio codec in use (1.0.0).  Only the leading fields are declared: read
- * them through the pointer audio_codec() returns, never allocate or copy
- * the struct.  PORT: 3.x keeps le, pt, name first.
- */
-struct aucodec {
-	struct le le;
-	const char *pt;
-	const char *name;
-};
-
-const struct aucodec *audio_codec(const struct audio *au, bool tx);
-
-
-/*
- * Modules loaded at run time (path = module_path; name "x" or "x.so").
- * mod_find() (libre) needs the ".so" suffix.
- */
-int  module_load(const char *path, const char *name);
-void module_unload(const char *name);
-
-
-/*
- * User agents and their events
+ * User agent events, numbered as 1.0.0 numbers them.
  *
- * Numbering is that of 1.0.0 (1.1.0 inserts FALLBACK_OK/FAIL after
- * REGISTER_FAIL).  Modules never use these numbers: the adapter
- * (abi/adapt_1.c) maps them to enum bsip_ev by the names uag_event_str()
- * gives them.
+ * 1.1.0 inserts FALLBACK_OK/FAIL and CALL_ANSWERED and appends
+ * MODULE and CUSTOM (baresip-1.1.h); 4.x replaces this API with
+ * bevent_register().  Modules never see these numbers: the adapter maps
+ * them to enum bsip_ev by the names uag_event_str() gives them, at
+ * module init.
  */
 enum ua_event {
 	UA_EVENT_REGISTERING = 0,
@@ -188,164 +52,20 @@ enum ua_event {
 	UA_EVENT_MAX,
 };
 
-typedef void (ua_event_h)(struct ua *ua, enum ua_event ev,
-			  struct call *call, const char *prm, void *arg);
+#include "common/abi/baresip-1.h"
 
-int  uag_event_register(ua_event_h *eh, void *arg);
-void uag_event_unregister(ua_event_h *eh);
-const char *uag_event_str(enum ua_event ev);
-struct list *uag_list(void);
-struct sip  *uag_sip(void);   /* libre's SIP stack of every UA */
-const char  *ua_cuser(const struct ua *ua);  /* Contact user (heap) */
-void         uag_enable_sip_trace(bool enable);  /* baresip -s */
-struct ua *uag_find_aor(const char *aor);
-struct ua *uag_current(void);
-void uag_current_set(struct ua *ua);
-int  ua_alloc(struct ua **uap, const char *aor);
-
-struct account *ua_account(const struct ua *ua);
-struct list *ua_calls(const struct ua *ua);
-int  ua_register(struct ua *ua);
-/* copy this INVITE header into every incoming call (custom headers) */
-int  ua_add_xhdr_filter(struct ua *ua, const char *hdr_name);
-void ua_hangup(struct ua *ua, struct call *call,
-	       uint16_t scode, const char *reason);
-int  ua_answer(struct ua *ua, struct call *call, enum vidmode vmode);
-
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 /*
- * Commands (console, -e, octasip_ctrl, ctrl_tcp)
- *
- * The cmd array is kept by pointer: it must be static.  Long commands
- * receive key '/' and prm = the rest of the line, or NULL.
+ * The UA the menu's commands act on (gone from 1.1.0).  Weak: libre
+ * loads modules with dlopen(RTLD_NOW), which would refuse a module built
+ * for 1.0 in a 1.1.0 core with its own "undefined symbol" message before
+ * the module's ABI stamp could say why; called only after the stamp.
  */
-enum {
-	CMD_PRM = (1<<0),
-};
-
-struct cmd_arg {
-	char key;
-	char *prm;
-	void *data;
-};
-
-struct cmd {
-	const char *name;
-	char key;
-	int flags;
-	const char *desc;
-	re_printf_h *h;
-};
-
-struct commands *baresip_commands(void);
-int  cmd_register(struct commands *commands,
-		  const struct cmd *cmdv, size_t cmdc);
-void cmd_unregister(struct commands *commands, const struct cmd *cmdv);
-int  cmd_process_long(struct commands *commands, const char *str,
-		      size_t len, struct re_printf *pf_resp, void *data);
-
-/*
- * Event as ctrl_tcp sends it: adds "type", "class", "accountaor",
- * "direction", "peeruri", "id", "param" to od (1.0.0; PORT: 4.x has
- * bevent_odict_encode() instead)
- */
-int  event_encode_dict(struct odict *od, struct ua *ua, enum ua_event ev,
-		       struct call *call, const char *prm);
-
-
-/*
- * Configuration: the parsed "config" file and the config directory
- */
-typedef int (confline_h)(const struct pl *addr, void *arg);
-
-struct conf *conf_cur(void);
-int  conf_path_get(char *path, size_t sz);
-int  conf_parse(const char *filename, confline_h *ch, void *arg);
-
-
-/*
- * Contacts (the "contacts" file, loaded by contact.so)
- */
-struct contacts *baresip_contacts(void);
-struct contact *contact_find(const struct contacts *contacts,
-			     const char *uri);
-struct sip_addr *contact_addr(const struct contact *c);
-struct list *contact_list(const struct contacts *contacts);
-void contact_remove(struct contacts *contacts, struct contact *contact);
-
-
-/*
- * Network (DNS client for libre's HTTP client)
- */
-struct network *baresip_network(void);
-struct dnsc *net_dnsc(const struct network *net);
-
-
-/*
- * Audio filters (1.0.0 layout; PORT: 3.15 inserts "bool enabled" after
- * name in struct aufilt, and struct auframe grows)
- *
- * The encode handler runs on the audio source thread: no timers, no
- * ua_ or mem_ref/deref of shared objects, no I/O there.
- */
-enum aufmt {
-	AUFMT_S16LE = 0,
-	AUFMT_PCMA,
-	AUFMT_PCMU,
-	AUFMT_FLOAT,
-	AUFMT_S24_3LE,
-};
-
-struct auframe {
-	int fmt;
-	void *sampv;
-	size_t sampc;
-	uint64_t timestamp;
-};
-
-struct aufilt;
-
-struct aufilt_enc_st {
-	const struct aufilt *af;
-	struct le le;
-};
-
-struct aufilt_dec_st {
-	const struct aufilt *af;
-	struct le le;
-};
-
-struct aufilt_prm {
-	uint32_t srate;
-	uint8_t ch;
-	int fmt;
-};
-
-typedef int (aufilt_encupd_h)(struct aufilt_enc_st **stp, void **ctx,
-			      const struct aufilt *af,
-			      struct aufilt_prm *prm,
-			      const struct audio *au);
-typedef int (aufilt_encode_h)(struct aufilt_enc_st *st,
-			      struct auframe *af);
-typedef int (aufilt_decupd_h)(struct aufilt_dec_st **stp, void **ctx,
-			      const struct aufilt *af,
-			      struct aufilt_prm *prm,
-			      const struct audio *au);
-typedef int (aufilt_decode_h)(struct aufilt_dec_st *st,
-			      struct auframe *af);
-
-struct aufilt {
-	struct le le;
-	const char *name;
-	aufilt_encupd_h *encupdh;
-	aufilt_encode_h *ench;
-	aufilt_decupd_h *decupdh;
-	aufilt_decode_h *dech;
-};
-
-struct list *baresip_aufiltl(void);
-void aufilt_register(struct list *aufiltl, struct aufilt *af);
-void aufilt_unregister(struct aufilt *af);
+__attribute__((weak)) struct ua *uag_current(void);
+__attribute__((weak)) void uag_current_set(struct ua *ua);
 
 #ifdef __cplusplus
 }

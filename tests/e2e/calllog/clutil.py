@@ -3,7 +3,10 @@ wait for rows with a deadline."""
 
 import os
 import sqlite3
+import subprocess
 import time
+
+import harness
 
 
 def rows(inst, raw=False):
@@ -53,3 +56,17 @@ def done(rs, n):
     return len(rs) == n and all(r["status"] not in ("in_progress",
                                                     b"in_progress")
                                 for r in rs)
+
+
+def uas_404(testcase):
+    """A sipp UAS on a free loopback port that answers one INVITE 404
+    Not Found; returns (port, its Popen)."""
+    port = harness.free_port()
+    uas = subprocess.Popen(
+        ["sipp", "-sf", os.path.join(os.path.dirname(os.path.abspath(
+            __file__)), "sipp_uas_404.xml"),
+         "-i", "127.0.0.1", "-p", str(port), "-m", "1",
+         "-timeout", "20"], stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    testcase.addCleanup(lambda: uas.poll() is None and uas.kill())
+    return port, uas

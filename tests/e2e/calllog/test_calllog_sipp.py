@@ -83,13 +83,7 @@ class SippTest(harness.TestCase):
     def test_404(self):
         a = Instance(self, "alice", permissions=PERMS)
         a.start()
-        port = harness.free_port()
-        uas = subprocess.Popen(
-            ["sipp", "-sf", os.path.join(HERE, "sipp_uas_404.xml"),
-             "-i", "127.0.0.1", "-p", str(port), "-m", "1",
-             "-timeout", "20"], stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        self.addCleanup(lambda: uas.poll() is None and uas.kill())
+        port, uas = clutil.uas_404(self)
         n = len(a.ctrl.events)
         a.command("dial", "sip:ghost@127.0.0.1:%d" % port)
         clutil.closed(a, n)
