@@ -100,27 +100,41 @@ def sipp(tc, args, cwd):
 
 class TestPCred3(harness.TestCase):
 
-    def test_P_CRED_3(self):
-        reg_port, evil_port = harness.free_port(), harness.free_port()
+    def bob(self, reg_port, realm=None):
+        """bob, with his password (and realm) in the vault, registering
+        at 127.0.0.1:reg_port; not started"""
         b = Instance(self, "bob")
         aor = "sip:bob@127.0.0.1:%d" % reg_port
         clear_accounts(b)
-        add_account(b, aor, PASSWORD, extra=";regint=600")
-        with open(os.path.join(POLICY, "sipp_uas_register_auth.xml")) as f:
-            xml = f.read().replace("@USER@", "bob").replace("@PASSWORD@",
-                                                            PASSWORD)
-        regxml = os.path.join(b.root, "registrar.xml")
-        with open(regxml, "w") as f:
-            f.write(xml)
-        reg = sipp(self, ["-sf", regxml, "-i", "127.0.0.1",
-            "-p", str(reg_port), "-m", "1",
-            "-timeout", "30s", "-trace_err", "-error_file",
-            os.path.join(b.root, "reg.err")], b.root)
+        add_account(b, aor, PASSWORD, extra=";regint=600", realm=realm)
+        return b, aor
+
+    def registrar(self, b, port, realm):
+        """a registrar of realm that checks bob's digest (200 only if it
+        is right); its sipp arguments"""
+        return ["-sf", scenario(b.root, "sipp_uas_register_auth.xml",
+                                "registrar-%s.xml" % realm, REALM=realm,
+                                USER="bob", PASSWORD=PASSWORD),
+                "-i", "127.0.0.1", "-p", str(port), "-m", "1",
+                "-timeout", "30s"]
+
+    def evil_callee(self, b, port):
+        """a callee that challenges the INVITE with realm "evil"; the
+        sipp process and its message trace"""
         trace = os.path.join(b.root, "evil.msg")
         evil = sipp(self, ["-sf", os.path.join(
             POLICY, "sipp_uas_foreign_realm.xml"), "-i", "127.0.0.1",
-            "-p", str(evil_port), "-m", "1", "-trace_msg",
+            "-p", str(port), "-m", "1", "-trace_msg",
             "-message_file", trace, "-timeout", "30s"], b.root)
+        return evil, trace
+
+    def test_P_CRED_3(self):
+        reg_port, evil_port = harness.free_port(), harness.free_port()
+        b, aor = self.bob(reg_port)
+        reg = sipp(self, self.registrar(b, reg_port, "home") + [
+            "-trace_err", "-error_file", os.path.join(b.root, "reg.err")],
+            b.root)
+        evil, trace = self.evil_callee(b, evil_port)
         b.start()
 
         # the own realm gets the real digest (sipp checked it)
@@ -150,10 +164,7 @@ class TestPCred3(harness.TestCase):
         # a registration that succeeds under another realm does not
         # change it
         reg_port = harness.free_port()
-        b = Instance(self, "bob")
-        aor = "sip:bob@127.0.0.1:%d" % reg_port
-        clear_accounts(b)
-        add_account(b, aor, PASSWORD, extra=";regint=600", realm="good")
+        b, aor = self.bob(reg_port, realm="good")
         self.assertEqual(vault_realm(b, aor), "good")
         trace = os.path.join(b.root, "reg.msg")
         reg = sipp(self, ["-sf", scenario(
@@ -181,19 +192,9 @@ class TestPCred3(harness.TestCase):
 
     def test_pinned_realm_survives_restart(self):
         reg_port, evil_port = harness.free_port(), harness.free_port()
-        b = Instance(self, "bob")
-        aor = "sip:bob@127.0.0.1:%d" % reg_port
-        clear_accounts(b)
-        add_account(b, aor, PASSWORD, extra=";regint=600")
+        b, aor = self.bob(reg_port)
         self.assertEqual(vault_realm(b, aor), "")
-        regxml = scenario(b.root, "sipp_uas_register_auth.xml",
-                          "registrar.xml", USER="bob", PASSWORD=PASSWORD)
-        with open(regxml) as f:
-            xml = f.read().replace('realm="home"', 'realm="good"')
-        with open(regxml, "w") as f:
-            f.write(xml)
-        reg_args = ["-sf", regxml, "-i", "127.0.0.1", "-p", str(reg_port),
-                    "-m", "1", "-timeout", "30s"]
+        reg_args = self.registrar(b, reg_port, "good")
 
         # one registration under "good" pins it in the vault record
         reg = sipp(self, reg_args, b.root)
@@ -211,11 +212,7 @@ class TestPCred3(harness.TestCase):
             accounts = f.read()
         with open(b.path("accounts"), "w") as f:
             f.write(accounts.replace(";regint=600", ";regint=0"))
-        trace = os.path.join(b.root, "evil.msg")
-        evil = sipp(self, ["-sf", os.path.join(
-            POLICY, "sipp_uas_foreign_realm.xml"), "-i", "127.0.0.1",
-            "-p", str(evil_port), "-m", "1", "-trace_msg",
-            "-message_file", trace, "-timeout", "30s"], b.root)
+        evil, trace = self.evil_callee(b, evil_port)
         b.start()
         n = len(b.ctrl.events)
         b.command("dial", "sip:carol@127.0.0.1:%d" % evil_port)
