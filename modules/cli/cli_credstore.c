@@ -620,15 +620,19 @@ static int account_list(struct cs *cs)
 			r = vault_find(v, ap.aor);
 			acctenc_describe(p, n, tp, sizeof(tp), me,
 					 sizeof(me));
+			/* the realm its digest goes to, if known:
+			 * given, or pinned at its first registration */
 			(void)printf("%s\tauth user: %s\tsecret: %s"
-				     "\ttransport: %s\tmedia: %s\n",
+				     "\ttransport: %s\tmedia: %s%s%s\n",
 				     ap.aor,
 				     r && r->user[0] ? r->user :
 				     (ap.has_user ? ap.user : "(from URI)"),
 				     r ? "in vault" :
 				     ap.has_pass ? "PLAINTEXT in accounts"
 				     " (run 'octasip account import')" :
-				     "missing", tp, me);
+				     "missing", tp, me,
+				     r && r->realm[0] ? "\trealm: " : "",
+				     r ? r->realm : "");
 		}
 		p += n + (eol ? 1 : 0);
 	}

@@ -14,6 +14,7 @@
 #include "dirwatch.h"
 #include "olog.h"
 #include "calllog_api.h"
+#include "credstore_api.h"
 #include "siptrace_api.h"
 
 
@@ -121,22 +122,27 @@ void calllog_api_release(void)
 }
 
 
-const struct siptrace_api *siptrace_api_get(void **hp)
+/*
+ * The API struct sym of the loaded module file (never loads it), if its
+ * first member, the version, is version; *hp gets the dlopen() reference
+ */
+static const void *module_api(const char *file, const char *sym,
+			      uint32_t version, void **hp)
 {
-	const struct siptrace_api *api;
+	const uint32_t *api;
 	char path[1024];
 	void *h;
 
 	*hp = NULL;
-	if (module_file(path, sizeof(path), "octasip_policy.so"))
+	if (module_file(path, sizeof(path), file))
 		return NULL;
 
 	h = dlopen(path, RTLD_NOW | RTLD_NOLOAD);
 	if (!h)
 		return NULL;
 
-	api = dlsym(h, SIPTRACE_API_SYMBOL);
-	if (!api || api->version != SIPTRACE_API_VERSION) {
+	api = dlsym(h, sym);
+	if (!api || *api != version) {
 		(void)dlclose(h);
 		return NULL;
 	}
@@ -147,10 +153,44 @@ const struct siptrace_api *siptrace_api_get(void **hp)
 }
 
 
+const struct siptrace_api *siptrace_api_get(void **hp)
+{
+	return module_api("octasip_policy.so", SIPTRACE_API_SYMBOL,
+			  SIPTRACE_API_VERSION, hp);
+}
+
+
 void siptrace_api_put(void *h)
 {
 	if (h)
 		(void)dlclose(h);
+}
+
+
+/* the credential store's API (the realm of an account); kept once found */
+static struct {
+	void *h;
+	const struct credstore_api *api;
+} cs;
+
+
+const struct credstore_api *credstore_api_get(void)
+{
+	if (!cs.api)
+		cs.api = module_api("octasip_credstore.so",
+				    CREDSTORE_API_SYMBOL,
+				    CREDSTORE_API_VERSION, &cs.h);
+
+	return cs.api;
+}
+
+
+void credstore_api_release(void)
+{
+	if (cs.h)
+		(void)dlclose(cs.h);
+
+	memset(&cs, 0, sizeof(cs));
 }
 
 

@@ -77,6 +77,7 @@ static void ua_event_handler(const struct bsip_event *e, void *arg)
 
 	case BSIP_EV_REGISTERING:
 		take_over_answermodes();
+		realmpin_registering(ua);
 		break;
 
 	case BSIP_EV_REGISTER_OK:

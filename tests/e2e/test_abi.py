@@ -77,6 +77,8 @@ class AbiTest(harness.TestCase):
                 want.add("octasip_calllog_api_v1")
             if m == "octasip_policy.so":
                 want.add("octasip_siptrace_api_v1")
+            if m == "octasip_credstore.so":
+                want.add("octasip_credstore_api_v1")
             # an ASan build adds its own ODR markers (__odr_asan.NAME)
             have = {s for s in exported(os.path.join(outdir, m))
                     if not s.startswith("__odr_asan")}

@@ -147,13 +147,16 @@ def make_cert(d, kind="ca", host=None):
     return key, crt
 
 
-def add_account(inst, aor, password, auth_user=None, env=None, extra=""):
+def add_account(inst, aor, password, auth_user=None, env=None, extra="",
+                realm=None):
     """octasip account add with the password on stdin; extra params are
     put into the accounts line afterwards, right after its <URI> (account
     add may have added ;mediaenc= there)."""
     args = ["account", "add", aor, "--password-stdin"]
     if auth_user:
         args += ["--auth-user", auth_user]
+    if realm:
+        args += ["--realm", realm]
     p = harness.octasip(*args, profile=inst.profile, stdin=password + "\n",
                         env=env)
     if extra:
