@@ -13,6 +13,7 @@
 #include "common/bsip.h"
 #include "dirwatch.h"
 #include "olog.h"
+#include "recompat.h"
 #include "calllog_api.h"
 #include "siptrace_api.h"
 
@@ -177,7 +178,7 @@ int bsip_dirwatch_start(struct dirwatch *w, const char *dir,
 	int err = dirwatch_open(w, dir, names, n, flags);
 
 	if (!err)
-		err = fd_listen(w->fd, FD_READ, h, arg);
+		err = refd_listen(&w->fhs, w->fd, FD_READ, h, arg);
 	if (err)
 		dirwatch_close(w);
 
@@ -190,7 +191,7 @@ void bsip_dirwatch_stop(struct dirwatch *w)
 	if (!w || w->fd < 0)
 		return;
 
-	fd_close(w->fd);
+	refd_close(&w->fhs, w->fd);
 	dirwatch_close(w);
 }
 
