@@ -109,6 +109,33 @@ int  bsip_abi_check(const char *modname);
 
 
 /*
+ * What else differs between the families (adapter: common/abi/adapt_*.c)
+ */
+
+/*
+ * Before ua is deleted: if the core keeps it as its current UA (1.x:
+ * uag_current()), another UA becomes current.  4.x keeps no current UA
+ * (the menu module derives it from its current call): nothing to do.
+ */
+void bsip_uag_current_drop(const struct ua *ua);
+
+/*
+ * P-TLS-1: the OpenSSL context (SSL_CTX *) of the core's SIP TLS
+ * transport, or NULL if there is none.  own_verify: OctaSIP's verify
+ * callback on that context must decide for every connection (pinned
+ * certificates), so a core that sets a verify callback of its own on each
+ * connection (4.x with sip_verify_server) is told not to.
+ *
+ *   1.0, 1.1  found in libre's transport list (no accessor); the core
+ *             never verifies, the context's callback always decides
+ *   4         tls_ssl_ctx(uag_tls()); without own_verify the core's
+ *             per-connection check (exact host, sip_cafile) stays on when
+ *             configured, and the context's callback decides otherwise
+ */
+void *bsip_sip_tls_ctx(bool own_verify);
+
+
+/*
  * OctaSIP helpers on top of the declarations (bsip.c)
  */
 

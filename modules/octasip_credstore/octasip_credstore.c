@@ -464,7 +464,6 @@ static void sync_line(const char *line, size_t len, const char *aor,
 static bool sync_gone(const char *aor)
 {
 	struct ua *ua = ua_by_aor(aor);
-	struct le *le;
 
 	if (!ua)
 		return true;
@@ -475,13 +474,7 @@ static bool sync_gone(const char *aor)
 		return false;
 	}
 
-	if (uag_current() == ua) {
-		for (le = list_head(uag_list()); le; le = le->next) {
-			if (le->data != ua)
-				break;
-		}
-		uag_current_set(le ? le->data : NULL);
-	}
+	bsip_uag_current_drop(ua);
 
 	mem_deref(ua);
 	info("octasip_credstore: account %s deleted (accounts file)\n", aor);

@@ -3,14 +3,10 @@
  *
  * P-TLS-1.  libre 1.1.0's SIP TLS transport completes the handshake with
  * any certificate: baresip creates its struct tls without peer
- * verification (SSL_VERIFY_NONE), and 1.0.0 exports no accessor for it.
- * The transport is an element of libre's transport list, the first field
- * of struct sip (a struct list); each element (libre's src/sip/transp.c)
- * holds its list element, its local address, then the struct sip, its
- * struct tls, its socket and its transport type.  The field equal to
- * uag_sip() (after the list element) marks the place; the type must be
- * SIP_TRANSP_TLS and the tls non-NULL, else nothing is changed (with a
- * warning).  Its OpenSSL context (tls_openssl_context()) then gets:
+ * verification (SSL_VERIFY_NONE).  The adapter finds the transport's
+ * OpenSSL context (bsip_sip_tls_ctx(), common/bsip.h: on 1.x by the
+ * layout of libre's transport list, on 4.x through uag_tls()), and it
+ * gets:
  *  - the system CA store (SSL_CTX_set_default_verify_paths()), next to
  *    baresip's sip_cafile (loaded by baresip with tls_add_ca());
  *  - SSL_VERIFY_PEER with a callback: a chain that does not verify is
@@ -25,6 +21,11 @@
  *    its INVITE is sent).  libre opens the connection inside its
  *    transport with no hook saying which of them it is for, so a
  *    certificate valid for any of them is accepted.
+ *
+ * On 4.x with sip_verify_server on (its default when sip_cafile is set)
+ * and no pins, libre checks every connection itself against the host it
+ * connects to, replacing this callback: the stronger check is kept.
+ * With pins, the core's check is turned off so this callback decides.
  *
  * Copyright (C) 2026 OctaSIP developers.  BSD-3-Clause.
  */
@@ -41,8 +42,6 @@
 
 #define PINS_MAX      8
 #define PEERS_MAX     8
-#define TRANSP_FIELDS 24
-#define LE_FIELDS     (sizeof(struct le) / sizeof(uintptr_t))
 
 static struct {
 	uint8_t pin[PINS_MAX][32];
@@ -194,39 +193,8 @@ static int verify_cb(int ok, X509_STORE_CTX *store)
 }
 
 
-/* the struct tls of libre's SIP TLS transport (see the file comment) */
-static struct tls *sip_tls(struct sip *sip)
-{
-	const struct list *l = (const struct list *)(void *)sip;
-	struct le *le;
-
-	for (le = list_head(l); le; le = le->next) {
-
-		const uintptr_t *f = le->data;
-		size_t k;
-
-		if (!f || f[LE_FIELDS - 1] != (uintptr_t)f)
-			continue;   /* struct le's data is the transport */
-
-		for (k = LE_FIELDS; k + 3 < TRANSP_FIELDS; ++k) {
-
-			if (f[k] != (uintptr_t)sip)
-				continue;
-
-			if ((uint32_t)f[k + 3] == SIP_TRANSP_TLS && f[k + 1])
-				return (struct tls *)f[k + 1];
-			break;
-		}
-	}
-
-	return NULL;
-}
-
-
 int tlsverify_init(const char *pins)
 {
-	struct sip *sip = uag_sip();
-	struct tls *tls;
 	const char *p = pins;
 
 	memset(&t, 0, sizeof(t));
@@ -245,8 +213,7 @@ int tlsverify_init(const char *pins)
 		p = end ? end + 1 : NULL;
 	}
 
-	tls = sip ? sip_tls(sip) : NULL;
-	t.ctx = tls ? tls_openssl_context(tls) : NULL;
+	t.ctx = bsip_sip_tls_ctx(t.npin > 0);
 	if (!t.ctx) {
 		warning("octasip_policy: SIP TLS transport not found: server"
 			" certificates are not verified\n");
@@ -281,16 +248,13 @@ void tlsverify_peer(const char *uri)
 
 void tlsverify_close(void)
 {
-	struct sip *sip = uag_sip();
-	struct tls *tls = sip ? sip_tls(sip) : NULL;
-
 	/*
 	 * Unloaded at run time (/rmmod), the context must not keep a
 	 * callback into unloaded code.  At exit baresip frees its SIP stack
 	 * and the context (ua_close(): uag_sip() is NULL then) before it
 	 * unloads the modules: nothing to give back, and nothing to touch.
 	 */
-	if (t.ctx && tls && tls_openssl_context(tls) == t.ctx)
+	if (t.ctx && bsip_sip_tls_ctx(false) == t.ctx)
 		SSL_CTX_set_verify(t.ctx, SSL_VERIFY_NONE, NULL);
 	memset(&t, 0, sizeof(t));
 }

@@ -12,9 +12,13 @@
  * The core unregisters a handler by its function pointer, so each of a
  * module's registrations gets a function of its own (a slot).
  *
+ * Also here: the core's current UA (uag_current()) and the SIP TLS
+ * transport's OpenSSL context (bsip.h).
+ *
  * Copyright (C) 2026 OctaSIP developers.  BSD-3-Clause.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <string.h>
 #include "common/bsip.h"
 #include "common/abi/evmap.h"
@@ -186,4 +190,72 @@ int bsip_event_encode(struct odict *od, const struct bsip_event *e)
 		return EINVAL;
 
 	return event_encode_dict(od, n->ua, n->ev, n->call, n->prm);
+}
+
+
+void bsip_uag_current_drop(const struct ua *ua)
+{
+	struct le *le;
+
+	if (!ua || uag_current() != ua)
+		return;
+
+	for (le = list_head(uag_list()); le; le = le->next) {
+		if (le->data != ua)
+			break;
+	}
+
+	uag_current_set(le ? le->data : NULL);
+}
+
+
+/*
+ * The struct tls of libre's SIP TLS transport.  libre 1.1.0 and 2.0.x
+ * keep it in an element of the transport list, the first field of struct
+ * sip (a struct list); each element (libre's src/sip/transp.c) holds its
+ * list element, its local address, then the struct sip, its struct tls,
+ * its socket and its transport type.  The field equal to uag_sip()
+ * (after the list element) marks the place; the type must be
+ * SIP_TRANSP_TLS and the tls non-NULL, else there is none.
+ */
+#define TRANSP_FIELDS 24
+#define LE_FIELDS     (sizeof(struct le) / sizeof(uintptr_t))
+
+static struct tls *sip_tls(struct sip *sip)
+{
+	const struct list *l = (const struct list *)(void *)sip;
+	struct le *le;
+
+	for (le = list_head(l); le; le = le->next) {
+
+		const uintptr_t *f = le->data;
+		size_t k;
+
+		if (!f || f[LE_FIELDS - 1] != (uintptr_t)f)
+			continue;   /* struct le's data is the transport */
+
+		for (k = LE_FIELDS; k + 3 < TRANSP_FIELDS; ++k) {
+
+			if (f[k] != (uintptr_t)sip)
+				continue;
+
+			if ((uint32_t)f[k + 3] == SIP_TRANSP_TLS && f[k + 1])
+				return (struct tls *)f[k + 1];
+			break;
+		}
+	}
+
+	return NULL;
+}
+
+
+/* 1.x never verifies the server itself: own_verify changes nothing */
+void *bsip_sip_tls_ctx(bool own_verify)
+{
+	struct sip *sip = uag_sip();
+	struct tls *tls = sip ? sip_tls(sip) : NULL;
+
+	(void)own_verify;
+
+	return tls ? tls_openssl_context(tls) : NULL;
 }
