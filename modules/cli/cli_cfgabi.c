@@ -1,0 +1,86 @@
+/**
+ * @file cli_cfgabi.c  The config template for the baresip OctaSIP is built for
+ *
+ * config/config.in is written for baresip 1.x.  4.x has no module_tmp
+ * (modules loaded for the start only) any more: a module_tmp line would
+ * be ignored and no account created.  For ABI family 4 (generated
+ * octasip_version.h) uuid.so becomes a plain module and every other
+ * module_tmp (account.so, type "application") a module_app, which 4.x
+ * loads after the UAs, where 1.x ran module_tmp.
+ *
+ * Copyright (C) 2026 OctaSIP developers.  BSD-3-Clause.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cli.h"
+#include "generated/octasip_version.h"
+
+
+static const char tmp_kw[] = "module_tmp";
+
+
+static bool is_tmp_line(const uint8_t *p, size_t n)
+{
+	size_t k = sizeof(tmp_kw) - 1;
+
+	return n > k && !memcmp(p, tmp_kw, k) &&
+		(p[k] == ' ' || p[k] == '\t');
+}
+
+
+static bool names_uuid(const uint8_t *p, size_t n)
+{
+	size_t i = sizeof(tmp_kw) - 1;
+
+	while (i < n && (p[i] == ' ' || p[i] == '\t'))
+		++i;
+
+	return n - i >= 7 && !memcmp(p + i, "uuid.so", 7);
+}
+
+
+int cli_config_for_abi(uint8_t **bufp, size_t *lenp)
+{
+	const uint8_t *in = *bufp;
+	size_t len = *lenp, i = 0, o = 0;
+	uint8_t *out;
+
+	if (strcmp(BSIP_ABI_FAMILY, "4"))
+		return 0;
+
+	/* "module\t" is no longer than "module_tmp" */
+	out = malloc(len + 1);
+	if (!out)
+		return ENOMEM;
+
+	while (i < len) {
+		const uint8_t *nl = memchr(in + i, '\n', len - i);
+		size_t n = nl ? (size_t)(nl - (in + i)) + 1 : len - i;
+		size_t k = sizeof(tmp_kw) - 1;
+
+		if (is_tmp_line(in + i, n)) {
+			const char *kw = names_uuid(in + i, n) ?
+				"module\t" : "module_app";
+
+			memcpy(out + o, kw, strlen(kw));
+			o += strlen(kw);
+			memcpy(out + o, in + i + k, n - k);
+			o += n - k;
+		}
+		else {
+			memcpy(out + o, in + i, n);
+			o += n;
+		}
+
+		i += n;
+	}
+
+	out[o] = '\0';
+	free(*bufp);
+	*bufp = out;
+	*lenp = o;
+
+	return 0;
+}
