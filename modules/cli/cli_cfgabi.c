@@ -6,7 +6,10 @@
  * be ignored and no account created.  For ABI family 4 (generated
  * octasip_version.h) uuid.so becomes a plain module and every other
  * module_tmp (account.so, type "application") a module_app, which 4.x
- * loads after the UAs, where 1.x ran module_tmp.
+ * loads after the UAs, where 1.x ran module_tmp.  And 4.x's core no
+ * longer converts sample formats and rates itself (ausine's 48 kHz
+ * stereo to G.711's 8 kHz mono): auconv.so and auresamp.so are loaded
+ * before the first of those lines.
  *
  * Copyright (C) 2026 OctaSIP developers.  BSD-3-Clause.
  */
@@ -19,6 +22,10 @@
 
 
 static const char tmp_kw[] = "module_tmp";
+static const char conv[] =
+	"# baresip 4.x converts sample formats and rates in modules\n"
+	"module\t\t\tauconv.so\n"
+	"module\t\t\tauresamp.so\n";
 
 
 static bool is_tmp_line(const uint8_t *p, size_t n)
@@ -46,12 +53,13 @@ int cli_config_for_abi(uint8_t **bufp, size_t *lenp)
 	const uint8_t *in = *bufp;
 	size_t len = *lenp, i = 0, o = 0;
 	uint8_t *out;
+	bool first = true;
 
 	if (strcmp(BSIP_ABI_FAMILY, "4"))
 		return 0;
 
 	/* "module\t" is no longer than "module_tmp" */
-	out = malloc(len + 1);
+	out = malloc(len + sizeof(conv));
 	if (!out)
 		return ENOMEM;
 
@@ -63,6 +71,12 @@ int cli_config_for_abi(uint8_t **bufp, size_t *lenp)
 		if (is_tmp_line(in + i, n)) {
 			const char *kw = names_uuid(in + i, n) ?
 				"module\t" : "module_app";
+
+			if (first) {
+				memcpy(out + o, conv, sizeof(conv) - 1);
+				o += sizeof(conv) - 1;
+				first = false;
+			}
 
 			memcpy(out + o, kw, strlen(kw));
 			o += strlen(kw);
