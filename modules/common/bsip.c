@@ -206,13 +206,14 @@ uint32_t bsip_call_key(const struct call *call)
 
 
 /*
- * baresip 1.0.0's options are getopt(argc, argv, "46de:f:p:hu:n:vst:m:"):
- * flags may be clustered ("-ds"), a value is not an option ("-e -s"),
- * "--" ends the options.
+ * baresip 1.0.0's options are getopt(argc, argv, "46de:f:p:hu:n:vst:m:"),
+ * 4.10's "46a:de:f:p:hu:n:vst:m:Tc" (-a takes a value there, 1.0.0
+ * refuses it): flags may be clustered ("-ds"), a value is not an option
+ * ("-e -s"), "--" ends the options.
  */
 bool bsip_sip_trace_requested(void)
 {
-	static const char with_value[] = "efpunmt";
+	static const char with_value[] = "aefpunmt";
 	char buf[4096];
 	size_t n, i;
 	ssize_t got;
