@@ -9,7 +9,10 @@
  * loads after the UAs, where 1.x ran module_tmp.  And 4.x's core no
  * longer converts sample formats and rates itself (ausine's 48 kHz
  * stereo to G.711's 8 kHz mono): auconv.so and auresamp.so are loaded
- * before the first of those lines.
+ * before the first of those lines.  4.x's menu.so also puts every other
+ * established call on hold (a re-INVITE) when a call is established;
+ * 1.x never did, and calls that overlap (auto-answer, a PBX's parallel
+ * calls) kept their media: call_hold_other_calls no keeps that.
  *
  * Copyright (C) 2026 OctaSIP developers.  BSD-3-Clause.
  */
@@ -25,7 +28,9 @@ static const char tmp_kw[] = "module_tmp";
 static const char conv[] =
 	"# baresip 4.x converts sample formats and rates in modules\n"
 	"module\t\t\tauconv.so\n"
-	"module\t\t\tauresamp.so\n";
+	"module\t\t\tauresamp.so\n"
+	"# as 1.x: no automatic hold of the other calls (menu.so)\n"
+	"call_hold_other_calls\tno\n";
 
 
 static bool is_tmp_line(const uint8_t *p, size_t n)
