@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "common/cfgedit.h"
 #include "generated/octasip_version.h"
 
 
@@ -102,4 +103,20 @@ int cli_config_for_abi(uint8_t **bufp, size_t *lenp)
 	*lenp = o;
 
 	return 0;
+}
+
+
+/*
+ * Calls over 127.0.0.1 (octasip demo): 4.x leaves loopback addresses
+ * out of its local addresses unless net_interface names one ("ua: no
+ * laddr for 127.0.0.1"); 1.x needs nothing.
+ */
+int cli_config_loopback(const char *in, char **outp)
+{
+	if (strcmp(BSIP_ABI_FAMILY, "4")) {
+		*outp = strdup(in);
+		return *outp ? 0 : ENOMEM;
+	}
+
+	return cfg_set(in, "net_interface", "127.0.0.1", outp);
 }
