@@ -63,6 +63,24 @@ def _abi_family():
 
 
 FAMILY = _abi_family()
+
+
+def _built_for_version():
+    """The baresip version the build is for ("1.0.0", "4.10.0")"""
+    ver = os.path.join(os.environ.get("OCTASIP_BUILD", ""), "generated",
+                       "octasip_version.h")
+    try:
+        with open(ver) as f:
+            m = re.search(r'(?m)^#define BSIP_API_VERSION "([^"]*)"',
+                          f.read())
+            if m:
+                return m.group(1)
+    except OSError:
+        pass
+    return "1.0.0"
+
+
+BARESIP_VERSION = _built_for_version()
 BARESIP = os.environ.get("OCTASIP_BARESIP") or _built_for()
 # the octasip tool and everything it starts run the same one
 os.environ["OCTASIP_BARESIP"] = BARESIP

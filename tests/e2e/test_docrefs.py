@@ -59,6 +59,14 @@ def code_names(files):
 
 def library_names():
     objs = [harness.BARESIP]
+    # 4.x under a prefix: the core is libbaresip and re's libre beside
+    # it; the docs name 1.0.0's functions too (Debian 12's, when there)
+    out = subprocess.run(["ldd", harness.BARESIP], capture_output=True,
+                         text=True).stdout
+    objs += re.findall(r"=>\s+(/\S*lib(?:baresip|re)\.so\S*)", out)
+    if harness.BARESIP != "/usr/bin/baresip" and \
+            os.path.exists("/usr/bin/baresip"):
+        objs.append("/usr/bin/baresip")
     for lib in LIBS:
         objs += glob.glob("/usr/lib/x86_64-linux-gnu/" + lib + "*")[:1]
         objs += glob.glob("/lib/x86_64-linux-gnu/" + lib + "*")[:1]

@@ -128,7 +128,9 @@ class TestPNet3(harness.TestCase):
             self.assertIsNone(FORBIDDEN.search(msg), msg.decode())
         self.assertIsNone(header(reg, "User-Agent"))
         self.assertIsNone(header(opt, "Server"))
+        # 1.x: "bob-" and a random hex; 4.x: the AOR's user
         self.assertRegex(header(reg, "Contact").decode(),
+                         r"^<sip:bob@" if harness.FAMILY == "4" else
                          r"^<sip:bob-[0-9a-f]+@")
         self.assertEqual(header(inv, "Contact").split(b">")[0],
                          header(reg, "Contact").split(b">")[0])
@@ -145,7 +147,9 @@ class TestPNet3(harness.TestCase):
         self.assertIn(b"\r\n\r\nv=0", ok)
         self.assertIsNone(FORBIDDEN.search(ok), ok.decode())
 
-    @unittest.expectedFailure
+    # a gap of 1.x only: 4.x answers an OPTIONS without an SDP body
+    @(unittest.expectedFailure if harness.FAMILY != "4" else
+      (lambda f: f))
     def test_options_answer_sdp(self):
         """Known gap: bob's answer to an OPTIONS still carries an SDP body
         with a=tool:baresip 1.0.0.  baresip 1.0.0 builds it from a call

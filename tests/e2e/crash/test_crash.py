@@ -125,16 +125,27 @@ class CrashTest(harness.TestCase):
         self.assertEqual(ev["contexts"]["os"]["kernel_version"],
                          os.uname().release)
         self.assertEqual(ev["contexts"]["runtime"],
-                         {"name": "baresip", "version": "1.0.0"})
+                         {"name": "baresip",
+                          "version": harness.BARESIP_VERSION})
         images = ev["debug_meta"]["images"]
         names = [i["code_file"] for i in images]
-        for n in ("baresip", "octasip_crash.so", "libre.so.0",
-                  "octasip_calllog.so", "octasip_ctrl.so"):
+        # Debian's libre is libre.so.0; re 4.x's soname has the minor in
+        # it (libre.so.44 for 4.10) and the core is libbaresip.so.N
+        libs = (["libre.so.", "libbaresip.so."] if harness.FAMILY == "4"
+                else ["libre.so.0"])
+        for n in ["baresip", "octasip_crash.so", "octasip_calllog.so",
+                  "octasip_ctrl.so"]:
             self.assertIn(n, names)
+        for lib in libs:
+            self.assertTrue([m for m in names if m.startswith(lib)],
+                            (lib, names))
         mine = images[names.index("octasip_crash.so")]
         self.assertEqual(mine["code_id"], build_id(CRASH_SO))
         frames = exc["stacktrace"]["frames"]
-        self.assertGreater(len(frames), 2)
+        # 4.x runs 4 async worker threads (re_thread_async_init()): the
+        # kernel may hand this process-wide SIGSEGV to one of them, whose
+        # stack is a wait and the thread's start
+        self.assertGreater(len(frames), 1 if harness.FAMILY == "4" else 2)
         for fr in frames:
             if "addr_mode" in fr:
                 idx = int(fr["addr_mode"].split(":")[1])

@@ -44,7 +44,13 @@ class TestRegister(harness.TestCase):
         # erin never registers: her first call is authenticated
         ok, _ = inst.command("uafind", "sip:erin@" + host)
         self.assertTrue(ok)
-        inst.command("dial", "sip:echo@" + host)
+        if harness.FAMILY == "4":
+            # 4.x has no current UA: /uafind moves erin to the head of
+            # the list (index 0) and /dial takes the UA by index (else
+            # it picks a registered account of the same host)
+            inst.command("dial", "sip:echo@%s 0" % host)
+        else:
+            inst.command("dial", "sip:echo@" + host)
         reg.wait_log(r"AUTH-OK user=erin ")
 
         log = inst.log()

@@ -25,7 +25,7 @@ from test_faults import callee, sipp_calls, wait_rows
 
 WRAPPER = """#!/bin/sh
 exec valgrind --tool=memcheck --leak-check=full --show-leak-kinds=all \\
-    --num-callers=30 --keep-debuginfo=yes --xml=yes --xml-file=%s /usr/bin/baresip "$@"
+    --num-callers=30 --keep-debuginfo=yes --xml=yes --xml-file=%s %s "$@"
 """
 LEAKS = ("Leak_DefinitelyLost", "Leak_IndirectlyLost",
          "Leak_PossiblyLost")
@@ -103,7 +103,7 @@ class Valgrind(harness.TestCase):
         env = dict(os.environ, LD_PRELOAD=probe)
         subprocess.run(["valgrind", "--tool=memcheck", "--leak-check=full",
                         "--num-callers=30", "--xml=yes",
-                        "--xml-file=" + xmlf, "/usr/bin/baresip", "-h"],
+                        "--xml-file=" + xmlf, harness.BARESIP, "-h"],
                        env=env, stdin=subprocess.DEVNULL,
                        capture_output=True, timeout=120)
         kinds = sorted({k for k, _ in analyse(xmlf)[0]})

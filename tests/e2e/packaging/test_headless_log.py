@@ -15,6 +15,10 @@ from harness import Instance
 # a status update is text that a bare "\r" overwrites (no "\n" after it)
 STATUS = re.compile(rb"\r(?!\n)")
 ESC = b"\x1b"
+# what menu.so says about /uafind of an unknown account: a (red) warning
+# on 1.x, a plain reply on 4.x
+UAFIND = (b"could not find User-Agent" if harness.FAMILY == "4"
+          else b"ua_find failed")
 
 
 def raw_log(inst):
@@ -52,7 +56,10 @@ class HeadlessLogTest(harness.TestCase):
         for inst in (a, b):
             log = raw_log(inst)
             # the warning and the call are in the log, as plain text
-            self.assertIn(b"ua_find failed", log)
+            # 4.x answers /uafind over the control socket only; its
+            # warning of every ring (no player on a test machine) is there
+            self.assertIn(b"could not start auplay" if harness.FAMILY ==
+                          "4" else UAFIND, log)
             self.assertIn(b"Call established", log)
             self.assertEqual(len(STATUS.findall(log)), 0,
                              "status updates in %s's log" % inst.name)
@@ -72,7 +79,7 @@ class HeadlessLogTest(harness.TestCase):
             env=dict(os.environ, **harness.sanitizer_env()))
         self.assertEqual(p.returncode, 0, p.stderr)
         out = p.stdout + p.stderr
-        self.assertIn(b"ua_find failed", out)
+        self.assertIn(UAFIND, out)
         self.assertNotIn(ESC, out)
         self.assertIn(b"baresip is ready", p.stdout)
 
@@ -89,7 +96,7 @@ class HeadlessLogTest(harness.TestCase):
         with open(a.path("baresip.log"), "rb") as f:
             kept = f.read()
         for out in (p.stdout + p.stderr, kept):
-            self.assertIn(b"ua_find failed", out)
+            self.assertIn(UAFIND, out)
             self.assertNotIn(ESC, out)
             self.assertEqual(len(STATUS.findall(out)), 0)
 

@@ -170,9 +170,15 @@ class TlsDialogTest(harness.TestCase):
         except Exception:
             raise AssertionError("bob's re-INVITE never reached alice:\n"
                                  + k.log()[-3000:])
-        self.assertIn(a.sip_port + 1, [
-            int(m) for m in re.findall(
-                r"REQ INVITE sip:alice\S*@127\.0\.0\.1:(\d+)", k.log())])
+        ports = [int(m) for m in re.findall(
+            r"REQ INVITE sip:alice\S*@127\.0\.0\.1:(\d+)", k.log())]
+        if harness.FAMILY == "4":
+            # 4.x's Contact on a TLS connection it opened names that
+            # connection's own port, and the proxy sends the re-INVITE
+            # back over it (checked above: it reached alice)
+            self.assertTrue(ports, k.log()[-3000:])
+        else:
+            self.assertIn(a.sip_port + 1, ports)
 
         n = len(a.ctrl.events)
         b.command("hangup")
