@@ -343,6 +343,9 @@ static void last_status(const char *text, const char *tok, char *buf,
 		const char *q = p + tl, *e;
 
 		p = q;
+		/* 4.x: "reg: <aor> (prio 0): 501 ..." */
+		if (!strncmp(q, " (prio ", 7) && strchr(q, ')'))
+			q = strchr(q, ')') + 1;
 		if (*q == ':')
 			++q;
 		while (*q == ' ')

@@ -157,7 +157,7 @@ void module_unload(const char *name);
  *
  * PORT: numbering is that of 1.0.0.  3.x renumbers (CALL_INCOMING is 10
  * there) and 4.x replaces this API with bevent_register().  Every module
- * runs bsip_events_verify() at init: it compares each number with the
+ * runs bsip_abi_check() at init: it compares each number with the
  * name uag_event_str() gives it and refuses to load on a mismatch, so a
  * wrong number shows up as a failed load, not as a wrong branch.
  */
