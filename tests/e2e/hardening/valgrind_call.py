@@ -71,7 +71,7 @@ class Valgrind(harness.TestCase):
         xmlf = os.path.join(b.root, "memcheck.xml")
         wrap = os.path.join(b.root, "baresip-vg")
         with open(wrap, "w") as f:
-            f.write(WRAPPER % xmlf)
+            f.write(WRAPPER % (xmlf, harness.BARESIP))
         os.chmod(wrap, stat.S_IRWXU)
         b.start(env={"OCTASIP_BARESIP": wrap}, timeout=120)
         self.assertEqual(sipp_calls(b, 3, hold_ms=500, timeout=120),

@@ -188,7 +188,11 @@ class TlsDialogTest(harness.TestCase):
             raise AssertionError("bob's BYE never reached alice:\n" +
                                  k.log()[-3000:] + "\n" + a.log()[-2000:])
         self.assertIn("Connection reset by peer", ev.get("param", ""))
-        self.assertEqual(a.stop(), 0)
+        # 4.x's clean quit (sip_close(sip, false)) waits for a
+        # transaction of this dialog to time out: measured 32.2 s (64*T1)
+        # on 4.10; not root-caused (docs/abi-4.md)
+        self.assertEqual(a.stop(timeout=45 if harness.FAMILY == "4"
+                                else 15), 0)
         # the listener's key is new at each run: it identifies no one
         with open(a.path("sip-tls.pem")) as f:
             first = f.read()
