@@ -121,18 +121,19 @@ void bsip_uag_current_drop(const struct ua *ua);
 
 /*
  * P-TLS-1: the OpenSSL context (SSL_CTX *) of the core's SIP TLS
- * transport, or NULL if there is none.  own_verify: OctaSIP's verify
- * callback on that context must decide for every connection (pinned
- * certificates), so a core that sets a verify callback of its own on each
- * connection (4.x with sip_verify_server) is told not to.
+ * transport, or NULL if there is none, whose verify callback then
+ * decides for every connection.
  *
  *   1.0, 1.1  found in libre's transport list (no accessor); the core
- *             never verifies, the context's callback always decides
- *   4         tls_ssl_ctx(uag_tls()); without own_verify the core's
- *             per-connection check (exact host, sip_cafile) stays on when
- *             configured, and the context's callback decides otherwise
+ *             never verifies
+ *   4         tls_ssl_ctx(uag_tls()), and the core's own per-connection
+ *             check (sip_verify_server) is switched off: it would replace
+ *             the context's callback, and re 4.10 checks no host at all
+ *             when the server is given by IP address (a CA-signed
+ *             certificate for any other name passed, P-TLS-1's wrong-host
+ *             test), nor does it know pinned certificates
  */
-void *bsip_sip_tls_ctx(bool own_verify);
+void *bsip_sip_tls_ctx(void);
 
 
 /*

@@ -22,10 +22,9 @@
  *    transport with no hook saying which of them it is for, so a
  *    certificate valid for any of them is accepted.
  *
- * On 4.x with sip_verify_server on (its default when sip_cafile is set)
- * and no pins, libre checks every connection itself against the host it
- * connects to, replacing this callback: the stronger check is kept.
- * With pins, the core's check is turned off so this callback decides.
+ * On 4.x the core's own check (sip_verify_server) is turned off by the
+ * adapter so that this callback decides there too: libre's would replace
+ * it, and checks no host name when the server is an IP address.
  *
  * Copyright (C) 2026 OctaSIP developers.  BSD-3-Clause.
  */
@@ -213,7 +212,7 @@ int tlsverify_init(const char *pins)
 		p = end ? end + 1 : NULL;
 	}
 
-	t.ctx = bsip_sip_tls_ctx(t.npin > 0);
+	t.ctx = bsip_sip_tls_ctx();
 	if (!t.ctx) {
 		warning("octasip_policy: SIP TLS transport not found: server"
 			" certificates are not verified\n");
@@ -254,7 +253,7 @@ void tlsverify_close(void)
 	 * and the context (ua_close(): uag_sip() is NULL then) before it
 	 * unloads the modules: nothing to give back, and nothing to touch.
 	 */
-	if (t.ctx && bsip_sip_tls_ctx(false) == t.ctx)
+	if (t.ctx && bsip_sip_tls_ctx() == t.ctx)
 		SSL_CTX_set_verify(t.ctx, SSL_VERIFY_NONE, NULL);
 	memset(&t, 0, sizeof(t));
 }

@@ -249,13 +249,11 @@ static struct tls *sip_tls(struct sip *sip)
 }
 
 
-/* 1.x never verifies the server itself: own_verify changes nothing */
-void *bsip_sip_tls_ctx(bool own_verify)
+/* 1.x never verifies the server itself */
+void *bsip_sip_tls_ctx(void)
 {
 	struct sip *sip = uag_sip();
 	struct tls *tls = sip ? sip_tls(sip) : NULL;
-
-	(void)own_verify;
 
 	return tls ? tls_openssl_context(tls) : NULL;
 }

@@ -22,10 +22,11 @@
  *    current call);
  *  - uag_tls() is the SIP TLS transport's struct tls; with
  *    sip_verify_server (on by default when sip_cafile or sip_capath is
- *    set) libre sets SSL_VERIFY_PEER, the request host and its own
- *    callback on every connection (tls_set_verify_server() in
- *    src/sip/transp.c), replacing the context's callback; without it
- *    new connections inherit the context's.
+ *    set) libre sets SSL_VERIFY_PEER and its own callback on every
+ *    connection (tls_set_verify_server() in src/sip/transp.c), replacing
+ *    the context's callback, and a host to check only when the host is
+ *    a name, not an IP address; tls_disable_verify_server() turns that
+ *    off and new connections inherit the context's callback.
  *
  * Copyright (C) 2026 OctaSIP developers.  BSD-3-Clause.
  */
@@ -222,15 +223,15 @@ void bsip_uag_current_drop(const struct ua *ua)
 }
 
 
-void *bsip_sip_tls_ctx(bool own_verify)
+void *bsip_sip_tls_ctx(void)
 {
 	struct tls *tls = uag_tls();
 
 	if (!tls)
 		return NULL;
 
-	if (own_verify)
-		tls_disable_verify_server(tls);
+	/* libre's check would replace ours per connection: see bsip.h */
+	tls_disable_verify_server(tls);
 
 	return tls_ssl_ctx(tls);
 }
