@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct cli_ctx {
 	char profile[4096];        /* resolved profile directory        */
@@ -78,6 +79,10 @@ int cli_profile_areas_init(const struct cli_ctx *ctx);
 int cli_modules_prepare(const struct cli_ctx *ctx, char *moddir,
 			size_t sz);
 int cli_baresip_path(char *buf, size_t sz);
+/* cli_cfgabi.c: config.in as the ABI family built for needs it */
+int cli_config_for_abi(uint8_t **bufp, size_t *lenp);
+/* cli_cfgabi.c: in, plus what calls over 127.0.0.1 need (*outp: free) */
+int cli_config_loopback(const char *in, char **outp);
 int cli_config_managed(const struct cli_ctx *ctx, const char *moddir,
 		       bool tone);
 

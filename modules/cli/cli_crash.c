@@ -27,6 +27,7 @@
 #include "common/fileio.h"
 #include "common/perm.h"
 #include "common/profile.h"
+#include "common/recompat.h"
 #include "octasip_crash/consent.h"
 #include "octasip_crash/curlapi.h"
 #include "octasip_crash/report.h"
@@ -138,8 +139,8 @@ static const char *report_signal(const char *text, size_t len,
 		return NULL;
 
 	e = odict_lookup(od, "tags");
-	if (e && e->type == ODICT_OBJECT)
-		s = odict_string(e->u.odict, "signal");
+	if (e && oent_type(e) == ODICT_OBJECT)
+		s = odict_string(oent_odict(e), "signal");
 	(void)snprintf(buf, sz, "%s", s ? s : "?");
 	mem_deref(od);
 

@@ -125,16 +125,21 @@ static int edit_file(const char *dir, const char *name,
 
 static int edit_config(struct peer *p, const char *in, char **outp)
 {
-	char val[64], *a = NULL;
+	char val[64], *a = NULL, *b = NULL;
 	int err;
 
 	err = cfg_remove(in, "module", "stdio.so", &a);
 	if (err)
 		return err;
 
-	(void)snprintf(val, sizeof(val), "127.0.0.1:%u", p->sip_port);
-	err = cfg_set(a, "sip_listen", val, outp);
+	err = cli_config_loopback(a, &b);
 	free(a);
+	if (err)
+		return err;
+
+	(void)snprintf(val, sizeof(val), "127.0.0.1:%u", p->sip_port);
+	err = cfg_set(b, "sip_listen", val, outp);
+	free(b);
 
 	return err;
 }

@@ -107,6 +107,8 @@ static int template_read(const struct cli_ctx *ctx, const char *name,
 		return ENAMETOOLONG;
 
 	err = fio_read_all(path, bufp, lenp, 1 << 20);
+	if (!err && !strcmp(name, "config"))
+		err = cli_config_for_abi(bufp, lenp);
 	if (err)
 		(void)cli_err("cannot read template %s: %s", path,
 			      strerror(err));

@@ -340,6 +340,7 @@ static void last_status(const char *text, const char *tok, char *buf,
 		const char *q = p + tl, *e;
 
 		p = q;
+		/* 1.1.0 and 4.x: "<aor> (prio 0): 501 ..." */
 		if (!strncmp(q, " (prio ", 7) && strchr(q, ')'))
 			q = strchr(q, ')') + 1;
 		if (*q == ':')

@@ -13,6 +13,7 @@
 #include "common/bsip.h"
 #include "dirwatch.h"
 #include "olog.h"
+#include "recompat.h"
 #include "calllog_api.h"
 #include "credstore_api.h"
 #include "siptrace_api.h"
@@ -217,7 +218,7 @@ int bsip_dirwatch_start(struct dirwatch *w, const char *dir,
 	int err = dirwatch_open(w, dir, names, n, flags);
 
 	if (!err)
-		err = fd_listen(w->fd, FD_READ, h, arg);
+		err = refd_listen(&w->fhs, w->fd, FD_READ, h, arg);
 	if (err)
 		dirwatch_close(w);
 
@@ -230,7 +231,7 @@ void bsip_dirwatch_stop(struct dirwatch *w)
 	if (!w || w->fd < 0)
 		return;
 
-	fd_close(w->fd);
+	refd_close(&w->fhs, w->fd);
 	dirwatch_close(w);
 }
 
@@ -245,13 +246,14 @@ uint32_t bsip_call_key(const struct call *call)
 
 
 /*
- * baresip 1.0.0's options are getopt(argc, argv, "46de:f:p:hu:n:vst:m:"):
- * flags may be clustered ("-ds"), a value is not an option ("-e -s"),
- * "--" ends the options.
+ * baresip 1.0.0's options are getopt(argc, argv, "46de:f:p:hu:n:vst:m:"),
+ * 4.10's "46a:de:f:p:hu:n:vst:m:Tc" (-a takes a value there, 1.0.0
+ * refuses it): flags may be clustered ("-ds"), a value is not an option
+ * ("-e -s"), "--" ends the options.
  */
 bool bsip_sip_trace_requested(void)
 {
-	static const char with_value[] = "efpunmt";
+	static const char with_value[] = "aefpunmt";
 	char buf[4096];
 	size_t n, i;
 	ssize_t got;
