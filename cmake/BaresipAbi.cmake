@@ -11,7 +11,9 @@
 # ("baresip -h" prints "baresip vX.Y.Z") and cross-checked with the libre
 # version pkg-config reports; OCTASIP_ABI_FAMILY overrides the detection.
 # Results: OCTASIP_ABI_FAMILY, OCTASIP_BARESIP_VERSION, OCTASIP_ABI_HEADER,
-# OCTASIP_ABI_ADAPTER (the adapter sources, a list).
+# OCTASIP_ABI_ADAPTER (the adapter sources, a list),
+# OCTASIP_ABI_INCLUDE_DIRS (family 4: where the installed baresip.h is,
+# from libbaresip's pkg-config file).
 
 set(OCTASIP_ABI_FAMILY "" CACHE STRING
     "baresip ABI family: 1.0, 1.1 or 4 (empty: detect from BARESIP_BINARY)")
@@ -62,8 +64,23 @@ if(NOT RE_VERSION MATCHES "${_re}")
 endif()
 
 set(OCTASIP_ABI_HEADER "common/abi/baresip-${OCTASIP_ABI_FAMILY}.h")
+set(OCTASIP_ABI_INCLUDE_DIRS "")
 if(OCTASIP_ABI_FAMILY STREQUAL "4")
   set(OCTASIP_ABI_ADAPTER ${CMAKE_SOURCE_DIR}/modules/common/abi/adapt_4.c)
+  # 4.x installs baresip.h and libbaresip.pc beside re's; the modules
+  # take only the header (core symbols resolve from the executable's
+  # libbaresip.so at load time, as on 1.x from the executable itself)
+  pkg_check_modules(BARESIP REQUIRED libbaresip)
+  if(NOT BARESIP_VERSION STREQUAL OCTASIP_BARESIP_VERSION)
+    message(FATAL_ERROR "OctaSIP: libbaresip ${BARESIP_VERSION} "
+        "(pkg-config) is not ${BARESIP_BINARY}'s "
+        "${OCTASIP_BARESIP_VERSION}; point PKG_CONFIG_PATH at "
+        "<prefix>/lib/pkgconfig of that baresip")
+  endif()
+  set(OCTASIP_ABI_INCLUDE_DIRS ${BARESIP_INCLUDE_DIRS})
+  # everything that includes common/bsip.h (modules, the octasip tool for
+  # the version, benches); -iquote keeps our own headers first
+  include_directories(${OCTASIP_ABI_INCLUDE_DIRS})
 else()
   # adapt_1.c: what 1.0 and 1.1 do alike; adapt_1_0.c or adapt_1_1.c:
   # what only that family does (the family's name with '_' for '.')

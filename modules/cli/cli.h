@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct cli_ctx {
 	char profile[4096];        /* resolved profile directory        */
@@ -27,12 +28,48 @@ struct cli_ctx {
  * not restart on it: RestartPreventExitStatus) */
 #define CLI_EXIT_LOCKED 77
 
+/* Exit status of every usage error (octasip(1)) */
+#define CLI_EXIT_USAGE 2
+
 typedef int (cli_cmd_h)(int argc, char **argv, struct cli_ctx *ctx);
 
 int cli_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-int cli_usage_err(const char *cmd, const char *usage);
 int cli_profile_require(const struct cli_ctx *ctx);
-int cli_fd_arg(const char *s, int *fdp);
+
+/*
+ * cli_opt.c: one option parser for every subcommand.
+ *
+ * cli_usage() prints "octasip: MESSAGE" and "Try 'octasip CMD --help'."
+ * on stderr and returns CLI_EXIT_USAGE.
+ *
+ * cli_getopt() is getopt_long() over argv (argv[0] is the word before
+ * the options, e.g. "list" of "calllog list") with OctaSIP's messages:
+ * options and operands in any order, "--opt value" or "--opt=value",
+ * long names in full only (no prefixes), a short form where an option's
+ * val is a letter.  Returns the val; -1 at the end, the operands then in
+ * argv[optind..argc-1]; '?' after a usage error was printed (the caller
+ * returns CLI_EXIT_USAGE).  Option tables are named opts_SUBCOMMAND or
+ * opts_SUBCOMMAND_ACTION: tests/e2e/test_cli_docs.py reads them.
+ */
+struct option;
+int cli_usage(const char *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+int cli_getopt(int argc, char **argv, const char *cmd,
+	       const struct option *opts);
+/* A decimal number 0..max as an option's value, else a usage error */
+int cli_opt_num(const char *cmd, const char *opt, const char *val,
+		unsigned long max, unsigned long *out);
+int cli_fd_arg(const char *cmd, const char *opt, const char *s, int *fdp);
+
+/* The index of argv[1] (the action) in names (NULL-terminated), or
+ * -CLI_EXIT_USAGE after a usage error (no action, or an unknown one) */
+int cli_action(int argc, char **argv, const char *const *names);
+
+/* Each subcommand's help text (octasip SUBCOMMAND --help) */
+extern const char cli_init_help[], cli_run_help[], cli_demo_help[],
+	cli_account_help[], cli_vault_help[], cli_calllog_help[],
+	cli_perm_help[], cli_crash_help[], cli_stats_help[],
+	cli_data_help[], cli_support_help[];
 
 /* cli_profile.c */
 int cli_init(int argc, char **argv, struct cli_ctx *ctx);
@@ -42,6 +79,10 @@ int cli_profile_areas_init(const struct cli_ctx *ctx);
 int cli_modules_prepare(const struct cli_ctx *ctx, char *moddir,
 			size_t sz);
 int cli_baresip_path(char *buf, size_t sz);
+/* cli_cfgabi.c: config.in as the ABI family built for needs it */
+int cli_config_for_abi(uint8_t **bufp, size_t *lenp);
+/* cli_cfgabi.c: in, plus what calls over 127.0.0.1 need (*outp: free) */
+int cli_config_loopback(const char *in, char **outp);
 int cli_config_managed(const struct cli_ctx *ctx, const char *moddir,
 		       bool tone);
 

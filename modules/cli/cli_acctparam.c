@@ -5,7 +5,7 @@
  *   --regint N        registration interval, s (0: do not register)
  *   --answermode M    manual | early | auto
  *   --transport T     udp | tcp | tls (a URI parameter: inside <...>)
- *   --mediaenc E      srtp | srtp-mand | srtp-mandf | dtls_srtp
+ *   --mediaenc E      srtp | srtp-mand | srtp-mandf | dtls_srtp | none
  *   --outbound URI    outbound proxy (sip: or sips:, no parameters)
  *   --param K=V       any other account parameter baresip 1.0.0 reads;
  *                     an empty V removes K (account set)
@@ -172,31 +172,12 @@ static int add(struct acct_prms *ps, const char *key, const char *val)
 }
 
 
-int acctprm_opt(struct acct_prms *ps, int argc, char **argv, int *i)
+int acctprm_opt(struct acct_prms *ps, const char *name, const char *v)
 {
-	static const char *const named[] = {
-		"--regint", "--answermode", "--mediaenc", "--outbound"
-	};
-	const char *a = argv[*i], *v, *eq;
+	const char *eq;
 	char key[ACCTPRM_KEY];
-	size_t k;
 
-	for (k = 0; k < sizeof(named) / sizeof(named[0]); ++k) {
-		if (!strcmp(a, named[k]))
-			break;
-	}
-
-	if (k == sizeof(named) / sizeof(named[0]) &&
-	    strcmp(a, "--transport") && strcmp(a, "--param"))
-		return 0;
-
-	if (*i + 1 >= argc) {
-		(void)cli_err("%s needs a value", a);
-		return -1;
-	}
-	v = argv[++*i];
-
-	if (!strcmp(a, "--transport")) {
+	if (!strcmp(name, "transport")) {
 		if (!IN(transports, v)) {
 			(void)cli_err("--transport must be udp, tcp or tls,"
 				       " not '%s'", v);
@@ -208,15 +189,17 @@ int acctprm_opt(struct acct_prms *ps, int argc, char **argv, int *i)
 		}
 		(void)snprintf(ps->transport, sizeof(ps->transport), "%s",
 			       v);
-		return 1;
+		return 0;
 	}
 
-	if (strcmp(a, "--param")) {
+	if (strcmp(name, "param")) {
 		if (!*v) {
-			(void)cli_err("%s needs a value", a);
+			(void)cli_err("--%s needs a value", name);
 			return -1;
 		}
-		return add(ps, a + 2, v);
+		/* none: no media encryption (nothing chosen for it) */
+		return add(ps, name, strcmp(name, "mediaenc") ||
+			   strcmp(v, "none") ? v : "") < 0 ? -1 : 0;
 	}
 
 	eq = strchr(v, '=');
@@ -227,7 +210,7 @@ int acctprm_opt(struct acct_prms *ps, int argc, char **argv, int *i)
 	memcpy(key, v, (size_t)(eq - v));
 	key[eq - v] = '\0';
 
-	return add(ps, key, eq + 1);
+	return add(ps, key, eq + 1) < 0 ? -1 : 0;
 }
 
 

@@ -24,12 +24,11 @@ struct acct_prms {
 };
 
 /*
- * If argv[*i] is an account-parameter option (--regint N, --answermode M,
- * --transport T, --mediaenc E, --outbound URI, --param K=V), validates
- * and records it, advancing *i past its value.  Returns 1 if consumed,
- * 0 if argv[*i] is no such option, -1 after printing an error.
+ * Validates and records an account-parameter option: name is regint,
+ * answermode, transport, mediaenc, outbound or param (v is K=V), without
+ * the dashes.  0, or -1 after printing an error.
  */
-int acctprm_opt(struct acct_prms *ps, int argc, char **argv, int *i);
+int acctprm_opt(struct acct_prms *ps, const char *name, const char *v);
 
 /* Is an account parameter in aor's URI (where baresip would send it to
  * the registrar)?  Prints the error and returns EINVAL if so. */

@@ -14,6 +14,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
+#include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,26 +30,57 @@
 #include "common/dburi.h"
 
 
-static const char usage[] =
-	"list [--limit N] [--missed] [--json] |"
-	" export --format csv|json [--since YYYY-MM-DD] |"
-	" purge (--older-than DAYS | --peer URI | --all)";
+const char cli_calllog_help[] =
+	"usage: octasip calllog list [--limit N] [--missed] [--json]\n"
+	"       octasip calllog export --format csv|json"
+	" [--since YYYY-MM-DD]\n"
+	"       octasip calllog purge (--older-than DAYS | --peer URI |"
+	" --all)\n"
+	"\n"
+	"list     the newest calls first\n"
+	"  --limit N        at most N rows (default 20, 0: all)\n"
+	"  --missed         missed calls only\n"
+	"  --json           a JSON array with every column\n"
+	"export   every row, oldest first, on stdout\n"
+	"  --format F       csv (RFC 4180) or json\n"
+	"  --since DATE     from local midnight of YYYY-MM-DD on\n"
+	"purge    delete rows (secure_delete, the WAL truncated)\n"
+	"  --older-than N   rows older than N days\n"
+	"  --peer URI       rows with this peer\n"
+	"  --all            every row\n";
+
+enum {
+	OPT_LIMIT = 256, OPT_MISSED, OPT_JSON, OPT_FORMAT, OPT_SINCE,
+	OPT_OLDER, OPT_PEER, OPT_ALL,
+};
+
+static const struct option opts_calllog_list[] = {
+	{"limit",  required_argument, NULL, OPT_LIMIT},
+	{"missed", no_argument,       NULL, OPT_MISSED},
+	{"json",   no_argument,       NULL, OPT_JSON},
+	{NULL, 0, NULL, 0},
+};
+
+static const struct option opts_calllog_export[] = {
+	{"format", required_argument, NULL, OPT_FORMAT},
+	{"since",  required_argument, NULL, OPT_SINCE},
+	{NULL, 0, NULL, 0},
+};
+
+static const struct option opts_calllog_purge[] = {
+	{"older-than", required_argument, NULL, OPT_OLDER},
+	{"peer",       required_argument, NULL, OPT_PEER},
+	{"all",        no_argument,       NULL, OPT_ALL},
+	{NULL, 0, NULL, 0},
+};
 
 
-static int parse_u32(const char *s, uint32_t *v)
+/* No operand may follow a calllog action's options */
+static int no_operands(int argc, char **argv)
 {
-	char *end;
-	unsigned long n;
-
-	if (!s || !*s || *s == '-')
-		return EINVAL;
-
-	errno = 0;
-	n = strtoul(s, &end, 10);
-	if (errno || *end || n > UINT32_MAX)
-		return EINVAL;
-
-	*v = (uint32_t)n;
+	if (optind < argc)
+		return cli_usage("calllog", "unexpected argument '%s'",
+				 argv[optind]);
 
 	return 0;
 }
@@ -258,22 +290,27 @@ static int cmd_list(int argc, char **argv, struct cli_ctx *ctx)
 	struct cldb_query q = {.limit = 20};
 	struct list_ctx lc = {false, 0};
 	struct cldb *db = NULL;
+	unsigned long v;
 	bool none;
-	int i, err;
+	int c, err;
 
-	for (i = 2; i < argc; ++i) {
-		if (!strcmp(argv[i], "--json"))
+	while ((c = cli_getopt(argc - 1, argv + 1, "calllog",
+			       opts_calllog_list)) != -1) {
+		if (c == OPT_JSON)
 			lc.json = true;
-		else if (!strcmp(argv[i], "--missed"))
+		else if (c == OPT_MISSED)
 			q.missed = true;
-		else if (!strcmp(argv[i], "--limit") && i + 1 < argc) {
-			if (parse_u32(argv[++i], &q.limit))
-				return cli_err("--limit needs a number,"
-					       " not '%s'", argv[i]);
+		else if (c == OPT_LIMIT) {
+			if (cli_opt_num("calllog", "--limit", optarg,
+					UINT32_MAX, &v))
+				return CLI_EXIT_USAGE;
+			q.limit = (uint32_t)v;
 		}
 		else
-			return cli_usage_err("calllog", usage);
+			return CLI_EXIT_USAGE;
 	}
+	if (no_operands(argc - 1, argv + 1))
+		return CLI_EXIT_USAGE;
 
 	err = db_open(ctx, &db, &none, true);
 	if (err)
@@ -331,22 +368,27 @@ static int cmd_export(int argc, char **argv, struct cli_ctx *ctx)
 	struct cldb *db = NULL;
 	const char *fmt = NULL;
 	bool none;
-	int i, err;
+	int c, err;
 
-	for (i = 2; i < argc; ++i) {
-		if (!strcmp(argv[i], "--format") && i + 1 < argc)
-			fmt = argv[++i];
-		else if (!strcmp(argv[i], "--since") && i + 1 < argc) {
-			if (parse_date(argv[++i], &q.since_ms))
-				return cli_err("--since needs YYYY-MM-DD,"
-					       " not '%s'", argv[i]);
+	while ((c = cli_getopt(argc - 1, argv + 1, "calllog",
+			       opts_calllog_export)) != -1) {
+		if (c == OPT_FORMAT)
+			fmt = optarg;
+		else if (c == OPT_SINCE) {
+			if (parse_date(optarg, &q.since_ms))
+				return cli_usage("calllog", "option --since"
+						 " needs YYYY-MM-DD, not '%s'",
+						 optarg);
 		}
 		else
-			return cli_usage_err("calllog", usage);
+			return CLI_EXIT_USAGE;
 	}
+	if (no_operands(argc - 1, argv + 1))
+		return CLI_EXIT_USAGE;
 
 	if (!fmt || (strcmp(fmt, "csv") && strcmp(fmt, "json")))
-		return cli_err("export needs --format csv or --format json");
+		return cli_usage("calllog", "export needs --format csv or"
+				 " --format json");
 	ec.json = !strcmp(fmt, "json");
 
 	err = db_open(ctx, &db, &none, true);
@@ -381,22 +423,30 @@ static int cmd_purge(int argc, char **argv, struct cli_ctx *ctx)
 {
 	struct cldb *db = NULL;
 	const char *peer = NULL;
-	uint32_t days = 0;
+	unsigned long days = 0;
 	bool all = false, older = false, none;
-	int n = 0, err;
+	int n = 0, c, err;
 
-	if (argc == 3 && !strcmp(argv[2], "--all"))
-		all = true;
-	else if (argc == 4 && !strcmp(argv[2], "--older-than")) {
-		older = true;
-		if (parse_u32(argv[3], &days))
-			return cli_err("--older-than needs a number of days,"
-				       " not '%s'", argv[3]);
+	while ((c = cli_getopt(argc - 1, argv + 1, "calllog",
+			       opts_calllog_purge)) != -1) {
+		if (c == OPT_ALL)
+			all = true;
+		else if (c == OPT_PEER)
+			peer = optarg;
+		else if (c == OPT_OLDER) {
+			older = true;
+			if (cli_opt_num("calllog", "--older-than", optarg,
+					UINT32_MAX, &days))
+				return CLI_EXIT_USAGE;
+		}
+		else
+			return CLI_EXIT_USAGE;
 	}
-	else if (argc == 4 && !strcmp(argv[2], "--peer"))
-		peer = argv[3];
-	else
-		return cli_usage_err("calllog", usage);
+	if (no_operands(argc - 1, argv + 1))
+		return CLI_EXIT_USAGE;
+	if (all + older + (peer != NULL) != 1)
+		return cli_usage("calllog", "purge needs one of --older-than"
+				 " DAYS, --peer URI or --all");
 
 	err = db_open(ctx, &db, &none, false);
 	if (err)
@@ -430,17 +480,11 @@ static int cmd_purge(int argc, char **argv, struct cli_ctx *ctx)
 
 int cli_calllog(int argc, char **argv, struct cli_ctx *ctx)
 {
-	if (argc < 2)
-		return cli_usage_err("calllog", usage);
+	static const char *const actv[] = {"list", "export", "purge", NULL};
+	static cli_cmd_h *const hv[] = {cmd_list, cmd_export, cmd_purge};
+	int k = cli_action(argc, argv, actv);
 
-	if (!strcmp(argv[1], "list"))
-		return cmd_list(argc, argv, ctx);
-	if (!strcmp(argv[1], "export"))
-		return cmd_export(argc, argv, ctx);
-	if (!strcmp(argv[1], "purge"))
-		return cmd_purge(argc, argv, ctx);
-
-	return cli_usage_err("calllog", usage);
+	return k < 0 ? -k : hv[k](argc, argv, ctx);
 }
 
 

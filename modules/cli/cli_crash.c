@@ -16,6 +16,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,7 @@
 #include "common/fileio.h"
 #include "common/perm.h"
 #include "common/profile.h"
+#include "common/recompat.h"
 #include "octasip_crash/consent.h"
 #include "octasip_crash/curlapi.h"
 #include "octasip_crash/report.h"
@@ -137,8 +139,8 @@ static const char *report_signal(const char *text, size_t len,
 		return NULL;
 
 	e = odict_lookup(od, "tags");
-	if (e && e->type == ODICT_OBJECT)
-		s = odict_string(e->u.odict, "signal");
+	if (e && oent_type(e) == ODICT_OBJECT)
+		s = odict_string(oent_odict(e), "signal");
 	(void)snprintf(buf, sz, "%s", s ? s : "?");
 	mem_deref(od);
 
@@ -398,19 +400,71 @@ static int consent_cmd(const char *dir, const char *what)
 		return 0;
 	}
 
-	return cli_usage_err("crash consent", "(give | revoke | status)");
+	return cli_usage("crash", "crash consent needs give, revoke or"
+			 " status, not '%s'", what);
 }
+
+
+const char cli_crash_help[] =
+	"usage: octasip crash list\n"
+	"       octasip crash show ID\n"
+	"       octasip crash delete (ID | --all)\n"
+	"       octasip crash send\n"
+	"       octasip crash consent (give | revoke | status)\n"
+	"\n"
+	"Crash reports are kept in the profile; nothing is sent without"
+	" consent.\n"
+	"  -a, --all        (delete) every stored report\n";
+
+const char cli_stats_help[] =
+	"usage: octasip stats show\n"
+	"\n"
+	"The aggregate usage statistics that go with crash reports.\n";
+
+static const struct option opts_crash[] = {
+	{"all", no_argument, NULL, 'a'},
+	{NULL, 0, NULL, 0},
+};
+
+static const struct option opts_stats[] = {
+	{NULL, 0, NULL, 0},
+};
 
 
 int cli_crash(int argc, char **argv, struct cli_ctx *ctx)
 {
-	const char *usage = "list | show ID | delete (ID | --all) | send |"
-		" consent (give | revoke | status)";
+	static const char *const actv[] = {
+		"list", "show", "delete", "send", "consent", NULL
+	};
+	static const int posn[] = {0, 1, 1, 0, 1};   /* operands */
+	const char *op = NULL;
 	char dir[4200];
-	int err;
+	bool all = false;
+	int k, c, n, err;
 
-	if (argc < 2)
-		return cli_usage_err("crash", usage);
+	k = cli_action(argc, argv, actv);
+	if (k < 0)
+		return -k;
+
+	while ((c = cli_getopt(argc - 1, argv + 1, "crash", opts_crash))
+	       != -1) {
+		if (c != 'a' || strcmp(argv[1], "delete"))
+			return c == '?' ? CLI_EXIT_USAGE :
+				cli_usage("crash", "--all goes with 'crash"
+					  " delete'");
+		all = true;
+	}
+	/* the operands: argv[optind + 1 ..] (getopt saw argv + 1) */
+	n = argc - 1 - optind;
+	if (n > (all ? 0 : posn[k]))
+		return cli_usage("crash", "unexpected argument '%s'",
+				 argv[argc - 1]);
+	if (n < (all ? 0 : posn[k]))
+		return cli_usage("crash", "crash %s needs %s", argv[1],
+				 k == 4 ? "give, revoke or status" :
+				 k == 2 ? "an ID or --all" : "an ID");
+	if (n)
+		op = argv[optind + 1];
 
 	err = cli_profile_require(ctx);
 	if (!err)
@@ -418,31 +472,36 @@ int cli_crash(int argc, char **argv, struct cli_ctx *ctx)
 	if (err)
 		return err;
 
-	if (!strcmp(argv[1], "list") && argc == 2)
+	if (!strcmp(argv[1], "list"))
 		return crash_list(dir);
-	if (!strcmp(argv[1], "show") && argc == 3)
-		return crash_show(ctx, dir, argv[2]);
-	if (!strcmp(argv[1], "delete") && argc == 3)
-		return crash_delete(dir, argv[2]);
-	if (!strcmp(argv[1], "send") && argc == 2)
+	if (!strcmp(argv[1], "show"))
+		return crash_show(ctx, dir, op);
+	if (!strcmp(argv[1], "delete"))
+		return crash_delete(dir, all ? "--all" : op);
+	if (!strcmp(argv[1], "send"))
 		return crash_send(ctx, dir);
-	if (!strcmp(argv[1], "consent") && argc == 3)
-		return consent_cmd(dir, argv[2]);
 
-	return cli_usage_err("crash", usage);
+	return consent_cmd(dir, op);
 }
 
 
 int cli_stats(int argc, char **argv, struct cli_ctx *ctx)
 {
+	static const char *const actv[] = {"show", NULL};
 	char dir[4200], dsn[512], id[REPORT_ID_LEN + 1];
 	char *payload = NULL, *env = NULL;
 	struct stats st;
 	size_t elen = 0;
 	int err;
 
-	if (argc != 2 || strcmp(argv[1], "show"))
-		return cli_usage_err("stats", "show");
+	err = cli_action(argc, argv, actv);
+	if (err < 0)
+		return -err;
+	if (cli_getopt(argc - 1, argv + 1, "stats", opts_stats) != -1)
+		return CLI_EXIT_USAGE;
+	if (optind < argc - 1)
+		return cli_usage("stats", "unexpected argument '%s'",
+				 argv[optind + 1]);
 
 	err = cli_profile_require(ctx);
 	if (!err)

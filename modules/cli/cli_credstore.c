@@ -22,6 +22,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +30,7 @@
 #include <unistd.h>
 #include <sodium.h>
 #include "cli.h"
+#include "cli_acctenc.h"
 #include "cli_acctparam.h"
 #include "octasip_credstore/acctfile.h"
 #include "common/cfgedit.h"
@@ -94,62 +96,140 @@ static int cs_setup(struct cs *cs, const struct cli_ctx *ctx)
 }
 
 
-/* Common options; returns the index of the first other argument, or -1 */
-static int cs_opts(struct cs *cs, int argc, char **argv, int first,
-		   const char **posv, int posmax, int *posc)
-{
-	int i;
+const char cli_account_help[] =
+	"usage: octasip account add AOR [--auth-user U] [--realm R]"
+	" [--password-stdin] [PARAMS]\n"
+	"       octasip account set AOR PARAMS\n"
+	"       octasip account list\n"
+	"       octasip account remove AOR\n"
+	"       octasip account import [FILE]\n"
+	"\n"
+	"The password goes into the vault, never into accounts; it is read"
+	"\n"
+	"from the terminal, or from stdin with --password-stdin, never"
+	" from\nthe command line.  import moves ;auth_pass= values of the"
+	" accounts\nfile (or FILE) into the vault.\n"
+	"\n"
+	"  --auth-user U    user name for authentication\n"
+	"  --realm R        realm the password is for\n"
+	"  --password-stdin read the password from stdin\n"
+	"  --passphrase-fd N  read the vault's passphrase from file"
+	" descriptor N\n"
+	"PARAMS (account parameters, on add and set):\n"
+	"  --regint N       registration interval in seconds (0: none)\n"
+	"  --answermode M   manual, early or auto\n"
+	"  --transport T    udp, tcp or tls\n"
+	"  --mediaenc E     srtp, srtp-mand, srtp-mandf, dtls_srtp or none\n"
+	"  --outbound URI   outbound proxy (sip: or sips: URI)\n"
+	"  --param K=V      any other parameter; K= removes it\n";
 
+const char cli_vault_help[] =
+	"usage: octasip vault status [--passphrase-fd N]\n"
+	"       octasip vault rekey [--to SOURCE] [--passphrase-fd N]"
+	" [--new-passphrase-fd N]\n"
+	"\n"
+	"status   where the vault's key is and whether it opens\n"
+	"rekey    the vault sealed with a new key (from SOURCE)\n"
+	"  --to SOURCE      keyring, systemd, passphrase or keyfile\n"
+	"  --passphrase-fd N  the current passphrase from file descriptor"
+	" N\n"
+	"  --new-passphrase-fd N  the new passphrase from file descriptor"
+	" N\n";
+
+enum {
+	OPT_PASS_FD = 256, OPT_NEW_PASS_FD, OPT_TO, OPT_AUTH_USER,
+	OPT_REALM, OPT_PASSWORD_STDIN,
+	/* account parameters (cli_acctparam.h) */
+	OPT_REGINT, OPT_ANSWERMODE, OPT_TRANSPORT, OPT_MEDIAENC,
+	OPT_OUTBOUND, OPT_PARAM,
+};
+
+static const struct option opts_account[] = {
+	{"auth-user",      required_argument, NULL, OPT_AUTH_USER},
+	{"realm",          required_argument, NULL, OPT_REALM},
+	{"password-stdin", no_argument,       NULL, OPT_PASSWORD_STDIN},
+	{"passphrase-fd",  required_argument, NULL, OPT_PASS_FD},
+	{"regint",         required_argument, NULL, OPT_REGINT},
+	{"answermode",     required_argument, NULL, OPT_ANSWERMODE},
+	{"transport",      required_argument, NULL, OPT_TRANSPORT},
+	{"mediaenc",       required_argument, NULL, OPT_MEDIAENC},
+	{"outbound",       required_argument, NULL, OPT_OUTBOUND},
+	{"param",          required_argument, NULL, OPT_PARAM},
+	{NULL, 0, NULL, 0},
+};
+
+static const struct option opts_vault[] = {
+	{"to",                required_argument, NULL, OPT_TO},
+	{"passphrase-fd",     required_argument, NULL, OPT_PASS_FD},
+	{"new-passphrase-fd", required_argument, NULL, OPT_NEW_PASS_FD},
+	{NULL, 0, NULL, 0},
+};
+
+
+/*
+ * cs set up for "octasip account|vault ACTION ..." (argv[0] is account
+ * or vault) and its options read; the operands into posv.  Usage errors
+ * come first: they need no profile.
+ */
+static int cs_begin(struct cs *cs, const struct cli_ctx *ctx, int argc,
+		    char **argv, const struct option *opts,
+		    const char **posv, int posmax, int *posc)
+{
+	const char *cmd = argv[0];
+	size_t k;
+	int c;
+
+	if (cs_setup(cs, ctx))
+		return 1;
+
+	/* getopt_long sees the action as its argv[0] */
+	--argc;
+	++argv;
 	*posc = 0;
 
-	for (i = first; i < argc; ++i) {
+	while ((c = cli_getopt(argc, argv, cmd, opts)) != -1) {
 
-		const char *a = argv[i];
-		bool more = i + 1 < argc;
-		int r = acctprm_opt(&cs->prm, argc, argv, &i);
+		switch (c) {
 
-		if (r < 0)
-			return -1;
-		if (r > 0)
-			continue;
+		case OPT_PASS_FD:
+			if (cli_fd_arg(cmd, "--passphrase-fd", optarg,
+				       &cs->ko.pass_fd))
+				return CLI_EXIT_USAGE;
+			break;
 
-		if (!strcmp(a, "--passphrase-fd") && more) {
-			if (cli_fd_arg(argv[++i], &cs->ko.pass_fd))
-				return -1;
+		case OPT_NEW_PASS_FD:
+			if (cli_fd_arg(cmd, "--new-passphrase-fd", optarg,
+				       &cs->new_pass_fd))
+				return CLI_EXIT_USAGE;
+			break;
+
+		case OPT_TO:             cs->to = optarg;            break;
+		case OPT_AUTH_USER:      cs->auth_user = optarg;     break;
+		case OPT_REALM:          cs->realm = optarg;         break;
+		case OPT_PASSWORD_STDIN: cs->password_stdin = true;  break;
+
+		case OPT_REGINT:
+		case OPT_ANSWERMODE:
+		case OPT_TRANSPORT:
+		case OPT_MEDIAENC:
+		case OPT_OUTBOUND:
+		case OPT_PARAM:
+			for (k = 0; opts[k].val != c; ++k)
+				;
+			if (acctprm_opt(&cs->prm, opts[k].name, optarg))
+				return 1;
+			break;
+
+		default:
+			return CLI_EXIT_USAGE;
 		}
-		else if (!strcmp(a, "--new-passphrase-fd") && more) {
-			if (cli_fd_arg(argv[++i], &cs->new_pass_fd))
-				return -1;
-		}
-		else if (!strcmp(a, "--to") && more) {
-			cs->to = argv[++i];
-		}
-		else if (!strcmp(a, "--auth-user") && more) {
-			cs->auth_user = argv[++i];
-		}
-		else if (!strcmp(a, "--realm") && more) {
-			cs->realm = argv[++i];
-		}
-		else if (!strcmp(a, "--password-stdin")) {
-			cs->password_stdin = true;
-		}
-		else if (!strncmp(a, "--pass", 6) || !strcmp(a, "-p")) {
-			(void)cli_err("passwords are never taken from the"
-				      " command line; use --password-stdin"
-				      " or the prompt");
-			return -1;
-		}
-		else if (a[0] == '-' && a[1]) {
-			(void)cli_err("unknown option %s", a);
-			return -1;
-		}
-		else if (*posc < posmax) {
-			posv[(*posc)++] = a;
-		}
-		else {
-			(void)cli_err("unexpected argument %s", a);
-			return -1;
-		}
+	}
+
+	for (; optind < argc; ++optind) {
+		if (*posc >= posmax)
+			return cli_usage(cmd, "unexpected argument '%s'",
+					 argv[optind]);
+		posv[(*posc)++] = argv[optind];
 	}
 
 	return 0;
@@ -396,6 +476,14 @@ static int account_add(struct cs *cs, const char *aor)
 		goto out;
 	}
 
+	/* a new account: encryption by default (cli_acctenc.c) */
+	if (!accounts_has(text, aor) &&
+	    acctenc_choose(cs->config, aor, &cs->prm)) {
+		err = cli_err("out of memory");
+		goto out;
+	}
+	prm = cs->prm.n || cs->prm.transport[0];
+
 	/* the new line first: a bad parameter changes nothing */
 	err = acctprm_text_apply(text, aor, &cs->prm, true, &out, &have_line);
 	if (err) {
@@ -451,10 +539,8 @@ static int account_set(struct cs *cs, const char *aor)
 	int err;
 
 	if (!cs->prm.n && !cs->prm.transport[0])
-		return cli_usage_err("account", "set AOR [--regint N]"
-				     " [--answermode M] [--transport T]"
-				     " [--mediaenc E] [--outbound URI]"
-				     " [--param K=V] ...");
+		return cli_usage("account", "account set needs an account"
+				 " parameter (--regint, --param K=V, ...)");
 
 	err = acct_file_read(cs->accounts, &text);
 	if (err)
@@ -519,7 +605,7 @@ static int account_list(struct cs *cs)
 	for (p = text; *p;) {
 		const char *eol = strchr(p, '\n');
 		size_t n = eol ? (size_t)(eol - p) : strlen(p);
-		char out[2048], e[256];
+		char out[2048], e[256], tp[64], me[64];
 		struct acct_parsed ap;
 		const struct vault_rec *r;
 
@@ -532,14 +618,21 @@ static int account_list(struct cs *cs)
 		}
 		else if (ap.is_account) {
 			r = vault_find(v, ap.aor);
-			(void)printf("%s\tauth user: %s\tsecret: %s\n",
+			acctenc_describe(p, n, tp, sizeof(tp), me,
+					 sizeof(me));
+			/* the realm its digest goes to, if known:
+			 * given, or pinned at its first registration */
+			(void)printf("%s\tauth user: %s\tsecret: %s"
+				     "\ttransport: %s\tmedia: %s%s%s\n",
 				     ap.aor,
 				     r && r->user[0] ? r->user :
 				     (ap.has_user ? ap.user : "(from URI)"),
 				     r ? "in vault" :
 				     ap.has_pass ? "PLAINTEXT in accounts"
 				     " (run 'octasip account import')" :
-				     "missing");
+				     "missing", tp, me,
+				     r && r->realm[0] ? "\trealm: " : "",
+				     r ? r->realm : "");
 		}
 		p += n + (eol ? 1 : 0);
 	}
@@ -723,6 +816,110 @@ static int import_rewrite(const char *path, const char *text, size_t len)
 }
 
 
+/*
+ * Every line of text checked (all before anything is written), its
+ * ;auth_pass= put into the vault, and the file's new text (without the
+ * secrets and their ;auth_user=) into out, *op bytes.  0, or the error
+ * already reported.
+ */
+static int import_lines(struct vault *v, const char *path, const char *text,
+			char *out, size_t *op, char *pass, size_t *moved)
+{
+	size_t o = 0, lineno = 0;
+	const char *p;
+	int err;
+
+	for (p = text; *p;) {
+		const char *eol = strchr(p, '\n');
+		size_t n = eol ? (size_t)(eol - p) : strlen(p);
+		char line[2048], e[256];
+		struct acct_parsed ap;
+
+		++lineno;
+		memset(&ap, 0, sizeof(ap));
+		ap.pass = pass;
+		ap.passsz = VREC_SECRET_MAX;
+
+		err = acct_parse(p, n, line, sizeof(line), &ap, e,
+				 sizeof(e));
+		if (err)
+			return cli_err("%s:%zu: %s; nothing was imported",
+				       path, lineno, e);
+
+		if (ap.has_pass) {
+			err = vault_put(v, ap.aor, ap.user, NULL, pass);
+			if (err)
+				return cli_err("%s:%zu: cannot store: %s;"
+					       " nothing was imported", path,
+					       lineno, strerror(err));
+			++*moved;
+		}
+
+		/* ;auth_user= goes too when its secret moved: a line with
+		 * auth_user and no auth_pass makes baresip prompt */
+		if (!ap.has_pass) {
+			memcpy(line, p, n);
+			line[n] = '\0';
+		}
+
+		n = strlen(line);
+		memcpy(out + o, line, n);
+		o += n;
+		if (eol)
+			out[o++] = '\n';
+
+		p = eol ? eol + 1 : p + strlen(p);
+	}
+	out[o] = '\0';
+	*op = o;
+
+	return 0;
+}
+
+
+/* Accounts from another file join the profile's accounts file (its
+ * text: prof), those it does not have yet */
+static int import_merge(const struct cs *cs, const char *prof,
+			const char *out, size_t o)
+{
+	char *merged = malloc(strlen(prof) + o + 2);
+	size_t po;
+	const char *q;
+	int err;
+
+	if (!merged)
+		return cli_err("out of memory");
+
+	po = strlen(prof);
+	memcpy(merged, prof, po);
+	if (po && merged[po - 1] != '\n')
+		merged[po++] = '\n';
+	for (q = out; *q;) {
+		const char *eol = strchr(q, '\n');
+		size_t n = eol ? (size_t)(eol - q) : strlen(q);
+		char line[2048], e[256];
+		struct acct_parsed ap;
+
+		memset(&ap, 0, sizeof(ap));
+		if (acct_parse(q, n, line, sizeof(line), &ap, e,
+			       sizeof(e)) == 0 && ap.is_account &&
+		    !accounts_has(prof, ap.aor)) {
+			memcpy(merged + po, q, n);
+			po += n;
+			merged[po++] = '\n';
+		}
+		q += n + (eol ? 1 : 0);
+	}
+	err = fio_write_atomic(cs->accounts, merged, po, 0600);
+	free(merged);
+	if (err)
+		return cli_err("cannot write %s: %s", cs->accounts,
+			       strerror(err));
+
+	return 0;
+}
+
+
 static int account_import(struct cs *cs, const char *file)
 {
 	struct vault *v = NULL;
@@ -730,8 +927,7 @@ static int account_import(struct cs *cs, const char *file)
 	char *real = NULL, *preal = NULL;
 	const char *path = file ? file : cs->accounts;
 	bool other;
-	size_t o = 0, po = 0, moved = 0, lineno = 0;
-	const char *p;
+	size_t o = 0, moved = 0;
 	int err;
 
 	err = import_path(path, &real);
@@ -759,57 +955,11 @@ static int account_import(struct cs *cs, const char *file)
 	}
 
 	err = cs_open(cs, true, &v);
+	if (!err)
+		err = import_lines(v, path, text, out, &o, pass, &moved);
+	sodium_memzero(pass, VREC_SECRET_MAX);
 	if (err)
 		goto done;
-
-	/* all lines are checked before anything is written */
-	for (p = text; *p;) {
-		const char *eol = strchr(p, '\n');
-		size_t n = eol ? (size_t)(eol - p) : strlen(p);
-		char line[2048], e[256];
-		struct acct_parsed ap;
-
-		++lineno;
-		memset(&ap, 0, sizeof(ap));
-		ap.pass = pass;
-		ap.passsz = VREC_SECRET_MAX;
-
-		err = acct_parse(p, n, line, sizeof(line), &ap, e,
-				 sizeof(e));
-		if (err) {
-			err = cli_err("%s:%zu: %s; nothing was imported",
-				      path, lineno, e);
-			goto done;
-		}
-
-		if (ap.has_pass) {
-			err = vault_put(v, ap.aor, ap.user, NULL, pass);
-			if (err) {
-				err = cli_err("%s:%zu: cannot store: %s;"
-					      " nothing was imported", path,
-					      lineno, strerror(err));
-				goto done;
-			}
-			++moved;
-		}
-
-		/* ;auth_user= goes too when its secret moved: a line with
-		 * auth_user and no auth_pass makes baresip prompt */
-		if (!ap.has_pass) {
-			memcpy(line, p, n);
-			line[n] = '\0';
-		}
-
-		n = strlen(line);
-		memcpy(out + o, line, n);
-		o += n;
-		if (eol)
-			out[o++] = '\n';
-
-		p = eol ? eol + 1 : p + strlen(p);
-	}
-	out[o] = '\0';
-	sodium_memzero(pass, VREC_SECRET_MAX);
 
 	if (!moved) {
 		(void)printf("no ;auth_pass= in %s: nothing to import\n",
@@ -830,42 +980,10 @@ static int account_import(struct cs *cs, const char *file)
 		goto done;
 	}
 
-	/* accounts from another file join the profile's accounts file */
 	if (other) {
-		char *merged = malloc(strlen(prof) + o + 2);
-		const char *q;
-
-		if (!merged) {
-			err = cli_err("out of memory");
+		err = import_merge(cs, prof, out, o);
+		if (err)
 			goto done;
-		}
-		po = strlen(prof);
-		memcpy(merged, prof, po);
-		if (po && merged[po - 1] != '\n')
-			merged[po++] = '\n';
-		for (q = out; *q;) {
-			const char *eol = strchr(q, '\n');
-			size_t n = eol ? (size_t)(eol - q) : strlen(q);
-			char line[2048], e[256];
-			struct acct_parsed ap;
-
-			memset(&ap, 0, sizeof(ap));
-			if (acct_parse(q, n, line, sizeof(line), &ap, e,
-				       sizeof(e)) == 0 && ap.is_account &&
-			    !accounts_has(prof, ap.aor)) {
-				memcpy(merged + po, q, n);
-				po += n;
-				merged[po++] = '\n';
-			}
-			q += n + (eol ? 1 : 0);
-		}
-		err = fio_write_atomic(cs->accounts, merged, po, 0600);
-		free(merged);
-		if (err) {
-			err = cli_err("cannot write %s: %s", cs->accounts,
-				      strerror(err));
-			goto done;
-		}
 	}
 
 	(void)printf("imported %zu password%s from %s into the vault (key"
@@ -887,44 +1005,48 @@ static int account_import(struct cs *cs, const char *file)
 
 int cli_account(int argc, char **argv, struct cli_ctx *ctx)
 {
-	static const char usage[] =
-		"add AOR [--auth-user U] [--realm R] [--password-stdin]"
-		" [--regint N] [--answermode M] [--transport T]"
-		" [--mediaenc E] [--outbound URI] [--param K=V]"
-		" | set AOR OPTIONS | list | remove AOR | import [FILE]"
-		" [--passphrase-fd N]";
+	static const char *const actv[] = {
+		"add", "set", "list", "remove", "import", NULL
+	};
+	/* operands of each: exactly, or -1: 0 or 1 */
+	static const int posn[] = {1, 1, 0, 1, -1};
 	const char *posv[2];
 	struct cs cs;
-	int posc, err;
+	int k, posc, err;
 
-	if (argc < 2)
-		return cli_usage_err("account", usage);
+	k = cli_action(argc, argv, actv);
+	if (k < 0)
+		return -k;
+
+	err = cs_begin(&cs, ctx, argc, argv, opts_account, posv, 2, &posc);
+	if (err)
+		return err;
+
+	if ((cs.prm.n || cs.prm.transport[0]) && strcmp(argv[1], "add") &&
+	    strcmp(argv[1], "set"))
+		return cli_usage("account", "account parameters go with"
+				 " 'account add' or 'account set'");
+
+	if (posc < posn[k])
+		return cli_usage("account", "account %s needs AOR", argv[1]);
+	if (posc > (posn[k] >= 0 ? posn[k] : 1))
+		return cli_usage("account", "unexpected argument '%s'",
+				 posv[posc - 1]);
 
 	err = cli_profile_require(ctx);
 	if (err)
 		return err;
 
-	if (cs_setup(&cs, ctx) || cs_opts(&cs, argc, argv, 2, posv, 2,
-					  &posc))
-		return 1;
-
-	if ((cs.prm.n || cs.prm.transport[0]) && strcmp(argv[1], "add") &&
-	    strcmp(argv[1], "set"))
-		return cli_err("account parameters go with 'account add' or"
-			       " 'account set'");
-
-	if (!strcmp(argv[1], "add") && posc == 1)
+	if (!strcmp(argv[1], "add"))
 		return account_add(&cs, posv[0]);
-	if (!strcmp(argv[1], "set") && posc == 1)
+	if (!strcmp(argv[1], "set"))
 		return account_set(&cs, posv[0]);
-	if (!strcmp(argv[1], "list") && posc == 0)
+	if (!strcmp(argv[1], "list"))
 		return account_list(&cs);
-	if (!strcmp(argv[1], "remove") && posc == 1)
+	if (!strcmp(argv[1], "remove"))
 		return account_remove(&cs, posv[0]);
-	if (!strcmp(argv[1], "import") && posc <= 1)
-		return account_import(&cs, posc ? posv[0] : NULL);
 
-	return cli_usage_err("account", usage);
+	return account_import(&cs, posc ? posv[0] : NULL);
 }
 
 
@@ -1032,30 +1154,24 @@ static int vault_rekey(struct cs *cs)
 
 int cli_vault(int argc, char **argv, struct cli_ctx *ctx)
 {
-	static const char usage[] =
-		"status | rekey [--to keyring|systemd|passphrase|keyfile]"
-		" [--passphrase-fd N] [--new-passphrase-fd N]";
+	static const char *const actv[] = {"status", "rekey", NULL};
 	const char *posv[1];
 	struct cs cs;
-	int posc, err;
+	int k, posc, err;
 
-	if (argc < 2)
-		return cli_usage_err("vault", usage);
+	k = cli_action(argc, argv, actv);
+	if (k < 0)
+		return -k;
+
+	err = cs_begin(&cs, ctx, argc, argv, opts_vault, posv, 0, &posc);
+	if (err)
+		return err;
 
 	err = cli_profile_require(ctx);
 	if (err)
 		return err;
 
-	if (cs_setup(&cs, ctx) || cs_opts(&cs, argc, argv, 2, posv, 0,
-					  &posc))
-		return 1;
-
-	if (!strcmp(argv[1], "status"))
-		return vault_status(&cs);
-	if (!strcmp(argv[1], "rekey"))
-		return vault_rekey(&cs);
-
-	return cli_usage_err("vault", usage);
+	return k == 0 ? vault_status(&cs) : vault_rekey(&cs);
 }
 
 

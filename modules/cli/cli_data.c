@@ -31,6 +31,7 @@
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
+#include <getopt.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -119,6 +120,31 @@ static int export_to_file(const char *path, const struct export_opt *o,
 }
 
 
+const char cli_data_help[] =
+	"usage: octasip data export [FILE] [--passphrase-fd N]\n"
+	"       octasip data wipe [--yes]\n"
+	"\n"
+	"export   every piece of personal data in the profile as one JSON\n"
+	"         document, to FILE (0600) or stdout; no secret is in it\n"
+	"  --passphrase-fd N  the vault's passphrase from file descriptor"
+	" N\n"
+	"wipe     delete the personal data (files overwritten first) and\n"
+	"         leave an empty profile\n"
+	"  -y, --yes        do not ask for confirmation\n";
+
+enum { OPT_PASS_FD = 256 };
+
+static const struct option opts_data_export[] = {
+	{"passphrase-fd", required_argument, NULL, OPT_PASS_FD},
+	{NULL, 0, NULL, 0},
+};
+
+static const struct option opts_data_wipe[] = {
+	{"yes", no_argument, NULL, 'y'},
+	{NULL, 0, NULL, 0},
+};
+
+
 static int data_export(int argc, char **argv, struct cli_ctx *ctx)
 {
 	const char *file = NULL, *cd = getenv("CREDENTIALS_DIRECTORY");
@@ -126,29 +152,24 @@ static int data_export(int argc, char **argv, struct cli_ctx *ctx)
 	struct export_result r;
 	struct export_opt o;
 	struct keysrc_opt ko;
-	int i, err;
+	int c, err;
 
 	memset(&ko, 0, sizeof(ko));
 	ko.pass_fd = -1;
 	ko.pass_tty = true;
 
-	for (i = 1; i < argc; ++i) {
-		if (!strcmp(argv[i], "--passphrase-fd") && i + 1 < argc) {
-			if (cli_fd_arg(argv[++i], &ko.pass_fd))
-				return 1;
-		}
-		else if (argv[i][0] == '-' && argv[i][1]) {
-			return cli_usage_err("data", "export [FILE]"
-					     " [--passphrase-fd N]");
-		}
-		else if (!file) {
-			file = argv[i];
-		}
-		else {
-			return cli_usage_err("data", "export [FILE]"
-					     " [--passphrase-fd N]");
-		}
+	while ((c = cli_getopt(argc, argv, "data", opts_data_export)) != -1) {
+		if (c != OPT_PASS_FD)
+			return CLI_EXIT_USAGE;
+		if (cli_fd_arg("data", "--passphrase-fd", optarg,
+			       &ko.pass_fd))
+			return CLI_EXIT_USAGE;
 	}
+	if (optind < argc)
+		file = argv[optind++];
+	if (optind < argc)
+		return cli_usage("data", "unexpected argument '%s'",
+				 argv[optind]);
 
 	if (cli_profile_require(ctx))
 		return 1;
@@ -316,14 +337,16 @@ static int data_wipe(int argc, char **argv, struct cli_ctx *ctx)
 	char path[4200], snd[1024], msg[512] = "";
 	struct wipe wp;
 	bool yes = false;
-	int i, err;
+	int c, err;
 
-	for (i = 1; i < argc; ++i) {
-		if (!strcmp(argv[i], "--yes"))
-			yes = true;
-		else
-			return cli_usage_err("data", "wipe [--yes]");
+	while ((c = cli_getopt(argc, argv, "data", opts_data_wipe)) != -1) {
+		if (c != 'y')
+			return CLI_EXIT_USAGE;
+		yes = true;
 	}
+	if (optind < argc)
+		return cli_usage("data", "unexpected argument '%s'",
+				 argv[optind]);
 
 	if (cli_profile_require(ctx))
 		return 1;
@@ -392,10 +415,12 @@ static int data_wipe(int argc, char **argv, struct cli_ctx *ctx)
 
 int cli_data(int argc, char **argv, struct cli_ctx *ctx)
 {
-	if (argc >= 2 && !strcmp(argv[1], "export"))
-		return data_export(argc - 1, argv + 1, ctx);
-	if (argc >= 2 && !strcmp(argv[1], "wipe"))
-		return data_wipe(argc - 1, argv + 1, ctx);
+	static const char *const actv[] = {"export", "wipe", NULL};
+	int k = cli_action(argc, argv, actv);
 
-	return cli_usage_err("data", "export [FILE] | wipe [--yes]");
+	if (k < 0)
+		return -k;
+
+	return k == 0 ? data_export(argc - 1, argv + 1, ctx) :
+		data_wipe(argc - 1, argv + 1, ctx);
 }

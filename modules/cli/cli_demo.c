@@ -9,11 +9,16 @@
  * Options: --keep (leave the profiles and logs for inspection),
  *          --seconds N (talk time, default 2).
  *
+ * SIGINT, SIGTERM, SIGHUP or SIGPIPE end the demo early: both baresip
+ * processes are stopped and the temporary profiles removed (unless
+ * --keep), then octasip exits 128+signal.
+ *
  * Copyright (C) 2026 OctaSIP developers.  BSD-3-Clause.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <ftw.h>
 #include <poll.h>
 #include <signal.h>
@@ -30,6 +35,56 @@
 #include "common/fileio.h"
 #include "common/perm.h"
 #include "common/profile.h"
+
+
+const char cli_demo_help[] =
+	"usage: octasip demo [--keep] [--seconds N]\n"
+	"\n"
+	"Two throw-away profiles (alice, bob) under a temporary directory,\n"
+	"one baresip each on loopback with a 440 Hz tone as microphone:\n"
+	"alice calls bob, bob answers, RTP flows, alice hangs up.\n"
+	"\n"
+	"  --keep           keep the profiles and logs for inspection\n"
+	"  --seconds N      talk time, 0 to 60 (default 2)\n";
+
+enum { OPT_KEEP = 256, OPT_SECONDS };
+
+static const struct option opts_demo[] = {
+	{"keep",    no_argument,       NULL, OPT_KEEP},
+	{"seconds", required_argument, NULL, OPT_SECONDS},
+	{NULL, 0, NULL, 0},
+};
+
+/* The signal that asked the demo to stop, or 0 */
+static volatile sig_atomic_t stop_sig;
+
+
+static void on_stop(int sig)
+{
+	if (!stop_sig)
+		stop_sig = sig;
+}
+
+
+/* Until the demo ends, a stop signal ends the wait it is in */
+static void signals_catch(bool on)
+{
+	static const int sigv[] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE};
+	static struct sigaction old[4];
+	struct sigaction sa;
+	size_t i;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop;
+	sigemptyset(&sa.sa_mask);
+
+	for (i = 0; i < sizeof(sigv) / sizeof(sigv[0]); ++i) {
+		if (on)
+			(void)sigaction(sigv[i], &sa, &old[i]);
+		else
+			(void)sigaction(sigv[i], &old[i], NULL);
+	}
+}
 
 
 struct peer {
@@ -70,16 +125,21 @@ static int edit_file(const char *dir, const char *name,
 
 static int edit_config(struct peer *p, const char *in, char **outp)
 {
-	char val[64], *a = NULL;
+	char val[64], *a = NULL, *b = NULL;
 	int err;
 
 	err = cfg_remove(in, "module", "stdio.so", &a);
 	if (err)
 		return err;
 
-	(void)snprintf(val, sizeof(val), "127.0.0.1:%u", p->sip_port);
-	err = cfg_set(a, "sip_listen", val, outp);
+	err = cli_config_loopback(a, &b);
 	free(a);
+	if (err)
+		return err;
+
+	(void)snprintf(val, sizeof(val), "127.0.0.1:%u", p->sip_port);
+	err = cfg_set(b, "sip_listen", val, outp);
+	free(b);
 
 	return err;
 }
@@ -171,6 +231,8 @@ static int start(struct peer *p, const char *baresip)
 	}
 
 	if (ctrl_connect(&p->ctrl, p->ctx.profile, 10000)) {
+		if (stop_sig)
+			return EINTR;
 		return cli_err("%s's baresip did not open its control socket"
 			       " (see %s)", p->name, log);
 	}
@@ -186,8 +248,8 @@ static int stop(struct peer *p)
 	if (p->pid <= 0)
 		return 0;
 
-	if (p->ctrl.fd >= 0)
-		(void)ctrl_send(&p->ctrl, "quit", NULL);
+	if (p->ctrl.fd < 0 || ctrl_send(&p->ctrl, "quit", NULL))
+		(void)kill(p->pid, SIGTERM);
 
 	for (i = 0; i < 100; ++i) {
 		if (waitpid(p->pid, &status, WNOHANG) == p->pid) {
@@ -218,13 +280,16 @@ static int rm_entry(const char *path, const struct stat *st, int flag,
 }
 
 
-static int step(struct peer *p, const char *needle, int timeout_ms,
+static int step(struct peer *p, const char *event, int timeout_ms,
 		const char *what)
 {
-	char msg[8192];
 	int err;
 
-	err = ctrl_wait(&p->ctrl, needle, timeout_ms, msg, sizeof(msg));
+	if (stop_sig)
+		return EINTR;
+	err = ctrl_wait(&p->ctrl, "type", event, timeout_ms, NULL);
+	if (err == EINTR && stop_sig)
+		return EINTR;
 	if (err) {
 		return cli_err("demo: %s did not see %s within %d ms (%s)",
 			       p->name, what, timeout_ms, strerror(err));
@@ -237,13 +302,50 @@ static int step(struct peer *p, const char *needle, int timeout_ms,
 }
 
 
+/* The talk time; a stop signal cuts it short */
+static void talk(int secs)
+{
+	struct timespec t;
+	int64_t end;
+
+	(void)clock_gettime(CLOCK_MONOTONIC, &t);
+	end = (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000 + secs * 1000;
+
+	while (!stop_sig) {
+		int64_t now;
+
+		(void)clock_gettime(CLOCK_MONOTONIC, &t);
+		now = (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+		if (now >= end)
+			break;
+		(void)poll(NULL, 0, (int)(end - now));
+	}
+}
+
+
+/* After a stop signal: both baresips stopped, the profiles removed */
+static void stop_both(struct peer *a, struct peer *b, const char *root,
+		      bool keep)
+{
+	static const char msg[] = "octasip: demo stopped by a signal\n";
+
+	(void)write(STDERR_FILENO, msg, sizeof(msg) - 1);
+	(void)stop(a);
+	(void)stop(b);
+	if (!keep)
+		(void)nftw(root, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	signals_catch(false);
+}
+
+
 int cli_demo(int argc, char **argv, struct cli_ctx *ctx)
 {
 	struct peer a, b;
 	char baresip[4096], root[] = "/tmp/octasip-demo-XXXXXX";
 	char uri[128], dbpath[4200];
+	unsigned long v;
 	bool keep = false;
-	int secs = 2, i, err;
+	int secs = 2, c, err;
 
 	memset(&a, 0, sizeof(a));
 	memset(&b, 0, sizeof(b));
@@ -251,20 +353,27 @@ int cli_demo(int argc, char **argv, struct cli_ctx *ctx)
 	b.name = "bob";
 	a.ctrl.fd = b.ctrl.fd = -1;
 
-	for (i = 1; i < argc; ++i) {
-		if (!strcmp(argv[i], "--keep"))
+	while ((c = cli_getopt(argc, argv, "demo", opts_demo)) != -1) {
+		if (c == OPT_KEEP)
 			keep = true;
-		else if (!strcmp(argv[i], "--seconds") && i + 1 < argc)
-			secs = atoi(argv[++i]);
+		else if (c == OPT_SECONDS) {
+			if (cli_opt_num("demo", "--seconds", optarg, 60, &v))
+				return CLI_EXIT_USAGE;
+			secs = (int)v;
+		}
 		else
-			return cli_usage_err("demo", "[--keep] [--seconds N]");
+			return CLI_EXIT_USAGE;
 	}
-	if (secs < 0 || secs > 60)
-		return cli_err("--seconds must be 0..60");
+	if (optind < argc)
+		return cli_usage("demo", "unexpected argument '%s'",
+				 argv[optind]);
 
 	err = cli_baresip_path(baresip, sizeof(baresip));
 	if (err)
 		return err;
+
+	stop_sig = 0;
+	signals_catch(true);
 
 	if (!mkdtemp(root))
 		return cli_err("cannot create a temporary directory: %s",
@@ -290,35 +399,42 @@ int cli_demo(int argc, char **argv, struct cli_ctx *ctx)
 
 	err = ctrl_send(&a.ctrl, "dial", uri);
 	if (!err)
-		err = step(&b, "\"CALL_INCOMING\"", 10000, "rings");
+		err = step(&b, "CALL_INCOMING", 10000, "rings");
 	if (!err)
 		err = ctrl_send(&b.ctrl, "accept", NULL);
 	if (!err)
-		err = step(&a, "\"CALL_ESTABLISHED\"", 10000,
+		err = step(&a, "CALL_ESTABLISHED", 10000,
 			   "call answered");
 	if (!err)
-		err = step(&b, "\"CALL_RTPESTAB\"", 10000,
+		err = step(&b, "CALL_RTPESTAB", 10000,
 			   "hears alice (RTP audio flowing)");
 	if (err)
 		goto out;
 
-	(void)poll(NULL, 0, secs * 1000);
+	talk(secs);
+	if (stop_sig)
+		goto out;
 
 	err = ctrl_send(&a.ctrl, "hangup", NULL);
 	if (!err)
-		err = step(&a, "\"CALL_CLOSED\"", 10000, "hung up");
+		err = step(&a, "CALL_CLOSED", 10000, "hung up");
 	if (!err)
-		err = step(&b, "\"CALL_CLOSED\"", 10000, "call closed");
+		err = step(&b, "CALL_CLOSED", 10000, "call closed");
 	if (err)
 		goto out;
 
 	(void)printf("result: call answered and completed\n");
 
  out:
+	if (stop_sig) {
+		stop_both(&a, &b, root, keep);
+		return 128 + stop_sig;
+	}
 	if (stop(&a) && !err)
 		err = cli_err("alice's baresip did not exit cleanly");
 	if (stop(&b) && !err)
 		err = cli_err("bob's baresip did not exit cleanly");
+	signals_catch(false);
 
 	(void)fio_path(dbpath, sizeof(dbpath), a.ctx.profile,
 		       PROFILE_CALLLOG);

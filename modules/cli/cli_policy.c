@@ -12,6 +12,7 @@
  * Copyright (C) 2026 OctaSIP developers.  BSD-3-Clause.
  */
 #include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -20,7 +21,19 @@
 #include "common/perm.h"
 #include "octasip_policy/permfile.h"
 
-#define USAGE "list | set PERMISSION STATE | reset"
+const char cli_perm_help[] =
+	"usage: octasip perm list\n"
+	"       octasip perm set PERMISSION STATE\n"
+	"       octasip perm reset\n"
+	"\n"
+	"PERMISSION: microphone, contacts, storage, phone_state or"
+	" recording\n"
+	"STATE: allow, deny, once or ask\n"
+	"A running OctaSIP takes a change from its next call on.\n";
+
+static const struct option opts_perm[] = {
+	{NULL, 0, NULL, 0},
+};
 
 
 static void when(char *buf, size_t sz, long long t)
@@ -74,14 +87,27 @@ static int perm_list(const struct permfile *pf)
 
 int cli_perm(int argc, char **argv, struct cli_ctx *ctx)
 {
+	static const char *const actv[] = {"list", "set", "reset", NULL};
 	struct permfile pf;
 	char err[256] = "";
 	enum perm p;
 	enum perm_state st;
-	int e;
+	char **args;
+	int e, n;
 
-	if (argc < 2)
-		return cli_usage_err("perm", USAGE);
+	e = cli_action(argc, argv, actv);
+	if (e < 0)
+		return -e;
+	if (cli_getopt(argc - 1, argv + 1, "perm", opts_perm) != -1)
+		return CLI_EXIT_USAGE;
+
+	/* the operands, after the options were taken out */
+	n = argc - 1 - optind;
+	args = argv + 1 + optind;
+	if (n != (strcmp(argv[1], "set") ? 0 : 2))
+		return n ? cli_usage("perm", "unexpected argument '%s'",
+				     args[n - 1]) :
+			cli_usage("perm", "perm set needs PERMISSION STATE");
 
 	if (cli_profile_require(ctx))
 		return 1;
@@ -89,10 +115,10 @@ int cli_perm(int argc, char **argv, struct cli_ctx *ctx)
 	if (permfile_init(&pf, ctx->profile))
 		return cli_err("profile path too long: %s", ctx->profile);
 
-	if (!strcmp(argv[1], "list") && argc == 2)
+	if (!strcmp(argv[1], "list"))
 		return perm_list(&pf);
 
-	if (!strcmp(argv[1], "reset") && argc == 2) {
+	if (!strcmp(argv[1], "reset")) {
 		e = permfile_reset(&pf, "cli", (long long)time(NULL), NULL);
 		if (e)
 			return cli_err("cannot write %s: %s", pf.path,
@@ -100,15 +126,12 @@ int cli_perm(int argc, char **argv, struct cli_ctx *ctx)
 		return perm_list(&pf);
 	}
 
-	if (strcmp(argv[1], "set") || argc != 4)
-		return cli_usage_err("perm", USAGE);
-
-	if (perm_from_name(argv[2], &p))
+	if (perm_from_name(args[0], &p))
 		return cli_err("unknown permission '%s' (microphone contacts"
-			       " storage phone_state recording)", argv[2]);
-	if (perm_state_from_name(argv[3], &st))
+			       " storage phone_state recording)", args[0]);
+	if (perm_state_from_name(args[1], &st))
 		return cli_err("unknown state '%s' (allow deny once ask)",
-			       argv[3]);
+			       args[1]);
 
 	e = permfile_set(&pf, p, st, "cli", (long long)time(NULL), NULL,
 			 err, sizeof(err));
@@ -118,8 +141,8 @@ int cli_perm(int argc, char **argv, struct cli_ctx *ctx)
 	if (e)
 		return cli_err("%s", err[0] ? err : strerror(e));
 
-	(void)printf("%s %s (takes effect from the next call)\n", argv[2],
-		     argv[3]);
+	(void)printf("%s %s (takes effect from the next call)\n", args[0],
+		     args[1]);
 
 	return 0;
 }

@@ -25,6 +25,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <inttypes.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
@@ -106,6 +107,8 @@ static int template_read(const struct cli_ctx *ctx, const char *name,
 		return ENAMETOOLONG;
 
 	err = fio_read_all(path, bufp, lenp, 1 << 20);
+	if (!err && !strcmp(name, "config"))
+		err = cli_config_for_abi(bufp, lenp);
 	if (err)
 		(void)cli_err("cannot read template %s: %s", path,
 			      strerror(err));
@@ -216,16 +219,31 @@ int cli_profile_areas_init(const struct cli_ctx *ctx)
 }
 
 
+const char cli_init_help[] =
+	"usage: octasip [-d DIR] init\n"
+	"\n"
+	"Creates the profile directory (0700) and what it needs, each file\n"
+	"only if it is missing: config, accounts, contacts, permissions,\n"
+	"the vault's key source, an empty calllog.db, the crash directory.\n"
+	"A file you changed is never touched; if a step fails, what init\n"
+	"created is removed again.\n";
+
+static const struct option opts_init[] = {
+	{NULL, 0, NULL, 0},
+};
+
+
 /* All or nothing: a failed step removes what this init created */
 int cli_init(int argc, char **argv, struct cli_ctx *ctx)
 {
 	struct cli_snap snap;
 	int err;
 
-	(void)argv;
-
-	if (argc > 1)
-		return cli_usage_err("init", "[-d DIR]");
+	if (cli_getopt(argc, argv, "init", opts_init) != -1)
+		return CLI_EXIT_USAGE;
+	if (optind < argc)
+		return cli_usage("init", "unexpected argument '%s'",
+				 argv[optind]);
 
 	err = cli_snap_take(&snap, ctx->profile);
 	if (err) {
@@ -686,29 +704,56 @@ static int ctrl_check(const struct cli_ctx *ctx)
 }
 
 
+const char cli_run_help[] =
+	"usage: octasip [-d DIR] run [--tone] [--headless] [--init] [--log]"
+	" [-- BARESIP-ARGS]\n"
+	"\n"
+	"Starts baresip on the profile with OctaSIP's modules.\n"
+	"\n"
+	"  --tone           a 440 Hz tone as microphone (no sound card)\n"
+	"  --headless       no terminal UI (also when stdin is no terminal)\n"
+	"  --init           create the profile first if there is none\n"
+	"  --log            keep a redacted copy of baresip's output in the\n"
+	"                   profile (for octasip support bundle)\n"
+	"  -- ARGS          passed to baresip as they are\n";
+
+enum { OPT_TONE = 256, OPT_HEADLESS, OPT_INIT, OPT_LOG };
+
+static const struct option opts_run[] = {
+	{"tone",     no_argument, NULL, OPT_TONE},
+	{"headless", no_argument, NULL, OPT_HEADLESS},
+	{"init",     no_argument, NULL, OPT_INIT},
+	{"log",      no_argument, NULL, OPT_LOG},
+	{NULL, 0, NULL, 0},
+};
+
+
 int cli_run(int argc, char **argv, struct cli_ctx *ctx)
 {
 	char baresip[4096], moddir[4200];
 	char **bargv;
 	bool tone = false, log = false, init = false, plain;
-	int i, n = 0, err;
+	int i, c, dd, n = 0, err;
 
-	for (i = 1; i < argc; ++i) {
-		if (!strcmp(argv[i], "--"))
-			break;
-		if (!strcmp(argv[i], "--tone"))
+	/* our options stand before "--", baresip's after it */
+	for (dd = 1; dd < argc && strcmp(argv[dd], "--"); ++dd)
+		;
+	while ((c = cli_getopt(dd, argv, "run", opts_run)) != -1) {
+		if (c == OPT_TONE)
 			tone = true;
-		else if (!strcmp(argv[i], "--headless"))
+		else if (c == OPT_HEADLESS)
 			ctx->headless = true;
-		else if (!strcmp(argv[i], "--log"))
+		else if (c == OPT_LOG)
 			log = true;
-		else if (!strcmp(argv[i], "--init"))
+		else if (c == OPT_INIT)
 			init = true;
 		else
-			return cli_usage_err("run", "[--tone] [--headless]"
-					     " [--init] [--log]"
-					     " [-- BARESIP-ARGS]");
+			return CLI_EXIT_USAGE;
 	}
+	if (optind < dd)
+		return cli_usage("run", "unexpected argument '%s' (baresip's"
+				 " own options go after --)", argv[optind]);
+	i = dd;    /* the baresip arguments follow argv[i] */
 
 	if (!isatty(STDIN_FILENO))
 		ctx->headless = true;

@@ -27,6 +27,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <gnu/libc-version.h>
 #include <limits.h>
 #include <signal.h>
@@ -59,8 +60,6 @@
 #include "octasip_credstore/vault.h"
 #include "generated/octasip_version.h"
 
-#define USAGE "bundle [FILE | -o FILE | -] [--include-addresses]" \
-	" [--review] [--yes]"
 #define OUTPUT_LINES 200
 #define CALLLOG_DAYS 30
 
@@ -182,7 +181,6 @@ static void put(struct bundle *b, const char *fmt, ...)
 static int live_query(struct bundle *b, const char *cmd, char **datap)
 {
 	struct odict *od = NULL;
-	char msg[8192];
 	struct ctrl c;
 	const char *data;
 	int err;
@@ -197,12 +195,8 @@ static int live_query(struct bundle *b, const char *cmd, char **datap)
 		return err;
 	err = ctrl_send(&c, cmd, NULL);
 	if (!err)
-		err = ctrl_wait(&c, "\"response\"", 5000, msg, sizeof(msg));
+		err = ctrl_wait(&c, "response", NULL, 5000, &od);
 	ctrl_close(&c);
-	if (err)
-		return err;
-
-	err = json_decode_odict(&od, 16, msg, strlen(msg), 8);
 	if (err)
 		return err;
 
@@ -346,6 +340,7 @@ static void last_status(const char *text, const char *tok, char *buf,
 		const char *q = p + tl, *e;
 
 		p = q;
+		/* 1.1.0 and 4.x: "<aor> (prio 0): 501 ..." */
 		if (!strncmp(q, " (prio ", 7) && strchr(q, ')'))
 			q = strchr(q, ')') + 1;
 		if (*q == ':')
@@ -1057,32 +1052,65 @@ static int default_name(char *buf, size_t sz)
 }
 
 
+const char cli_support_help[] =
+	"usage: octasip support bundle [FILE | -o FILE | -]"
+	" [--include-addresses] [--review] [--yes]\n"
+	"\n"
+	"A redacted plain-text report for a support request: versions,\n"
+	"modules, the config without secrets, accounts, permissions, vault\n"
+	"status, call-log figures, crash ids, recent baresip output.  FILE\n"
+	"defaults to ./octasip-support-YYYY-MM-DD.md; - writes to stdout.\n"
+	"Nothing is sent anywhere.\n"
+	"\n"
+	"  -o, --output FILE  write to FILE\n"
+	"  --include-addresses  keep each account's address\n"
+	"  --review         show the bundle, write it only after a 'y'"
+	" (the\n"
+	"                   default on a terminal)\n"
+	"  -y, --yes        write without showing or asking\n";
+
+enum { OPT_ADDRESSES = 256, OPT_REVIEW };
+
+static const struct option opts_support_bundle[] = {
+	{"output",            required_argument, NULL, 'o'},
+	{"include-addresses", no_argument,       NULL, OPT_ADDRESSES},
+	{"review",            no_argument,       NULL, OPT_REVIEW},
+	{"yes",               no_argument,       NULL, 'y'},
+	{NULL, 0, NULL, 0},
+};
+
+
 static int support_bundle(int argc, char **argv, struct cli_ctx *ctx)
 {
 	struct bundle b;
 	const char *file = NULL;
 	char name[256], abs[PATH_MAX];
 	bool rev = false, yes = false, to_stdout;
-	int i, err;
+	int c, err;
 
 	memset(&b, 0, sizeof(b));
 	b.ctx = ctx;
 
-	for (i = 1; i < argc; ++i) {
-		if (!strcmp(argv[i], "--include-addresses"))
+	while ((c = cli_getopt(argc, argv, "support", opts_support_bundle))
+	       != -1) {
+		if (c == OPT_ADDRESSES)
 			b.addresses = true;
-		else if (!strcmp(argv[i], "--review"))
+		else if (c == OPT_REVIEW)
 			rev = true;
-		else if (!strcmp(argv[i], "--yes"))
+		else if (c == 'y')
 			yes = true;
-		else if (!strcmp(argv[i], "-o") && i + 1 < argc && !file)
-			file = argv[++i];
-		else if ((argv[i][0] != '-' || !strcmp(argv[i], "-")) &&
-			 !file)
-			file = argv[i];
+		else if (c == 'o' && !file)
+			file = optarg;
+		else if (c == 'o')
+			return cli_usage("support", "one output file only");
 		else
-			return cli_usage_err("support", USAGE);
+			return CLI_EXIT_USAGE;
 	}
+	if (optind < argc && !file)
+		file = argv[optind++];
+	if (optind < argc)
+		return cli_usage("support", "unexpected argument '%s'",
+				 argv[optind]);
 
 	if (rev && yes)
 		return cli_err("--review and --yes contradict each other");
@@ -1147,8 +1175,8 @@ static int support_bundle(int argc, char **argv, struct cli_ctx *ctx)
 
 int cli_support(int argc, char **argv, struct cli_ctx *ctx)
 {
-	if (argc >= 2 && !strcmp(argv[1], "bundle"))
-		return support_bundle(argc - 1, argv + 1, ctx);
+	static const char *const actv[] = {"bundle", NULL};
+	int k = cli_action(argc, argv, actv);
 
-	return cli_usage_err("support", USAGE);
+	return k < 0 ? -k : support_bundle(argc - 1, argv + 1, ctx);
 }

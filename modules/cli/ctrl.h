@@ -16,6 +16,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+enum { CTRL_REQ_MAX = 4096 };   /* a request's JSON, bytes */
+
 struct ctrl {
 	int fd;
 	size_t len;
@@ -23,6 +25,7 @@ struct ctrl {
 };
 
 struct ctrlpath;
+struct odict;
 
 /* The socket of a profile (its config's octasip_ctrl_socket counts) */
 int ctrl_path(struct ctrlpath *p, const char *profile);
@@ -32,9 +35,20 @@ int ctrl_path(struct ctrlpath *p, const char *profile);
  * the server end is another user's process.
  */
 int ctrl_connect(struct ctrl *c, const char *profile, int timeout_ms);
+
+/* Sends {"command":..,"params":..,"token":"octasip"}: 0, EMSGSIZE if the
+ * request is longer than CTRL_REQ_MAX, or errno */
 int ctrl_send(struct ctrl *c, const char *command, const char *params);
-int ctrl_wait(struct ctrl *c, const char *needle, int timeout_ms,
-	      char *msg, size_t sz);
+
+/*
+ * Reads messages until one is a JSON object whose member key is the
+ * string value (value NULL: whose member key is true), for at most
+ * timeout_ms; messages read on the way are consumed.  If odp, *odp gets
+ * the decoded message (mem_deref() it).  0, ETIMEDOUT, EINTR (a signal
+ * arrived whose handler returns), ECONNRESET or errno.
+ */
+int ctrl_wait(struct ctrl *c, const char *key, const char *value,
+	      int timeout_ms, struct odict **odp);
 void ctrl_close(struct ctrl *c);
 
 /*

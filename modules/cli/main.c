@@ -1,8 +1,10 @@
 /**
  * @file main.c  octasip: the OctaSIP command-line tool
  *
- * Usage: octasip [-d DIR] SUBCOMMAND [ARGS]   (-d may also follow the
- * subcommand).  Secrets are never taken from argv.
+ * Usage: octasip [-v] [-d DIR] SUBCOMMAND [ARGS]   (-d may also follow
+ * the subcommand).  Secrets are never taken from argv.  Usage errors exit
+ * 2 with one line and a hint on stderr; "octasip SUBCOMMAND --help" and
+ * "octasip help SUBCOMMAND" print the subcommand's help on stdout.
  *
  * Copyright (C) 2026 OctaSIP developers.  BSD-3-Clause.
  */
@@ -25,20 +27,28 @@
 static const struct {
 	const char *name;
 	cli_cmd_h *h;
+	const char *summary;
 	const char *help;
 } cmdv[] = {
-	{"init",    cli_init,    "create the profile (never overwrites)"},
-	{"run",     cli_run,     "start the softphone [-- BARESIP-ARGS]"},
-	{"demo",    cli_demo,    "two local instances call each other"},
-	{"account", cli_account, "add | list | remove | import"},
-	{"vault",   cli_vault,   "status | rekey"},
-	{"calllog", cli_calllog, "list | export | purge"},
-	{"perm",    cli_perm,    "list | set PERMISSION STATE | reset"},
-	{"crash",   cli_crash,   "list | show | delete | send | consent"},
-	{"stats",   cli_stats,   "show"},
-	{"data",    cli_data,    "export [FILE] | wipe [--yes]"},
+	{"init",    cli_init,    "create the profile (never overwrites)",
+	 cli_init_help},
+	{"run",     cli_run,     "start the softphone [-- BARESIP-ARGS]",
+	 cli_run_help},
+	{"demo",    cli_demo,    "two local instances call each other",
+	 cli_demo_help},
+	{"account", cli_account, "add | set | list | remove | import",
+	 cli_account_help},
+	{"vault",   cli_vault,   "status | rekey", cli_vault_help},
+	{"calllog", cli_calllog, "list | export | purge", cli_calllog_help},
+	{"perm",    cli_perm,    "list | set PERMISSION STATE | reset",
+	 cli_perm_help},
+	{"crash",   cli_crash,   "list | show | delete | send | consent",
+	 cli_crash_help},
+	{"stats",   cli_stats,   "show", cli_stats_help},
+	{"data",    cli_data,    "export [FILE] | wipe [--yes]",
+	 cli_data_help},
 	{"support", cli_support, "bundle [FILE]: a redacted report for"
-				 " a support request"},
+				 " a support request", cli_support_help},
 };
 
 
@@ -53,26 +63,6 @@ int cli_err(const char *fmt, ...)
 	(void)fputc('\n', stderr);
 
 	return 1;
-}
-
-
-int cli_usage_err(const char *cmd, const char *usage)
-{
-	return cli_err("usage: octasip %s %s", cmd, usage);
-}
-
-
-int cli_fd_arg(const char *s, int *fdp)
-{
-	char *end;
-	long v = strtol(s, &end, 10);
-
-	if (*s == '\0' || *end || v < 0 || v > 65535)
-		return cli_err("not a file descriptor: %s", s);
-
-	*fdp = (int)v;
-
-	return 0;
 }
 
 
@@ -99,12 +89,16 @@ static void usage(FILE *f)
 {
 	size_t i;
 
-	(void)fprintf(f, "usage: octasip [-d DIR] SUBCOMMAND [ARGS]\n\n");
+	(void)fprintf(f, "usage: octasip [-v] [-d DIR] SUBCOMMAND [ARGS]\n"
+		      "       octasip help [SUBCOMMAND] | --version\n\n");
 	for (i = 0; i < sizeof(cmdv) / sizeof(cmdv[0]); ++i)
-		(void)fprintf(f, "  %-8s %s\n", cmdv[i].name, cmdv[i].help);
+		(void)fprintf(f, "  %-8s %s\n", cmdv[i].name,
+			      cmdv[i].summary);
 	(void)fprintf(f, "\n-d DIR: profile directory (default $OCTASIP_HOME,"
 		      " else ${XDG_CONFIG_HOME:-~/.config}/octasip)\n"
-		      "See octasip(1) and README.md.\n");
+		      "-v: verbose log lines\n"
+		      "'octasip SUBCOMMAND --help' shows a subcommand's"
+		      " options.  See octasip(1) and README.md.\n");
 }
 
 
@@ -171,13 +165,48 @@ static void locate(struct cli_ctx *ctx)
 }
 
 
+static int cmd_find(const char *name)
+{
+	size_t k;
+
+	for (k = 0; k < sizeof(cmdv) / sizeof(cmdv[0]); ++k) {
+		if (!strcmp(cmdv[k].name, name))
+			return (int)k;
+	}
+
+	return -1;
+}
+
+
+/* "octasip SUB ... --help" (before "--"), "octasip help [SUB]" */
+static bool help_wanted(int n, char **args, int *k)
+{
+	int i;
+
+	*k = -1;
+	if (!strcmp(args[0], "help")) {
+		if (n > 1)
+			*k = cmd_find(args[1]);
+		return n <= 2 && (n == 1 || *k >= 0);
+	}
+
+	for (i = 1; i < n && strcmp(args[i], "--"); ++i) {
+		if (!strcmp(args[i], "--help") || !strcmp(args[i], "-h")) {
+			*k = cmd_find(args[0]);
+			return *k >= 0;
+		}
+	}
+
+	return false;
+}
+
+
 int main(int argc, char **argv)
 {
 	struct cli_ctx ctx;
 	const char *dir = NULL;
 	char **args;
-	int i, n = 0;
-	size_t k;
+	int i, k, n = 0;
 
 	memset(&ctx, 0, sizeof(ctx));
 
@@ -199,30 +228,56 @@ int main(int argc, char **argv)
 		}
 		if (!strcmp(argv[i], "-d")) {
 			if (i + 1 >= argc) {
+				k = cli_usage(n ? args[0] : NULL,
+					      "option -d needs a value");
 				free(args);
-				return cli_err("-d needs a directory");
+				return k;
 			}
 			dir = argv[++i];
 			continue;
 		}
-		if (!strcmp(argv[i], "-v") && n == 0) {
+		if ((!strcmp(argv[i], "-v") || !strcmp(argv[i], "--verbose"))
+		    && n == 0) {
 			olog_set_verbose(1);
 			continue;
 		}
 		args[n++] = argv[i];
 	}
 
-	if (n == 0 || !strcmp(args[0], "-h") || !strcmp(args[0], "--help")
-	    || !strcmp(args[0], "help")) {
+	if (n == 0 || !strcmp(args[0], "-h") ||
+	    !strcmp(args[0], "--help")) {
 		usage(n == 0 ? stderr : stdout);
 		free(args);
-		return n == 0 ? 2 : 0;
+		return n == 0 ? CLI_EXIT_USAGE : 0;
 	}
 
 	if (!strcmp(args[0], "--version") || !strcmp(args[0], "version")) {
 		(void)printf("octasip %s\n", OCTASIP_VERSION);
 		free(args);
 		return 0;
+	}
+
+	/* help needs no profile */
+	if (help_wanted(n, args, &k)) {
+		if (k < 0)
+			usage(stdout);
+		else
+			(void)fputs(cmdv[k].help, stdout);
+		free(args);
+		return 0;
+	}
+
+	k = cmd_find(args[0]);
+	if (k < 0) {
+		if (!strcmp(args[0], "help"))
+			i = cli_usage(NULL, "no subcommand '%s'", args[1]);
+		else if (args[0][0] == '-')
+			i = cli_usage(NULL, "unknown option %s", args[0]);
+		else
+			i = cli_usage(NULL, "unknown subcommand '%s'",
+				      args[0]);
+		free(args);
+		return i;
 	}
 
 	if (profile_resolve(ctx.profile, sizeof(ctx.profile), dir)) {
@@ -234,18 +289,8 @@ int main(int argc, char **argv)
 
 	locate(&ctx);
 
-	for (k = 0; k < sizeof(cmdv) / sizeof(cmdv[0]); ++k) {
-
-		if (strcmp(cmdv[k].name, args[0]))
-			continue;
-
-		i = cmdv[k].h(n, args, &ctx);
-		free(args);
-		return i ? (i > 255 ? 1 : i) : 0;
-	}
-
-	(void)cli_err("unknown subcommand '%s' (try 'octasip --help')",
-		      args[0]);
+	i = cmdv[k].h(n, args, &ctx);
 	free(args);
-	return 2;
+
+	return i ? (i > 255 ? 1 : i) : 0;
 }

@@ -13,7 +13,9 @@
 #include "common/bsip.h"
 #include "dirwatch.h"
 #include "olog.h"
+#include "recompat.h"
 #include "calllog_api.h"
+#include "credstore_api.h"
 #include "siptrace_api.h"
 
 
@@ -121,22 +123,27 @@ void calllog_api_release(void)
 }
 
 
-const struct siptrace_api *siptrace_api_get(void **hp)
+/*
+ * The API struct sym of the loaded module file (never loads it), if its
+ * first member, the version, is version; *hp gets the dlopen() reference
+ */
+static const void *module_api(const char *file, const char *sym,
+			      uint32_t version, void **hp)
 {
-	const struct siptrace_api *api;
+	const uint32_t *api;
 	char path[1024];
 	void *h;
 
 	*hp = NULL;
-	if (module_file(path, sizeof(path), "octasip_policy.so"))
+	if (module_file(path, sizeof(path), file))
 		return NULL;
 
 	h = dlopen(path, RTLD_NOW | RTLD_NOLOAD);
 	if (!h)
 		return NULL;
 
-	api = dlsym(h, SIPTRACE_API_SYMBOL);
-	if (!api || api->version != SIPTRACE_API_VERSION) {
+	api = dlsym(h, sym);
+	if (!api || *api != version) {
 		(void)dlclose(h);
 		return NULL;
 	}
@@ -147,10 +154,44 @@ const struct siptrace_api *siptrace_api_get(void **hp)
 }
 
 
+const struct siptrace_api *siptrace_api_get(void **hp)
+{
+	return module_api("octasip_policy.so", SIPTRACE_API_SYMBOL,
+			  SIPTRACE_API_VERSION, hp);
+}
+
+
 void siptrace_api_put(void *h)
 {
 	if (h)
 		(void)dlclose(h);
+}
+
+
+/* the credential store's API (the realm of an account); kept once found */
+static struct {
+	void *h;
+	const struct credstore_api *api;
+} cs;
+
+
+const struct credstore_api *credstore_api_get(void)
+{
+	if (!cs.api)
+		cs.api = module_api("octasip_credstore.so",
+				    CREDSTORE_API_SYMBOL,
+				    CREDSTORE_API_VERSION, &cs.h);
+
+	return cs.api;
+}
+
+
+void credstore_api_release(void)
+{
+	if (cs.h)
+		(void)dlclose(cs.h);
+
+	memset(&cs, 0, sizeof(cs));
 }
 
 
@@ -177,7 +218,7 @@ int bsip_dirwatch_start(struct dirwatch *w, const char *dir,
 	int err = dirwatch_open(w, dir, names, n, flags);
 
 	if (!err)
-		err = fd_listen(w->fd, FD_READ, h, arg);
+		err = refd_listen(&w->fhs, w->fd, FD_READ, h, arg);
 	if (err)
 		dirwatch_close(w);
 
@@ -190,7 +231,7 @@ void bsip_dirwatch_stop(struct dirwatch *w)
 	if (!w || w->fd < 0)
 		return;
 
-	fd_close(w->fd);
+	refd_close(&w->fhs, w->fd);
 	dirwatch_close(w);
 }
 
@@ -205,13 +246,14 @@ uint32_t bsip_call_key(const struct call *call)
 
 
 /*
- * baresip 1.0.0's options are getopt(argc, argv, "46de:f:p:hu:n:vst:m:"):
- * flags may be clustered ("-ds"), a value is not an option ("-e -s"),
- * "--" ends the options.
+ * baresip 1.0.0's options are getopt(argc, argv, "46de:f:p:hu:n:vst:m:"),
+ * 4.10's "46a:de:f:p:hu:n:vst:m:Tc" (-a takes a value there, 1.0.0
+ * refuses it): flags may be clustered ("-ds"), a value is not an option
+ * ("-e -s"), "--" ends the options.
  */
 bool bsip_sip_trace_requested(void)
 {
-	static const char with_value[] = "efpunmt";
+	static const char with_value[] = "aefpunmt";
 	char buf[4096];
 	size_t n, i;
 	ssize_t got;

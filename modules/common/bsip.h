@@ -109,6 +109,38 @@ int  bsip_abi_check(const char *modname);
 
 
 /*
+ * What else differs between the families (adapter: common/abi/adapt_*.c)
+ */
+
+/*
+ * Before a module frees a UA it allocated: the core must keep no
+ * pointer to it.  1.0.0 keeps one current UA (uag_current()), which is
+ * moved to another UA; 1.1.0 and 4.x have none (adapt_1_0.c, adapt_1_1.c,
+ * adapt_4.c).
+ */
+void bsip_ua_forget(struct ua *ua);
+
+/*
+ * P-TLS-1: the OpenSSL context (SSL_CTX *) of the core's SIP TLS
+ * transport, or NULL if there is none, whose verify callback then
+ * decides for every connection.
+ *
+ *   1.0       found in libre's transport list (no accessor); the core
+ *             never verifies
+ *   1.1       tls_openssl_context(uag_tls()); libre 2.0.1's own
+ *             per-connection check stays on, the context's certificate
+ *             callback runs around it (tlsverify.c)
+ *   4         tls_ssl_ctx(uag_tls()), and the core's own per-connection
+ *             check (sip_verify_server) is switched off: it would replace
+ *             the context's callback, and re 4.10 checks no host at all
+ *             when the server is given by IP address (a CA-signed
+ *             certificate for any other name passed, P-TLS-1's wrong-host
+ *             test), nor does it know pinned certificates
+ */
+void *bsip_sip_tls_ctx(void);
+
+
+/*
  * OctaSIP helpers on top of the declarations (bsip.c)
  */
 
@@ -147,28 +179,6 @@ int  bsip_dirwatch_start(struct dirwatch *w, const char *dir,
 
 /* Stops listening and closes the watch (nothing if there is none) */
 void bsip_dirwatch_stop(struct dirwatch *w);
-
-
-/*
- * What the core does differently per family (adapter:
- * common/abi/adapt_1_0.c, adapt_1_1.c, adapt_4.c)
- */
-
-/*
- * Before a module frees a UA it allocated: the core must keep no
- * pointer to it.  1.0.0 keeps one current UA (uag_current()), which is
- * moved to another UA; 1.1.0 has none, so nothing is done there.
- */
-void bsip_ua_forget(struct ua *ua);
-
-struct tls;
-
-/*
- * The struct tls of the core's SIP TLS transport, or NULL without one.
- * 1.1.0 and later: uag_tls().  1.0.0 has no accessor: found in libre
- * 1.1.0's transport list (adapt_1_0.c).
- */
-struct tls *bsip_sip_tls(void);
 
 
 #ifdef __cplusplus

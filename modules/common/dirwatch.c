@@ -43,6 +43,7 @@ int dirwatch_open(struct dirwatch *w, const char *dir,
 		return EINVAL;
 
 	w->fd = -1;
+	w->fhs = NULL;
 	w->gone = false;
 	w->n = 0;
 

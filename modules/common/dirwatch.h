@@ -36,6 +36,7 @@ enum {
 
 struct dirwatch {
 	int fd;                        /* inotify instance, or -1 */
+	void *fhs;                     /* libre's handle (recompat.h) */
 	bool gone;                     /* the directory went away    */
 	const char *names[DIRWATCH_MAX];  /* not copied: static strings */
 	size_t n;

@@ -100,7 +100,8 @@ int  cldb_purge_older(struct cldb *db, int64_t before_ms, int *n);
 int  cldb_purge_peer(struct cldb *db, const char *uri, int *n);
 int  cldb_checkpoint(struct cldb *db);
 
-/* The stored form of a peer URI under mode (hash: "h:" + 32 hex) */
+/* The stored form of a peer URI under mode (hash: "h:" + 32 hex);
+ * cl_peer_*() are in cl_peer.c */
 int  cldb_peer_store(const struct cldb *db, enum cl_peer_mode mode,
 		     const char *uri, char *out, size_t sz);
 int  cl_peer_store(const uint8_t key[CLDB_HKEY_LEN], enum cl_peer_mode mode,

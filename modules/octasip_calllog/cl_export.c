@@ -5,6 +5,7 @@
  */
 #include <inttypes.h>
 #include <string.h>
+#include "common/jsonw.h"
 #include "cl_export.h"
 
 
@@ -15,38 +16,6 @@ static const char *const cols[] = {
 	"rtcp_rx_jitter_us", "rtcp_tx_lost", "rtcp_tx_jitter_us",
 	"rtcp_rtt_us",
 };
-
-
-/* Length of the valid UTF-8 sequence at s, or 0 */
-static size_t utf8_len(const unsigned char *s)
-{
-	unsigned char c = s[0];
-	uint32_t cp;
-	size_t n, i;
-
-	if (c < 0x80)
-		return 1;
-	else if (c >= 0xc2 && c <= 0xdf)
-		n = 2, cp = c & 0x1f;
-	else if (c >= 0xe0 && c <= 0xef)
-		n = 3, cp = c & 0x0f;
-	else if (c >= 0xf0 && c <= 0xf4)
-		n = 4, cp = c & 0x07;
-	else
-		return 0;
-
-	for (i = 1; i < n; ++i) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-
-	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
-	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-
-	return n;
-}
 
 
 void cl_csv_cell(FILE *f, const char *s)
@@ -131,97 +100,63 @@ void cl_csv_row(FILE *f, const struct cl_rec *r)
 
 void cl_json_str(FILE *f, const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
+	struct jsonw w;
 
-	if (!s) {
-		(void)fputs("null", f);
-		return;
-	}
-
-	(void)fputc('"', f);
-
-	while (*p) {
-		size_t n;
-
-		if (*p == '"' || *p == '\\') {
-			(void)fputc('\\', f);
-			(void)fputc(*p++, f);
-			continue;
-		}
-
-		if (*p < 0x20 || *p == 0x7f) {
-			(void)fprintf(f, "\\u%04x", *p++);
-			continue;
-		}
-
-		n = utf8_len(p);
-		if (!n) {
-			(void)fputs("\\ufffd", f);
-			++p;
-			continue;
-		}
-
-		(void)fwrite(p, 1, n, f);
-		p += n;
-	}
-
-	(void)fputc('"', f);
+	jsonw_init(&w, f);
+	(void)jsonw_str(&w, s);
 }
 
 
-static void json_int(FILE *f, const char *k, int64_t v, bool null)
+static void json_int(struct jsonw *w, const char *k, int64_t v, bool null)
 {
-	if (null)
-		(void)fprintf(f, ",\"%s\":null", k);
-	else
-		(void)fprintf(f, ",\"%s\":%" PRId64, k, v);
-}
-
-
-static void json_text(FILE *f, const char *k, const char *s)
-{
-	(void)fprintf(f, ",\"%s\":", k);
-	cl_json_str(f, s);
+	if (jsonw_key(w, k) == 0)
+		(void)(null ? jsonw_null(w) : jsonw_int(w, v));
 }
 
 
 void cl_json_row(FILE *f, const struct cl_rec *r)
 {
+	struct jsonw w;
 	bool rt = !r->rtcp.valid;
 
-	(void)fprintf(f, "{\"id\":%" PRId64, r->id);
-	json_text(f, "call_id", r->call_id);
-	json_text(f, "account", r->account);
-	json_text(f, "direction", cl_direction(r->outgoing));
-	json_text(f, "status", r->status);
-	json_text(f, "peer_uri", r->peer_uri);
-	json_text(f, "peer_name", r->peer_name);
-	json_int(f, "started_at", r->started_at, false);
-	json_int(f, "answered_at", r->answered_at, !r->answered_at);
-	json_int(f, "ended_at", r->ended_at, !r->ended_at);
-	json_int(f, "duration_ms", r->duration_ms, r->duration_ms < 0);
-	json_int(f, "sip_code", r->sip_code, !r->sip_code);
-	json_text(f, "reason", r->reason);
-	json_text(f, "encryption", r->encryption);
-	json_int(f, "rtcp_rx_lost", r->rtcp.rx_lost, rt);
-	json_int(f, "rtcp_rx_jitter_us", r->rtcp.rx_jitter_us, rt);
-	json_int(f, "rtcp_tx_lost", r->rtcp.tx_lost, rt);
-	json_int(f, "rtcp_tx_jitter_us", r->rtcp.tx_jitter_us, rt);
-	json_int(f, "rtcp_rtt_us", r->rtcp.rtt_us, rt);
-	(void)fputc('}', f);
+	/* one value per row: the caller writes the array around them */
+	jsonw_init(&w, f);
+	(void)jsonw_obj_open(&w);
+	(void)jsonw_kint(&w, "id", r->id);
+	(void)jsonw_kstr(&w, "call_id", r->call_id);
+	(void)jsonw_kstr(&w, "account", r->account);
+	(void)jsonw_kstr(&w, "direction", cl_direction(r->outgoing));
+	(void)jsonw_kstr(&w, "status", r->status);
+	(void)jsonw_kstr(&w, "peer_uri", r->peer_uri);
+	(void)jsonw_kstr(&w, "peer_name", r->peer_name);
+	json_int(&w, "started_at", r->started_at, false);
+	json_int(&w, "answered_at", r->answered_at, !r->answered_at);
+	json_int(&w, "ended_at", r->ended_at, !r->ended_at);
+	json_int(&w, "duration_ms", r->duration_ms, r->duration_ms < 0);
+	json_int(&w, "sip_code", r->sip_code, !r->sip_code);
+	(void)jsonw_kstr(&w, "reason", r->reason);
+	(void)jsonw_kstr(&w, "encryption", r->encryption);
+	json_int(&w, "rtcp_rx_lost", r->rtcp.rx_lost, rt);
+	json_int(&w, "rtcp_rx_jitter_us", r->rtcp.rx_jitter_us, rt);
+	json_int(&w, "rtcp_tx_lost", r->rtcp.tx_lost, rt);
+	json_int(&w, "rtcp_tx_jitter_us", r->rtcp.tx_jitter_us, rt);
+	json_int(&w, "rtcp_rtt_us", r->rtcp.rtt_us, rt);
+	(void)jsonw_obj_close(&w);
 }
 
 
 void cl_term_str(FILE *f, const char *s, size_t maxcols)
 {
-	const unsigned char *p = (const unsigned char *)s;
+	const unsigned char *p, *end;
 	size_t cols_out = 0;
 
 	if (!s)
 		s = "";
+	p = (const unsigned char *)s;
+	end = p + strlen(s);
 
-	while (*p && cols_out < maxcols) {
-		size_t n = utf8_len(p);
+	while (p < end && cols_out < maxcols) {
+		size_t n = jsonw_utf8_len(p, (size_t)(end - p));
 
 		if (!n || *p < 0x20 || *p == 0x7f ||
 		    (n == 2 && p[0] == 0xc2 && p[1] < 0xa0)) {
@@ -235,6 +170,6 @@ void cl_term_str(FILE *f, const char *s, size_t maxcols)
 		++cols_out;
 	}
 
-	if (*p)
+	if (p < end)
 		(void)fputs("...", f);
 }

@@ -7,9 +7,10 @@
  * shows it as text instead of evaluating it.  Bytes are written as
  * stored.
  *
- * JSON: one object per row, written as it is read (constant memory).
- * Strings are UTF-8; a byte that is not part of a valid UTF-8 sequence
- * is written as U+FFFD, control characters as \u00XX.
+ * JSON: one object per row, written as it is read (constant memory) by
+ * OctaSIP's JSON writer (common/jsonw.h): strings are UTF-8, a byte that
+ * is not part of a valid UTF-8 sequence is written as U+FFFD, control
+ * characters escaped.
  *
  * Copyright (C) 2026 OctaSIP developers.  BSD-3-Clause.
  */

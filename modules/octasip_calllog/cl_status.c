@@ -36,10 +36,12 @@ const char *cl_status_closed(const struct cl_close *c, const char **reason)
 	/*
 	 * baresip's call_accept() answered 488 itself: the call never
 	 * rang, so it is not missed.  A plain offer to an account with
-	 * media encryption is refused for encryption.
+	 * media encryption is refused for encryption (1.x says "No audio
+	 * codecs", 4.x "No common audio or video codecs").
 	 */
 	if (c->refused && !c->outgoing) {
-		if (c->plain_offer && !strcmp(prm, "No audio codecs")) {
+		if (c->plain_offer && (!strcmp(prm, "No audio codecs") ||
+		    !strcmp(prm, "No common audio or video codecs"))) {
 			*reason = "encryption: the offer had no encrypted"
 				" media (account mediaenc)";
 			return CL_ST_BLOCKED;

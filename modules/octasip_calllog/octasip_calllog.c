@@ -34,6 +34,8 @@
  * Exported for other modules (modules/common/calllog_api.h):
  *   octasip_calllog_api_v1   blocked(), set_memory_only()
  *
+ * The module's other files and their jobs: calllog.h.
+ *
  * Copyright (C) 2026 OctaSIP developers.  BSD-3-Clause.
  */
 #define _POSIX_C_SOURCE 200809L
@@ -58,224 +60,11 @@
 #include "cl_journal.h"
 #include "cl_writer.h"
 #include "generated/octasip_version.h"
+#include "calllog.h"
 
 
-enum {
-	RECENT_MAX   = 50,        /* calls kept in memory for /calllog  */
-	HEARTBEAT_MS = 10000,     /* in_progress rows refreshed         */
-	HEARTBEAT_FIRST_MS = 1000, /* ... first 1 s after an answer    */
-	TSAMPLES     = 8192,      /* handler timings kept               */
-	CPU_SAMPLE   = 8,         /* thread CPU read for 1 event in 8   */
-	PATH_SZ      = 4200,
-	CALL_BUCKETS = 64,        /* open calls found by their pointer  */
-};
-
-/* One open call, tracked by the identity of baresip's call object */
-struct callrec {
-	struct le le;              /* d.calls, in start order           */
-	struct le he;              /* d.bycall                          */
-	struct le pe;              /* d.pending: changed in this turn   */
-	const struct call *call;   /* never dereferenced after CLOSED  */
-	const struct ua *ua;
-	struct cl_rec rec;
-};
-
-static struct {
-	struct list calls;         /* struct callrec                    */
-	struct hash *bycall;       /* the same, keyed by call pointer   */
-	struct list pending;       /* records to queue after this turn  */
-	bool started;              /* a call started: check storage     */
-	struct clw *w;
-	struct clj *j;             /* calllog.db.journal, or NULL       */
-	bool jfull;                /* "journal full" reported           */
-	uint8_t hkey[CLDB_HKEY_LEN];  /* hash mode: from the writer     */
-	bool hkey_ok;
-	struct dirwatch watch;     /* the permissions file changed?     */
-	enum {
-		TRACE_OFF = 0,
-		TRACE_OWN,             /* our handler on libre's hook       */
-		TRACE_CHAINED,         /* in the policy's chain (siptrace)  */
-	} trace;
-	struct mqueue *mq;
-	struct tmr tmr_hb;
-	struct tmr tmr_wake;
-	char db_path[PATH_SZ];
-	char j_path[PATH_SZ];
-	char perm_path[PATH_SZ];
-
-	/* configuration */
-	enum cl_peer_mode peer;
-	uint32_t retention_days;
-	uint32_t max_rows;
-	bool cfg_memory_only;
-
-	/* memory-only: config, api, or the storage permission */
-	bool api_memory_only;
-	bool memory_only;
-	struct {
-		bool valid;
-		bool exists;
-		dev_t dev;
-		ino_t ino;
-		off_t size;
-		struct timespec mtime;
-		bool allowed;
-	} perm;
-
-	/* recent calls, newest first */
-	struct cl_rec recent[RECENT_MAX];
-	uint32_t nrecent;
-	/* blocked rows among them: a new call looks for a blocked row
-	 * of its Call-ID only if there is one */
-	uint32_t nblocked;
-	bool preloaded;
-
-	/* time spent in the event handler: wall clock and thread CPU */
-	uint32_t tsamp[TSAMPLES];
-	uint32_t csamp[TSAMPLES];
-	uint32_t ntsamp;
-	uint32_t ncsamp;
-	uint64_t nevents;
-
-	atomic_bool closing;
-} d;
-
-
-/*
- * The storage permission, read with perm_load() and cached by the
- * file's identity and mtime: deny, ask or a malformed file mean
- * memory-only; a missing file or line means the product default (allow).
- */
-static bool calllog_storage_allowed(void)
-{
-	struct perm_set ps;
-	struct stat st;
-	char errbuf[128] = "";
-	bool exists;
-	int err;
-
-	exists = stat(d.perm_path, &st) == 0;
-
-	if (d.perm.valid && exists == d.perm.exists &&
-	    (!exists || (st.st_dev == d.perm.dev &&
-			 st.st_ino == d.perm.ino &&
-			 st.st_size == d.perm.size &&
-			 st.st_mtim.tv_sec == d.perm.mtime.tv_sec &&
-			 st.st_mtim.tv_nsec == d.perm.mtime.tv_nsec)))
-		return d.perm.allowed;
-
-	err = perm_load(d.perm_path, &ps, errbuf, sizeof(errbuf));
-	if (err)
-		warning("octasip_calllog: permissions file %s: %s;"
-			" storage treated as denied\n", d.perm_path,
-			errbuf);
-
-	d.perm.valid = true;
-	d.perm.exists = exists;
-	if (exists) {
-		d.perm.dev = st.st_dev;
-		d.perm.ino = st.st_ino;
-		d.perm.size = st.st_size;
-		d.perm.mtime = st.st_mtim;
-	}
-	d.perm.allowed = perm_permits(&ps, PERM_STORAGE);
-
-	return d.perm.allowed;
-}
-
-
-static void update_mode(void)
-{
-	bool mo = d.cfg_memory_only || d.api_memory_only ||
-		!calllog_storage_allowed();
-
-	if (mo == d.memory_only)
-		return;
-
-	d.memory_only = mo;
-	clw_set_memory_only(d.w, mo);
-
-	info("octasip_calllog: %s\n", mo ?
-	     "memory-only: calls are not written to calllog.db" :
-	     "writing calls to calllog.db");
-}
-
-
-static void recent_add(const struct cl_rec *r)
-{
-	struct cl_rec copy;
-
-	if (cl_rec_copy(&copy, r))
-		return;
-
-	if (d.nrecent == RECENT_MAX) {
-		--d.nrecent;
-		d.nblocked -= cl_status_is(&d.recent[d.nrecent],
-					   CL_ST_BLOCKED);
-		cl_rec_reset(&d.recent[d.nrecent]);
-	}
-
-	memmove(&d.recent[1], &d.recent[0],
-		d.nrecent * sizeof(d.recent[0]));
-	d.recent[0] = copy;
-	++d.nrecent;
-	d.nblocked += cl_status_is(&copy, CL_ST_BLOCKED);
-}
-
-
-/* Rows the writer read at open go after this session's calls */
-static void recent_merge_preload(void)
-{
-	struct cl_rec *v;
-	uint32_t n, i;
-
-	if (d.preloaded || clw_take_preload(d.w, &v, &n))
-		return;
-
-	d.preloaded = true;
-
-	for (i = 0; i < n; ++i) {
-		if (d.nrecent < RECENT_MAX) {
-			d.nblocked += cl_status_is(&v[i], CL_ST_BLOCKED);
-			d.recent[d.nrecent++] = v[i];
-		}
-		else
-			cl_rec_reset(&v[i]);
-	}
-
-	free(v);
-}
-
-
-/*
- * The storage permission is checked at each call start, unless the
- * profile directory's watch runs: it then re-reads the file when it
- * changed (perm_changed), and a call start costs no system call.
- */
-static void check_started(void)
-{
-	if (!d.started)
-		return;
-
-	d.started = false;
-	if (!dirwatch_active(&d.watch))
-		update_mode();
-}
-
-
-static void perm_changed(int flags, void *arg)
-{
-	(void)flags;
-	(void)arg;
-
-	if (!dirwatch_changed(&d.watch) && dirwatch_active(&d.watch))
-		return;
-
-	update_mode();
-
-	if (!dirwatch_active(&d.watch))
-		bsip_dirwatch_stop(&d.watch);
-}
+/* the one state of the module's files (calllog.h) */
+struct calllog_state d;
 
 
 /*
@@ -283,7 +72,7 @@ static void perm_changed(int flags, void *arg)
  * mapping, no system call): from here on a kill -9 cannot lose it.
  * Peer fields go in as calllog.db stores them.
  */
-static void journal(struct callrec *cr)
+void journal(struct callrec *cr)
 {
 	char peer[CL_CAP_URI + 1];
 	const char *p = NULL, *name = NULL;
@@ -418,7 +207,7 @@ static struct callrec *callrec_find(const struct call *call)
 }
 
 
-static struct callrec *callrec_find_id(const char *id)
+struct callrec *callrec_find_id(const char *id)
 {
 	struct le *le;
 
@@ -430,147 +219,6 @@ static struct callrec *callrec_find_id(const char *id)
 	}
 
 	return NULL;
-}
-
-
-/*
- * baresip 1.0 answers a BYE (or CANCEL), then stops the call's audio,
- * joining its threads (up to a packet time), and only then emits
- * CALL_CLOSED.  So that a kill -9 in between does not leave an ended
- * call "interrupted", the call's ended state goes into the journal when
- * the request arrives: libre's SIP trace handler sees every received
- * message before it is dispatched.  Only the journal gets it; the
- * record itself changes at CALL_CLOSED, which also supersedes it if the
- * request was refused.
- */
-static void sip_end_seen(const char *method, const struct pl *callid)
-{
-	struct callrec *cr;
-	struct cl_close c;
-	struct cl_rec *r;
-	const char *st, *reason, *st0;
-	char id[CL_CAP_TEXT + 1], *rs0;
-	int64_t e0;
-
-	if (!d.j || d.memory_only || !callid->l ||
-	    callid->l > CL_CAP_TEXT)
-		return;
-
-	(void)pl_strcpy(callid, id, sizeof(id));
-	cr = callrec_find_id(id);
-	if (!cr)
-		return;
-
-	r = &cr->rec;
-	memset(&c, 0, sizeof(c));
-	c.outgoing = r->outgoing;
-	c.answered = r->answered_at != 0;
-	c.prm = "Connection reset by peer";
-	c.peer_uri = r->peer_uri;
-	st = cl_status_closed(&c, &reason);
-	if (cl_status_is(r, CL_ST_BLOCKED) ||
-	    (!strcmp(method, "CANCEL") && c.answered))
-		return;
-
-	st0 = r->status;
-	rs0 = r->reason;
-	e0 = r->ended_at;
-	r->status = st;
-	r->reason = (char *)(uintptr_t)reason;
-	r->ended_at = r->updated_at = cl_now_ms();
-	journal(cr);
-	r->status = st0;
-	r->reason = rs0;
-	r->ended_at = e0;
-}
-
-
-static void sip_trace(bool tx, enum sip_transp tp, const struct sa *src,
-		      const struct sa *dst, const uint8_t *pkt, size_t len,
-		      void *arg)
-{
-	struct sip_msg *msg = NULL;
-	struct mbuf *mb;
-
-	(void)tp;
-	(void)src;
-	(void)dst;
-	(void)arg;
-
-	/* every SIP message passes here: two compares for most */
-	if (tx || len < 8 || (memcmp(pkt, "BYE ", 4) &&
-			      memcmp(pkt, "CANCEL ", 7)))
-		return;
-
-	mb = mbuf_alloc(len);
-	if (!mb)
-		return;
-	(void)mbuf_write_mem(mb, pkt, len);
-	mb->pos = 0;
-
-	if (!sip_msg_decode(&msg, mb) && msg->req)
-		sip_end_seen(pkt[0] == 'B' ? "BYE" : "CANCEL", &msg->callid);
-
-	mem_deref(msg);
-	mem_deref(mb);
-}
-
-
-/*
- * libre has one SIP trace hook.  With octasip_policy loaded, the hook is
- * the policy's and our handler joins its chain (siptrace_api.h):
- * setting it here would switch off the policy's own (where each INVITE
- * came from, foreign-realm challenges).  Without it, we set the hook,
- * unless baresip's own trace (-s) has it.
- */
-static void trace_start(void)
-{
-	const struct siptrace_api *api;
-	void *h;
-	int err;
-
-	if (!d.j || !uag_sip())
-		return;
-
-	api = siptrace_api_get(&h);
-	if (api) {
-		err = api->add(sip_trace);
-		siptrace_api_put(h);
-		if (err && err != EALREADY) {
-			warning("octasip_calllog: cannot join the policy's SIP"
-				" trace (%m): a BYE is logged when baresip"
-				" reports it\n", err);
-			return;
-		}
-		d.trace = TRACE_CHAINED;
-		return;
-	}
-
-	/* baresip's own trace (-s) has the hook: leave it */
-	if (!bsip_sip_trace_requested()) {
-		sip_set_trace_handler(uag_sip(), sip_trace);
-		d.trace = TRACE_OWN;
-	}
-}
-
-
-static void trace_stop(void)
-{
-	const struct siptrace_api *api;
-	void *h;
-
-	if (d.trace == TRACE_CHAINED) {
-		/* asked again: the policy may be gone by now (/rmmod) */
-		api = siptrace_api_get(&h);
-		if (api)
-			api->remove(sip_trace);
-		siptrace_api_put(h);
-	}
-	else if (d.trace == TRACE_OWN && uag_sip()) {
-		sip_set_trace_handler(uag_sip(), NULL);
-	}
-
-	d.trace = TRACE_OFF;
 }
 
 
@@ -1063,116 +711,6 @@ OCTASIP_EXPORT const struct calllog_api octasip_calllog_api_v1 = {
 
 
 /*
- * Commands
- */
-static int print_rec(struct re_printf *pf, const struct cl_rec *r)
-{
-	char when[32] = "?";
-	time_t t = (time_t)(r->started_at / 1000);
-	struct tm tm;
-	int64_t dur = r->duration_ms > 0 ? r->duration_ms :
-		(r->ended_at && r->answered_at ?
-		 r->ended_at - r->answered_at : 0);
-
-	if (localtime_r(&t, &tm))
-		(void)strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm);
-
-	return re_hprintf(pf, "%s  %s  %-11s %4lld:%02lld  %s%s%s\n",
-			  when, r->outgoing ? "out" : "in ", r->status,
-			  (long long)(dur / 60000),
-			  (long long)(dur / 1000 % 60),
-			  r->peer_uri ? r->peer_uri : "(hidden)",
-			  r->reason ? "  " : "",
-			  r->reason ? r->reason : "");
-}
-
-
-static int cmd_calllog(struct re_printf *pf, void *arg)
-{
-	const struct cmd_arg *carg = arg;
-	bool missed = carg && carg->prm && !strcmp(carg->prm, "missed");
-	struct le *le;
-	uint32_t i, n = 0;
-	int err = 0;
-
-	if (carg && carg->prm && *carg->prm && !missed)
-		return re_hprintf(pf, "usage: /calllog [missed]\n");
-
-	recent_merge_preload();
-
-	err |= re_hprintf(pf, "%s calls%s:\n", missed ? "Missed" : "Recent",
-			  d.memory_only ? " (memory-only)" : "");
-
-	for (le = list_tail(&d.calls); le && !missed; le = le->prev) {
-		const struct callrec *cr = le->data;
-
-		err |= print_rec(pf, &cr->rec);
-		++n;
-	}
-
-	for (i = 0; i < d.nrecent; ++i) {
-		if (missed && !cl_status_is(&d.recent[i], CL_ST_MISSED))
-			continue;
-		err |= print_rec(pf, &d.recent[i]);
-		++n;
-	}
-
-	if (!n)
-		err |= re_hprintf(pf, "(none)\n");
-
-	return err;
-}
-
-
-static int cmp_u32(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-
-static int cmd_stats(struct re_printf *pf, void *arg)
-{
-	static uint32_t s[TSAMPLES], c[TSAMPLES];
-	struct clw_stats st;
-	uint32_t n = d.ntsamp < TSAMPLES ? d.ntsamp : TSAMPLES;
-	uint32_t nc = d.ncsamp < TSAMPLES ? d.ncsamp : TSAMPLES;
-
-	(void)arg;
-
-	clw_stats(d.w, &st);
-	memcpy(s, d.tsamp, n * sizeof(s[0]));
-	qsort(s, n, sizeof(s[0]), cmp_u32);
-	memcpy(c, d.csamp, nc * sizeof(c[0]));
-	qsort(c, nc, sizeof(c[0]), cmp_u32);
-
-	return re_hprintf(pf, "calllog: open_calls=%u events=%llu"
-			  " cpu_p50_us=%.1f cpu_p99_us=%.1f"
-			  " p50_us=%.1f p99_us=%.1f max_us=%.1f"
-			  " written=%llu queued=%u held=%u dropped=%llu"
-			  " failing=%d db_open=%d memory_only=%d\n",
-			  list_count(&d.calls),
-			  (unsigned long long)d.nevents,
-			  nc ? c[nc / 2] / 1000.0 : 0.0,
-			  nc ? c[(nc * 99) / 100] / 1000.0 : 0.0,
-			  n ? s[n / 2] / 1000.0 : 0.0,
-			  n ? s[(n * 99) / 100] / 1000.0 : 0.0,
-			  n ? s[n - 1] / 1000.0 : 0.0,
-			  (unsigned long long)st.written, st.queued,
-			  st.held, (unsigned long long)st.dropped,
-			  st.failing, st.open, d.memory_only);
-}
-
-
-static const struct cmd cmdv[] = {
-	{"calllog", 0, CMD_PRM, "Recent calls [missed]", cmd_calllog},
-	{"calllog_stats", 0, 0, "Call-log writer state and timings",
-	 cmd_stats},
-};
-
-
-/*
  * Writer reports arrive on the writer thread: hand them to the main
  * thread (baresip's log is not thread-safe), except while closing, when
  * the main thread is waiting for the writer.
@@ -1320,8 +858,8 @@ static int module_init(void)
 	/* module_app: account.so has made the accounts */
 	callid_filters();
 
-	err = cmd_register(baresip_commands(), cmdv,
-			   sizeof(cmdv) / sizeof(cmdv[0]));
+	err = cmd_register(baresip_commands(), calllog_cmdv,
+			   calllog_cmdc);
 	if (err)
 		return err;
 
@@ -1338,7 +876,7 @@ static int module_close(void)
 {
 	uint32_t i;
 
-	cmd_unregister(baresip_commands(), cmdv);
+	cmd_unregister(baresip_commands(), calllog_cmdv);
 	bsip_event_unregister(event_handler);
 	trace_stop();
 	tmr_cancel(&d.tmr_hb);

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "redact.h"
+#include "redact_match.h"
 
 
 struct outbuf {
@@ -21,49 +22,6 @@ struct outbuf {
 	size_t sz;     /* capacity including the NUL */
 	size_t n;      /* bytes written */
 };
-
-
-static inline bool is_digit(unsigned char c)
-{
-	return c >= '0' && c <= '9';
-}
-
-
-static inline bool is_alpha(unsigned char c)
-{
-	return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
-}
-
-
-static inline bool is_alnum(unsigned char c)
-{
-	return is_digit(c) || is_alpha(c);
-}
-
-
-static inline bool is_word(unsigned char c)
-{
-	return is_alnum(c) || c == '_';
-}
-
-
-static inline bool is_hex(unsigned char c)
-{
-	return is_digit(c) || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f');
-}
-
-
-static inline bool is_space(unsigned char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n' ||
-		c == '\v' || c == '\f';
-}
-
-
-static inline unsigned char lower(unsigned char c)
-{
-	return is_alpha(c) ? (unsigned char)(c | 0x20) : c;
-}
 
 
 static void put(struct outbuf *o, char c)
@@ -88,827 +46,296 @@ static void puts_n(struct outbuf *o, const char *s, size_t n)
 #define PUTS(o, lit) puts_n((o), (lit), sizeof(lit) - 1)
 
 
-/* case-insensitive prefix test of a lower-case literal */
-static bool prefix_ci(const char *in, size_t len, size_t i, const char *lit)
-{
-	size_t k;
-
-	for (k = 0; lit[k]; ++k) {
-		if (i + k >= len || lower((unsigned char)in[i + k]) !=
-		    (unsigned char)lit[k])
-			return false;
-	}
-
-	return true;
-}
-
-
-/* sip:, sips:, tel: followed by at least one URI character */
-static size_t match_uri(const char *in, size_t len, size_t i)
-{
-	size_t j, s;
-
-	/* also percent-encoded in another URI: sip%3Aalice%40host */
-	if (prefix_ci(in, len, i, "sips:"))
-		j = i + 5;
-	else if (prefix_ci(in, len, i, "sip:") || prefix_ci(in, len, i,
-							      "tel:"))
-		j = i + 4;
-	else if (prefix_ci(in, len, i, "sips%3a"))
-		j = i + 7;
-	else if (prefix_ci(in, len, i, "sip%3a") || prefix_ci(in, len, i,
-								"tel%3a"))
-		j = i + 6;
-	else
-		return 0;
-
-	s = j;
-
-	for (; j < len; ++j) {
-		unsigned char c = (unsigned char)in[j];
-
-		if (is_space(c) || c < 0x20 || c == '<' || c == '>' ||
-		    c == '"' || c == '\'' || c == ',' || c == '(' ||
-		    c == ')' || c == '{' || c == '}')
-			break;
-
-		/* an encoded URI ends with its query parameter */
-		if (c == '&' && in[s - 3] == '%')
-			break;
-	}
-
-	/* "sip:" alone is a word followed by a colon, not a URI */
-	return j > s ? j - i : 0;
-}
-
-
 /*
- * The user information of a URL, right after "://": RFC 3986 characters
- * up to an '@'.  Returns its length with the '@', 0 if there is none.
+ * One pass over a string: the input position, and where the last
+ * replacement ended in the input (mark) and in the output (out_mark),
+ * so that an address found at its '@' can take back its local part.
  */
-static size_t match_userinfo(const char *in, size_t len, size_t j)
+struct scan {
+	const char *in;
+	size_t len;
+	size_t i;
+	size_t mark;
+	size_t out_mark;
+	struct outbuf o;
+};
+
+
+/* the input up to newi was replaced */
+static void replaced(struct scan *s, size_t newi)
 {
-	size_t k;
-
-	for (k = j; k < len; ++k) {
-
-		unsigned char c = (unsigned char)in[k];
-
-		if (c == '@')
-			return k > j ? k + 1 - j : 0;
-
-		if (is_alnum(c))
-			continue;
-
-		switch (c) {
-
-		case '-': case '.': case '_': case '~': case '%':
-		case '!': case '$': case '&': case '\'': case '(':
-		case ')': case '*': case '+': case ',': case ';':
-		case '=': case ':':
-			continue;
-
-		default:
-			return 0;
-		}
-	}
-
-	return 0;
+	s->i = newi;
+	s->mark = newi;
+	s->out_mark = s->o.n;
 }
 
 
-/* Cisco's notation: three groups of four hex digits split by '.' */
-static size_t match_mac_dotted(const char *in, size_t len, size_t i)
+/* m input bytes replaced by the token lit */
+#define REPLACE(s, m, lit) do {				\
+		PUTS(&(s)->o, lit);				\
+		replaced((s), (s)->i + (m));			\
+	} while (0)
+
+
+/* A word that is a URI, a bearer token, a MAC or IPv6 address or a
+ * host name as a whole */
+static bool word_pattern(struct scan *s, unsigned char lc)
 {
-	size_t k;
+	const char *in = s->in;
+	size_t len = s->len, i = s->i, m, t;
+	unsigned char c = (unsigned char)in[i];
 
-	if (len - i < 14 || in[i + 4] != '.' || in[i + 9] != '.')
-		return 0;
-
-	for (k = i; k < i + 14; ++k) {
-		if (k == i + 4 || k == i + 9)
-			continue;
-		if (!is_hex((unsigned char)in[k]))
-			return 0;
+	if ((lc == 's' || lc == 't') && (m = match_uri(in, len, i))) {
+		REPLACE(s, m, "[uri]");
+		return true;
 	}
-
-	k = i + 14;
-	if (k < len && (is_word((unsigned char)in[k]) ||
-			(in[k] == '.' && k + 1 < len &&
-			 is_hex((unsigned char)in[k + 1]))))
-		return 0;
-
-	return 14;
-}
-
-
-/*
- * A MAC address: six pairs of hex digits split by ':' or by '-', not
- * part of a longer run of them (an EUI-64 is left to the IPv6 rule), or
- * Cisco's aabb.ccdd.eeff.
- */
-static size_t match_mac(const char *in, size_t len, size_t i)
-{
-	char sep;
-	size_t k;
-	int g;
-
-	k = match_mac_dotted(in, len, i);
-	if (k)
-		return k;
-
-	if (len - i < 17)
-		return 0;
-
-	sep = in[i + 2];
-	if (sep != ':' && sep != '-')
-		return 0;
-
-	for (g = 0, k = i; g < 6; ++g, k += 3) {
-		if (!is_hex((unsigned char)in[k]) ||
-		    !is_hex((unsigned char)in[k + 1]))
-			return 0;
-		if (g < 5 && in[k + 2] != sep)
-			return 0;
+	if (lc == 'b' && (m = match_bearer(in, len, i, &t))) {
+		puts_n(&s->o, in + i, t);
+		REPLACE(s, m, "[token]");
+		return true;
 	}
-
-	k = i + 17;
-	if (k < len && (is_word((unsigned char)in[k]) ||
-			((in[k] == ':' || in[k] == '-') && k + 1 < len &&
-			 is_hex((unsigned char)in[k + 1]))))
-		return 0;
-
-	return 17;
-}
-
-
-/* "Bearer" and spaces, then a token */
-static size_t match_bearer(const char *in, size_t len, size_t i,
-			   size_t *tok)
-{
-	size_t j = i + 6, t;
-
-	if (!prefix_ci(in, len, i, "bearer"))
-		return 0;
-
-	if (j >= len || (in[j] != ' ' && in[j] != '\t'))
-		return 0;
-
-	while (j < len && (in[j] == ' ' || in[j] == '\t'))
-		++j;
-
-	t = j;
-	while (j < len && !is_space((unsigned char)in[j]) && in[j] != '"' &&
-	       in[j] != '\'' && in[j] != ',')
-		++j;
-
-	if (j == t)
-		return 0;
-
-	*tok = t - i;
-
-	return j - i;
-}
-
-
-/* dotted quad, each part 0..255, optionally ":port" */
-static size_t match_ipv4(const char *in, size_t len, size_t i)
-{
-	size_t j = i;
-	int part;
-
-	for (part = 0; part < 4; ++part) {
-
-		unsigned v = 0, nd = 0;
-
-		if (part) {
-			if (j >= len || in[j] != '.')
-				return 0;
-			++j;
-		}
-
-		while (j < len && is_digit((unsigned char)in[j]) && nd < 4) {
-			v = v * 10 + (unsigned)(in[j] - '0');
-			++nd;
-			++j;
-		}
-
-		if (nd == 0 || nd > 3 || v > 255)
-			return 0;
+	if (is_hex(c) && (m = match_mac(in, len, i))) {
+		REPLACE(s, m, "[mac]");
+		return true;
 	}
-
-	/* 1.2.3.4.5 is a version, not an address */
-	if (j + 1 < len && in[j] == '.' && is_digit((unsigned char)in[j + 1]))
-		return 0;
-
-	if (j < len && (is_word((unsigned char)in[j])))
-		return 0;
-
-	if (j + 1 < len && in[j] == ':' &&
-	    is_digit((unsigned char)in[j + 1])) {
-		++j;
-		while (j < len && is_digit((unsigned char)in[j]))
-			++j;
+	if (is_hex(c) && (m = match_ipv6(in, len, i))) {
+		REPLACE(s, m, "[ip]");
+		return true;
 	}
-
-	return j - i;
-}
-
-
-/*
- * IPv6: hex groups of at most 4 and colons, with "::" or all 8 groups,
- * optionally ending in a dotted quad.  The longest valid prefix counts,
- * so what follows never changes whether a match is made.
- */
-static size_t match_ipv6(const char *in, size_t len, size_t i)
-{
-	size_t j = i, colons = 0, grp = 0, hexd = 0;
-	bool dbl = false, dots = false;
-
-	for (; j < len; ++j) {
-
-		unsigned char c = (unsigned char)in[j];
-
-		if (c == ':') {
-			if (dots)
-				break;
-			if (j > i && in[j - 1] == ':') {
-				/* a second "::" ends the address before it */
-				if (dbl)
-					break;
-				dbl = true;
-			}
-			++colons;
-			grp = 0;
-		}
-		else if (is_hex(c)) {
-			if (grp == 4 && !dots)
-				break;
-			++grp;
-			++hexd;
-		}
-		else if (c == '.' && colons >= 2 && j + 1 < len &&
-			 is_digit((unsigned char)in[j + 1])) {
-			dots = true;
-		}
-		else {
-			break;
-		}
-	}
-
-	/* a trailing single colon belongs to the text ("::1:" is odd) */
-	if (j > i && in[j - 1] == ':' && !(j - 1 > i && in[j - 2] == ':')) {
-		--j;
-		--colons;
-	}
-
-	/* a last group glued to a word is that word's: stop before it */
-	if (j < len && is_word((unsigned char)in[j])) {
-		size_t k;
-
-		if (dots)
-			return 0;
-		while (j > i && in[j - 1] != ':')
-			--j;
-		if (j > i + 1 && in[j - 2] != ':') {
-			--j;
-			--colons;
-		}
-		for (hexd = 0, k = i; k < j; ++k)
-			hexd += is_hex((unsigned char)in[k]);
-	}
-
-	if (colons < 2 || hexd == 0)
-		return 0;
-
-	if (!dbl && colons != 7 && !(dots && colons == 6))
-		return 0;
-
-	return j - i;
-}
-
-
-static bool luhn_ok(const char *in, size_t i, size_t end)
-{
-	unsigned sum = 0, k = 0;
-	size_t j = end;
-
-	while (j > i) {
-
-		unsigned char c = (unsigned char)in[--j];
-		unsigned d;
-
-		if (!is_digit(c))
-			continue;
-
-		d = (unsigned)(c - '0');
-		if (k++ & 1) {
-			d *= 2;
-			if (d > 9)
-				d -= 9;
-		}
-		sum += d;
-	}
-
-	return sum % 10 == 0;
-}
-
-
-/*
- * A phone or other long number: optional '+', digits with single
- * separators (space, '-', '(', ')') between them, 7 or more digits.
- * *card is set for 13-19 digits separated by nothing, ' ' or '-' that
- * pass the Luhn check.
- */
-static size_t match_number(const char *in, size_t len, size_t i,
-			   bool *card)
-{
-	size_t j = i, last = i, digits = 0, seps = 0;
-	size_t prev_last = i, prev_digits = 0;
-	bool card_seps = true;
-
-	if (j < len && in[j] == '+')
-		++j;
-
-	while (j < len) {
-
-		unsigned char c = (unsigned char)in[j];
-
-		if (is_digit(c)) {
-			if (seps) {
-				/* a new group starts: remember the old end */
-				prev_last = last;
-				prev_digits = digits;
-			}
-			++digits;
-			seps = 0;
-			last = j + 1;
-			++j;
-		}
-		else if ((c == ' ' || c == '-' || c == '(' || c == ')') &&
-			 seps < 2) {
-			if (c != ' ' && c != '-')
-				card_seps = false;
-			++seps;
-			++j;
-		}
-		else {
-			break;
-		}
-	}
-
-	/* a last group glued to a word belongs to that word */
-	if (last < len && (is_alpha((unsigned char)in[last]) ||
-			   in[last] == '_')) {
-		last = prev_last;
-		digits = prev_digits;
-	}
-
-	if (digits < 7)
-		return 0;
-
-	/* YYYY-MM-DD is a date */
-	if (last - i == 10 && in[i + 4] == '-' && in[i + 7] == '-' &&
-	    digits == 8)
-		return 0;
-
-	*card = card_seps && digits >= 13 && digits <= 19 &&
-		in[i] != '+' && luhn_ok(in, i, last);
-
-	return last - i;
-}
-
-
-static void lower_copy(char *low, const char *k, size_t n)
-{
-	size_t a;
-
-	for (a = 0; a < n; ++a)
-		low[a] = (char)lower((unsigned char)k[a]);
-	low[n] = '\0';
-}
-
-
-static bool ends_with(const char *s, size_t n, const char *suf)
-{
-	size_t m = strlen(suf);
-
-	return n >= m && !strcmp(s + n - m, suf);
-}
-
-
-/* is the word, lower-cased, one of the list's? */
-static bool word_in(const char *w, size_t n, const char *const *v,
-		    size_t c)
-{
-	char low[64];
-	size_t a;
-
-	if (n == 0 || n >= sizeof(low))
-		return false;
-
-	lower_copy(low, w, n);
-
-	for (a = 0; a < c; ++a) {
-		if (!strcmp(low, v[a]))
-			return true;
+	if ((m = match_host(in, len, i))) {
+		REPLACE(s, m, "[host]");
+		return true;
 	}
 
 	return false;
 }
 
 
-#define WORD_IN(w, n, list) \
-	word_in((w), (n), (list), sizeof(list) / sizeof((list)[0]))
-
-
-static bool secret_key(const char *k, size_t n)
+/* A key word (ending at w) and its value: a secret, a personal value,
+ * an address header's display name, "auth_pass hunter2" */
+static bool word_keyed(struct scan *s, unsigned char lc, size_t w)
 {
-	static const char *const words[] = {
-		"pass", "pwd", "secret", "auth", "token", "apikey",
-		"api_key", "api-key", "credential", "private_key",
-		"privatekey", "cookie", "session", "nonce", "cnonce",
-		"response",
-	};
-	char low[64];
-	size_t w;
+	const char *in = s->in, *tok;
+	size_t len = s->len, i = s->i, vs, ve, m;
+	bool eol, sep;
 
-	if (n == 0 || n >= sizeof(low))
-		return false;
+	eol = (w - i == 13 && prefix_ci(in, len, i, "authorization")) ||
+		(w - i == 19 && prefix_ci(in, len, i,
+					  "proxy-authorization"));
 
-	lower_copy(low, k, n);
+	/* the key rules only for a word before '=' or ':' */
+	sep = followed_by_sep(in, len, w);
 
-	/* exact short keys that are too generic as substrings */
-	if (!strcmp(low, "pw") || !strcmp(low, "pin") || !strcmp(low, "key"))
+	if (sep && secret_key(in + i, w - i) &&
+	    key_value(in, len, w, &vs, &ve, &eol) && ve > vs) {
+		puts_n(&s->o, in + i, vs - i);
+		PUTS(&s->o, "[secret]");
+		replaced(s, ve);
 		return true;
+	}
 
-	for (w = 0; w < sizeof(words) / sizeof(words[0]); ++w) {
-		if (strstr(low, words[w]))
-			return true;
+	eol = false;
+	tok = sep ? personal_key(in + i, w - i) : NULL;
+	if (tok && key_value(in, len, w, &vs, &ve, &eol) && ve > vs) {
+		puts_n(&s->o, in + i, vs - i);
+		puts_n(&s->o, tok, strlen(tok));
+		replaced(s, ve);
+		return true;
+	}
+
+	if (sep && addr_header(in + i, w - i) &&
+	    match_dname(in, len, w, &vs, &ve)) {
+		puts_n(&s->o, in + i, vs - i);
+		PUTS(&s->o, "[name] ");
+		replaced(s, ve);
+		return true;
+	}
+
+	/* "auth_pass hunter2", as baresip's config has it; cheap gate
+	 * first: spaces after, p/s/t or a '_' */
+	if (w < len && (in[w] == ' ' || in[w] == '\t') &&
+	    (lc == 'p' || lc == 's' || lc == 't' ||
+	     memchr(in + i, '_', w - i)) &&
+	    spaced_secret_key(in + i, w - i) &&
+	    (m = spaced_value(in, len, w, &vs))) {
+		puts_n(&s->o, in + i, vs - i);
+		PUTS(&s->o, "[secret]");
+		replaced(s, m);
+		return true;
 	}
 
 	return false;
 }
 
 
-/*
- * Keys whose value is written after spaces, as baresip's config writes
- * it ("auth_pass hunter2"): the password words themselves, and *_pass,
- * *_password, *_secret, *_token, *_key.
- */
-static bool spaced_secret_key(const char *k, size_t n)
+/* At the start of a word (a letter after a word boundary) */
+static void scan_word(struct scan *s)
 {
-	static const char *const exact[] = {
-		"password", "passwd", "passphrase", "pwd", "pass", "secret",
-		"token", "pin",
-	};
-	static const char *const suffix[] = {
-		"_pass", "_password", "_passwd", "_secret", "_token", "_key",
-	};
-	char low[64];
-	size_t a;
+	const char *in = s->in;
+	size_t len = s->len, w = s->i;
+	unsigned char lc = lower((unsigned char)in[s->i]);
 
-	if (n == 0 || n >= sizeof(low))
-		return false;
-	if (WORD_IN(k, n, exact))
-		return true;
+	if (word_pattern(s, lc))
+		return;
 
-	lower_copy(low, k, n);
+	/* keys may hold '-' (api-key), plain words do not */
+	while (w < len && (is_word((unsigned char)in[w]) || in[w] == '-'))
+		++w;
 
-	for (a = 0; a < sizeof(suffix) / sizeof(suffix[0]); ++a) {
-		if (ends_with(low, n, suffix[a]))
+	if (word_keyed(s, lc, w))
+		return;
+
+	/* a plain word: copied; '@' may take it back */
+	w = s->i;
+	while (w < len && is_word((unsigned char)in[w]))
+		++w;
+	puts_n(&s->o, in + s->i, w - s->i);
+	s->i = w;
+}
+
+
+/* At a digit, '+' or ':' after a word boundary: addresses, numbers */
+static bool scan_digits(struct scan *s, unsigned char c)
+{
+	const char *in = s->in;
+	size_t len = s->len, i = s->i, m;
+	bool card;
+
+	if (is_digit(c) || c == ':') {
+
+		if (c != ':' && (m = match_mac(in, len, i))) {
+			REPLACE(s, m, "[mac]");
 			return true;
+		}
+		if (c != ':' && (m = match_ipv4(in, len, i))) {
+			REPLACE(s, m, "[ip]");
+			return true;
+		}
+		if ((m = match_ipv6(in, len, i))) {
+			REPLACE(s, m, "[ip]");
+			return true;
+		}
+	}
+
+	if ((is_digit(c) || (c == '+' && i + 1 < len &&
+			     is_digit((unsigned char)in[i + 1]))) &&
+	    (m = match_number(in, len, i, &card))) {
+		if (card)
+			REPLACE(s, m, "[card]");
+		else
+			REPLACE(s, m, "[number]");
+		return true;
+	}
+
+	if (is_digit(c)) {
+		/* a short number or a version: copy it whole */
+		size_t w = i;
+
+		while (w < len && (is_word((unsigned char)in[w]) ||
+				   (in[w] == '.' && w + 1 < len &&
+				    is_digit((unsigned char)in[w + 1]))))
+			++w;
+		puts_n(&s->o, in + i, w - i);
+		s->i = w;
+		return true;
 	}
 
 	return false;
 }
 
 
-/* words that follow "password" in prose, not as its value */
-static bool prose_word(const char *w, size_t n)
+/* User information, a quoted display name, an e-mail address */
+static bool scan_address(struct scan *s, unsigned char c)
 {
-	static const char *const words[] = {
-		"is", "was", "are", "were", "not", "for", "of", "and", "or",
-		"the", "a", "an", "to", "in", "on", "from", "with", "required",
-		"missing", "wrong", "invalid", "incorrect", "empty", "set",
-		"unset", "changed", "prompt", "field", "must", "should",
-		"will", "may", "can", "expired",
-	};
+	const char *in = s->in;
+	size_t len = s->len, i = s->i, m, t;
 
-	return WORD_IN(w, n, words);
-}
-
-
-/* spaces, then a value: its end, 0 if none (or a word of prose) */
-static size_t spaced_value(const char *in, size_t len, size_t w,
-			   size_t *vs)
-{
-	size_t j = w;
-
-	while (j < len && (in[j] == ' ' || in[j] == '\t'))
-		++j;
-	if (j == w)
-		return 0;
-
-	*vs = j;
-	while (j < len && !is_space((unsigned char)in[j]) && in[j] != '"' &&
-	       in[j] != '\'' && in[j] != ';' && in[j] != ',')
-		++j;
-
-	if (j == *vs || in[*vs] == '=' || in[*vs] == ':' ||
-	    prose_word(in + *vs, j - *vs))
-		return 0;
-
-	return j;
-}
-
-
-/*
- * Keys whose value names a person or a place, not a secret: user names,
- * digest realms (the SIP domain), home directories.  The token to put
- * in place of the value, NULL for any other key.
- */
-static const char *personal_key(const char *k, size_t n)
-{
-	static const char *const users[] = {
-		"user", "username", "user_name", "login", "uname",
-	};
-	char low[64];
-
-	if (n == 0 || n >= sizeof(low))
-		return NULL;
-	if (WORD_IN(k, n, users))
-		return "[user]";
-
-	lower_copy(low, k, n);
-
-	if (!strcmp(low, "realm"))
-		return "[realm]";
-	if (!strcmp(low, "home") || ends_with(low, n, "_home"))
-		return "[home]";
-
-	return NULL;
-}
-
-
-/* SIP headers that carry a name-addr: their display name goes */
-static bool addr_header(const char *k, size_t n)
-{
-	static const char *const hdrs[] = {
-		"from", "to", "contact", "f", "t", "m", "reply-to",
-		"referred-by", "p-asserted-identity", "p-preferred-identity",
-		"remote-party-id",
-	};
-
-	return WORD_IN(k, n, hdrs);
-}
-
-
-/*
- * "From: Alice Smith <sip:...>": the unquoted display name after an
- * address header's colon, up to the '<' on the same line.  Its start
- * and end (the '<'); false if there is none (a quoted one is left to
- * match_quoted_name()).
- */
-static bool match_dname(const char *in, size_t len, size_t w, size_t *vs,
-			size_t *ve)
-{
-	size_t j = w;
-	bool text = false;
-
-	while (j < len && (in[j] == ' ' || in[j] == '\t'))
-		++j;
-	if (j >= len || in[j] != ':')
-		return false;
-	++j;
-	while (j < len && (in[j] == ' ' || in[j] == '\t'))
-		++j;
-
-	*vs = j;
-	for (; j < len; ++j) {
-		unsigned char c = (unsigned char)in[j];
-
-		if (c == '<')
-			break;
-		if (c == '"' || c == '\r' || c == '\n' || c == ',' ||
-		    c == '>')
-			return false;
-		if (!is_space(c))
-			text = true;
-	}
-
-	*ve = j;
-
-	return j < len && text;
-}
-
-
-/* "quoted name" [spaces] '<': a display name; its length with quotes */
-static size_t match_quoted_name(const char *in, size_t len, size_t i)
-{
-	size_t j = i + 1, k;
-
-	while (j < len && in[j] != '"' && in[j] != '\r' && in[j] != '\n') {
-		if (in[j] == '\\' && j + 1 < len)
-			++j;
-		++j;
-	}
-	if (j >= len || in[j] != '"')
-		return 0;
-
-	for (k = j + 1; k < len && (in[k] == ' ' || in[k] == '\t'); ++k)
-		;
-
-	return k < len && in[k] == '<' ? j + 1 - i : 0;
-}
-
-
-static inline bool local_char(unsigned char c)
-{
-	return is_alnum(c) || c == '.' || c == '_' || c == '%' || c == '+' ||
-		c == '-';
-}
-
-
-/* last labels that are file types, not top-level domains */
-static bool file_suffix(const char *s, size_t n)
-{
-	static const char *const ext[] = {
-		"so", "cc", "cpp", "hpp", "py", "js", "ts", "json", "txt",
-		"log", "wav", "mp3", "ogg", "db", "conf", "cfg", "ini", "md",
-		"sh", "xml", "html", "htm", "yml", "yaml", "toml", "pem",
-		"crt", "key", "gz", "xz", "zip", "tar", "bak", "tmp", "lock",
-		"pid", "sock", "service", "desktop", "png", "jpg", "svg",
-		"pdf", "csv", "sql", "in", "out", "rs", "go", "rb", "pl",
-		"java", "jar", "deb", "rpm", "mk", "cmake", "bin", "img",
-		"iso", "asc", "sig", "gpg", "wal", "shm", "exe", "dll",
-	};
-
-	return WORD_IN(s, n, ext);
-}
-
-
-/*
- * A host name: two or more labels of letters, digits and '-' split by
- * '.', the last one letters only (2 to 63) and no file type.  Not a key
- * (followed by '='), not a component of a path ("/etc/x.local").
- */
-static size_t match_host(const char *in, size_t len, size_t i)
-{
-	size_t j = i, lab = i, labels = 0, k;
-	bool alpha = true;
-
-	if (i > 0 && (in[i - 1] == '.' ||
-		      (in[i - 1] == '/' && !(i > 1 && in[i - 2] == '/'))))
-		return 0;
-
-	for (;;) {
-		lab = j;
-		alpha = true;
-		while (j < len && (is_alnum((unsigned char)in[j]) ||
-				   in[j] == '-')) {
-			if (!is_alpha((unsigned char)in[j]))
-				alpha = false;
-			++j;
-		}
-		if (j == lab || in[lab] == '-' || in[j - 1] == '-')
-			return 0;
-		++labels;
-		if (j + 1 < len && in[j] == '.' &&
-		    is_alnum((unsigned char)in[j + 1])) {
-			++j;
-			continue;
-		}
-		break;
-	}
-
-	if (labels < 2 || !alpha || j - lab < 2 || j - lab > 63 ||
-	    file_suffix(in + lab, j - lab))
-		return 0;
-
-	if (j < len && (in[j] == '_' || in[j] == '('))
-		return 0;
-
-	for (k = j; k < len && (in[k] == ' ' || in[k] == '\t'); ++k)
-		;
-	if (k < len && in[k] == '=')
-		return 0;
-
-	/* the local part of an address: the '@' rule takes it */
-	for (k = j; k < len && local_char((unsigned char)in[k]) &&
-		     !prefix_ci(in, len, k, "%40"); ++k)
-		;
-	if (k < len && (in[k] == '@' || prefix_ci(in, len, k, "%40")))
-		return 0;
-
-	return j - i;
-}
-
-
-/* cheap pre-check: [quote] [spaces] '=' or ':' after a word */
-static inline bool followed_by_sep(const char *in, size_t len, size_t j)
-{
-	if (j < len && (in[j] == '"' || in[j] == '\''))
-		++j;
-	while (j < len && (in[j] == ' ' || in[j] == '\t'))
-		++j;
-
-	return j < len && (in[j] == '=' || in[j] == ':');
-}
-
-
-/*
- * key[quote] [=:] value: the value's start and end.  Returns false if
- * the word at i..wend is not followed by a separator.
- */
-static bool key_value(const char *in, size_t len, size_t wend,
-		      size_t *vstart, size_t *vend, bool *to_eol)
-{
-	size_t j = wend;
-	char sep;
-
-	if (j < len && (in[j] == '"' || in[j] == '\''))
-		++j;
-	while (j < len && (in[j] == ' ' || in[j] == '\t'))
-		++j;
-
-	if (j >= len || (in[j] != '=' && in[j] != ':'))
-		return false;
-
-	sep = in[j++];
-	while (j < len && (in[j] == ' ' || in[j] == '\t'))
-		++j;
-
-	*vstart = j;
-
-	if (*to_eol && sep == ':') {
-		while (j < len && in[j] != '\r' && in[j] != '\n')
-			++j;
-		*vend = j;
-		return j > *vstart;
-	}
-	*to_eol = false;
-
-	if (j < len && (in[j] == '"' || in[j] == '\'')) {
-		char q = in[j++];
-
-		*vstart = j;
-		while (j < len && in[j] != q)
-			++j;
-		*vend = j;
+	/* scheme://user:password@host: the user information and the
+	 * host go, as an address would */
+	if (c == ':' && prefix_ci(in, len, i, "://") &&
+	    (m = match_userinfo(in, len, i + 3)) &&
+	    (t = domain_len(in, len, i + 3 + m))) {
+		REPLACE(s, 3 + m + t, "://[email]");
 		return true;
 	}
 
-	/* a bracketed value ([secret] itself) ends at its bracket */
-	if (j < len && in[j] == '[') {
-		while (j < len && in[j] != ']' &&
-		       !is_space((unsigned char)in[j]))
-			++j;
-		*vend = (j < len && in[j] == ']') ? j + 1 : j;
+	if (c == '"' && (m = match_quoted_name(in, len, i))) {
+		REPLACE(s, m, "\"[name]\"");
 		return true;
 	}
 
-	while (j < len) {
-		unsigned char c = (unsigned char)in[j];
+	/* '@', or "%40" in an encoded address */
+	if (c == '@' || (c == '%' && prefix_ci(in, len, i, "%40"))) {
 
-		if (is_space(c) || c == ';' || c == ',' || c == '&' ||
-		    c == '"' || c == '\'' || c == '<' || c == '>' ||
-		    c == ')' || c == '}' || c == ']')
-			break;
-		++j;
+		size_t at = c == '@' ? 1 : 3;
+		size_t ls = i, dl = domain_len(in, len, i + at);
+
+		while (ls > s->mark && local_char((unsigned char)in[ls - 1]))
+			--ls;
+
+		if (dl && (ls < i || s->mark == i)) {
+			size_t keep = s->out_mark + (ls - s->mark);
+
+			if (keep < s->o.n)
+				s->o.n = keep;
+			REPLACE(s, at + dl, "[email]");
+			return true;
+		}
 	}
-	*vend = j;
 
-	return true;
+	return false;
 }
 
 
-/* the host after '@': a name, or an address in brackets */
-static size_t domain_len(const char *in, size_t len, size_t j)
+/* The end of the path component (a user's name) that starts at w */
+static size_t path_name_end(const char *in, size_t len, size_t w)
 {
-	size_t k = j;
+	while (w < len && in[w] != '/' && !is_space((unsigned char)in[w]) &&
+	       in[w] != '"' && in[w] != '\'')
+		++w;
 
-	/* an address literal: [hex, ':' and '.'] only */
-	if (k < len && in[k] == '[') {
-		++k;
-		while (k < len && (is_hex((unsigned char)in[k]) ||
-				   in[k] == ':' || in[k] == '.'))
-			++k;
-		return (k < len && in[k] == ']' && k > j + 1) ? k + 1 - j : 0;
+	return w;
+}
+
+
+/* A user's name in a home directory's path */
+static bool scan_home(struct scan *s, unsigned char c)
+{
+	const char *in = s->in;
+	size_t len = s->len, i = s->i, w;
+
+	if (c != '/')
+		return false;
+
+	/* root's home and macOS homes, as /home/ below */
+	if (prefix_ci(in, len, i, "/root") &&
+	    (i + 5 >= len || in[i + 5] == '/' || in[i + 5] == '"' ||
+	     in[i + 5] == '\'' || in[i + 5] == ':' ||
+	     is_space((unsigned char)in[i + 5]))) {
+		REPLACE(s, 5, "[home]");
+		return true;
 	}
 
-	if (k >= len || !is_alnum((unsigned char)in[k]))
-		return 0;
+	if (prefix_ci(in, len, i, "/users/")) {
+		w = path_name_end(in, len, i + 7);
+		if (w > i + 7) {
+			puts_n(&s->o, in + i, 7);
+			PUTS(&s->o, "[user]");
+			replaced(s, w);
+			return true;
+		}
+	}
 
-	while (k < len && (is_alnum((unsigned char)in[k]) || in[k] == '-' ||
-			   in[k] == '.' || in[k] == '_'))
-		++k;
+	if (prefix_ci(in, len, i, "/home/")) {
+		w = path_name_end(in, len, i + 6);
+		if (w > i + 6) {
+			PUTS(&s->o, "/home/[user]");
+			replaced(s, w);
+			return true;
+		}
+	}
 
-	/* a trailing dot ends the sentence */
-	while (k > j && in[k - 1] == '.')
-		--k;
-
-	return k - j;
+	return false;
 }
 
 
@@ -916,252 +343,37 @@ static size_t domain_len(const char *in, size_t len, size_t j)
  * project writes passes here */
 size_t redact(const char *in, size_t len, char *out, size_t outsz)
 {
-	struct outbuf o = {out, outsz, 0};
-	size_t i = 0, mark = 0, out_mark = 0;
+	struct scan s = {.in = in, .o = {out, outsz, 0}};
 
 	if (!out || !outsz)
 		return 0;
 
-	if (!in)
-		len = 0;
+	s.len = in ? len : 0;
 
-#define REPLACED(newi) do { i = (newi); mark = i; out_mark = o.n; } while (0)
+	while (s.i < s.len) {
 
-	while (i < len) {
-
-		unsigned char c = (unsigned char)in[i];
+		unsigned char c = (unsigned char)in[s.i];
 		/* right after a replacement counts as a word boundary too,
 		 * as it will in the output (tokens end in ']') */
-		bool bnd = (i == mark || !is_word((unsigned char)in[i - 1]));
-		size_t m, t;
-		bool card;
+		bool bnd = (s.i == s.mark ||
+			    !is_word((unsigned char)in[s.i - 1]));
 
 		if (bnd && is_alpha(c)) {
-
-			size_t w = i, vs, ve;
-			const char *tok;
-			bool eol, sep;
-
-			unsigned char lc = lower(c);
-
-			if ((lc == 's' || lc == 't') &&
-			    (m = match_uri(in, len, i))) {
-				PUTS(&o, "[uri]");
-				REPLACED(i + m);
-				continue;
-			}
-			if (lc == 'b' && (m = match_bearer(in, len, i, &t))) {
-				puts_n(&o, in + i, t);
-				PUTS(&o, "[token]");
-				REPLACED(i + m);
-				continue;
-			}
-			if (is_hex(c) && (m = match_mac(in, len, i))) {
-				PUTS(&o, "[mac]");
-				REPLACED(i + m);
-				continue;
-			}
-			if (is_hex(c) && (m = match_ipv6(in, len, i))) {
-				PUTS(&o, "[ip]");
-				REPLACED(i + m);
-				continue;
-			}
-			if ((m = match_host(in, len, i))) {
-				PUTS(&o, "[host]");
-				REPLACED(i + m);
-				continue;
-			}
-
-			/* keys may hold '-' (api-key), plain words do not */
-			while (w < len && (is_word((unsigned char)in[w]) ||
-					   in[w] == '-'))
-				++w;
-
-			eol = (w - i == 13 && prefix_ci(in, len, i,
-							"authorization")) ||
-				(w - i == 19 && prefix_ci(in, len, i,
-						  "proxy-authorization"));
-
-			/* the key rules only for a word before '=' or ':' */
-			sep = followed_by_sep(in, len, w);
-
-			if (sep && secret_key(in + i, w - i) &&
-			    key_value(in, len, w, &vs, &ve, &eol) &&
-			    ve > vs) {
-				puts_n(&o, in + i, vs - i);
-				PUTS(&o, "[secret]");
-				REPLACED(ve);
-				continue;
-			}
-
-			eol = false;
-			tok = sep ? personal_key(in + i, w - i) : NULL;
-			if (tok && key_value(in, len, w, &vs, &ve, &eol) &&
-			    ve > vs) {
-				puts_n(&o, in + i, vs - i);
-				puts_n(&o, tok, strlen(tok));
-				REPLACED(ve);
-				continue;
-			}
-
-			if (sep && addr_header(in + i, w - i) &&
-			    match_dname(in, len, w, &vs, &ve)) {
-				puts_n(&o, in + i, vs - i);
-				PUTS(&o, "[name] ");
-				REPLACED(ve);
-				continue;
-			}
-
-			/* "auth_pass hunter2", as baresip's config has it;
-			 * cheap gate first: spaces after, p/s/t or a '_' */
-			if (w < len && (in[w] == ' ' || in[w] == '\t') &&
-			    (lc == 'p' || lc == 's' || lc == 't' ||
-			     memchr(in + i, '_', w - i)) &&
-			    spaced_secret_key(in + i, w - i) &&
-			    (m = spaced_value(in, len, w, &vs))) {
-				puts_n(&o, in + i, vs - i);
-				PUTS(&o, "[secret]");
-				REPLACED(m);
-				continue;
-			}
-
-			/* a plain word: copied; '@' may take it back */
-			w = i;
-			while (w < len && is_word((unsigned char)in[w]))
-				++w;
-			puts_n(&o, in + i, w - i);
-			i = w;
+			scan_word(&s);
 			continue;
 		}
 
-		if (bnd && (is_digit(c) || c == ':')) {
-
-			if (c != ':' && (m = match_mac(in, len, i))) {
-				PUTS(&o, "[mac]");
-				REPLACED(i + m);
-				continue;
-			}
-			if (c != ':' && (m = match_ipv4(in, len, i))) {
-				PUTS(&o, "[ip]");
-				REPLACED(i + m);
-				continue;
-			}
-			if ((m = match_ipv6(in, len, i))) {
-				PUTS(&o, "[ip]");
-				REPLACED(i + m);
-				continue;
-			}
-		}
-
-		if (bnd && (is_digit(c) || (c == '+' && i + 1 < len &&
-					   is_digit((unsigned char)in[i + 1])))
-		    && (m = match_number(in, len, i, &card))) {
-			if (card)
-				PUTS(&o, "[card]");
-			else
-				PUTS(&o, "[number]");
-			REPLACED(i + m);
+		if ((bnd && scan_digits(&s, c)) || scan_address(&s, c) ||
+		    scan_home(&s, c))
 			continue;
-		}
 
-		if (bnd && is_digit(c)) {
-			/* a short number or a version: copy it whole */
-			size_t w = i;
-
-			while (w < len && (is_word((unsigned char)in[w]) ||
-					   (in[w] == '.' && w + 1 < len &&
-					    is_digit((unsigned char)
-						     in[w + 1]))))
-				++w;
-			puts_n(&o, in + i, w - i);
-			i = w;
-			continue;
-		}
-
-		/* scheme://user:password@host: the user information and
-		 * the host go, as an address would */
-		if (c == ':' && prefix_ci(in, len, i, "://") &&
-		    (m = match_userinfo(in, len, i + 3)) &&
-		    (t = domain_len(in, len, i + 3 + m))) {
-			PUTS(&o, "://[email]");
-			REPLACED(i + 3 + m + t);
-			continue;
-		}
-
-		if (c == '"' && (m = match_quoted_name(in, len, i))) {
-			PUTS(&o, "\"[name]\"");
-			REPLACED(i + m);
-			continue;
-		}
-
-		/* '@', or "%40" in an encoded address */
-		if (c == '@' || (c == '%' && prefix_ci(in, len, i, "%40"))) {
-
-			size_t at = c == '@' ? 1 : 3;
-			size_t ls = i, dl = domain_len(in, len, i + at);
-
-			while (ls > mark &&
-			       local_char((unsigned char)in[ls - 1]))
-				--ls;
-
-			if (dl && (ls < i || mark == i)) {
-				size_t keep = out_mark + (ls - mark);
-
-				if (keep < o.n)
-					o.n = keep;
-				PUTS(&o, "[email]");
-				REPLACED(i + at + dl);
-				continue;
-			}
-		}
-
-		/* root's home and macOS homes, as /home/ below */
-		if (c == '/' && prefix_ci(in, len, i, "/root") &&
-		    (i + 5 >= len || in[i + 5] == '/' || in[i + 5] == '"' ||
-		     in[i + 5] == '\'' || in[i + 5] == ':' ||
-		     is_space((unsigned char)in[i + 5]))) {
-			PUTS(&o, "[home]");
-			REPLACED(i + 5);
-			continue;
-		}
-		if (c == '/' && prefix_ci(in, len, i, "/users/")) {
-			size_t w = i + 7;
-
-			while (w < len && in[w] != '/' &&
-			       !is_space((unsigned char)in[w]) &&
-			       in[w] != '"' && in[w] != '\'')
-				++w;
-			if (w > i + 7) {
-				puts_n(&o, in + i, 7);
-				PUTS(&o, "[user]");
-				REPLACED(w);
-				continue;
-			}
-		}
-
-		if (c == '/' && prefix_ci(in, len, i, "/home/")) {
-			size_t w = i + 6;
-
-			while (w < len && in[w] != '/' &&
-			       !is_space((unsigned char)in[w]) &&
-			       in[w] != '"' && in[w] != '\'')
-				++w;
-			if (w > i + 6) {
-				PUTS(&o, "/home/[user]");
-				REPLACED(w);
-				continue;
-			}
-		}
-
-		put(&o, (char)c);
-		++i;
+		put(&s.o, (char)c);
+		++s.i;
 	}
 
-#undef REPLACED
+	s.o.p[s.o.n] = '\0';
 
-	o.p[o.n] = '\0';
-
-	return o.n;
+	return s.o.n;
 }
 
 

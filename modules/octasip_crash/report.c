@@ -351,59 +351,48 @@ static int add_frame(struct odict *arr, unsigned k, const struct raw *r,
 }
 
 
-static int build(const struct raw *r, const char *id, struct odict **odp)
+/* Frames before the faulting pc are the handler's own: *fvp and *nfp
+ * then start at the pc's frame.  Was the pc among the frames? */
+static bool skip_handler_frames(const struct raw *r,
+				const struct rframe **fvp, unsigned *nfp)
 {
-	struct odict *ev, *exc, *vals, *v0, *mech, *meta, *sig, *st, *frames;
-	struct odict *dm, *imgs, *ctx, *os = NULL, *app = NULL, *rt = NULL;
-	struct odict *extra, *tags;
-	const struct rframe *fv = r->frames;
-	unsigned nf = r->nframes, i, k = 0;
-	bool pc_found = false;
-	char value[128], rel[16];
+	unsigned i;
+
+	if (!r->have_pc)
+		return false;
+
+	for (i = 0; i < *nfp; ++i) {
+		if ((*fvp)[i].mod == r->pc.mod && (*fvp)[i].off == r->pc.off)
+			break;
+	}
+	if (i == *nfp)
+		return false;
+
+	*fvp += i;
+	*nfp -= i;
+
+	return true;
+}
+
+
+/* exception.values[0]: the signal, its mechanism and the stack trace */
+static int add_exception(struct odict *ev, const struct raw *r,
+			 const struct rframe *fv, unsigned nf, bool pc_found)
+{
+	struct odict *exc, *vals, *v0, *mech, *meta, *sig, *st, *frames;
+	char value[128];
+	unsigned i, k = 0;
 	int err;
 
-	err = odict_alloc(&ev, 32);
+	err = add_obj(ev, "exception", ODICT_OBJECT, &exc);
 	if (err)
 		return err;
-
-	/* frames before the faulting pc are the handler's own */
-	if (r->have_pc) {
-		for (i = 0; i < nf; ++i) {
-			if (fv[i].mod == r->pc.mod && fv[i].off == r->pc.off)
-				break;
-		}
-		if (i < nf) {
-			pc_found = true;
-			fv += i;
-			nf -= i;
-		}
-	}
-
-	err |= odict_entry_add(ev, "event_id", ODICT_STRING, id);
-	err |= add_int(ev, "timestamp", (int64_t)r->time);
-	err |= odict_entry_add(ev, "platform", ODICT_STRING, "native");
-	err |= odict_entry_add(ev, "level", ODICT_STRING, "fatal");
-	err |= odict_entry_add(ev, "logger", ODICT_STRING, "octasip_crash");
-	/* the reporter's own structured field: kept intact (the server
-	 * groups releases by it), the version checked instead of redacted */
-	(void)snprintf(value, sizeof(value), "octasip@%s",
-		       version_ok(r->octasip) ? r->octasip : "unknown");
-	err |= odict_entry_add(ev, "release", ODICT_STRING, value);
-
-	err |= add_obj(ev, "tags", ODICT_OBJECT, &tags);
-	if (!err)
-		err |= odict_entry_add(tags, "signal", ODICT_STRING,
-				       sig_name(r->sig));
-
-	err |= add_obj(ev, "exception", ODICT_OBJECT, &exc);
-	if (err)
-		goto out;
 	err |= add_obj(exc, "values", ODICT_ARRAY, &vals);
 	if (err)
-		goto out;
+		return err;
 	err |= add_obj(vals, "0", ODICT_OBJECT, &v0);
 	if (err)
-		goto out;
+		return err;
 
 	if (r->have_addr)
 		(void)snprintf(value, sizeof(value), "%s (%s) at 0x%llx",
@@ -417,16 +406,16 @@ static int build(const struct raw *r, const char *id, struct odict **odp)
 
 	err |= add_obj(v0, "mechanism", ODICT_OBJECT, &mech);
 	if (err)
-		goto out;
+		return err;
 	err |= odict_entry_add(mech, "type", ODICT_STRING, "signalhandler");
 	err |= odict_entry_add(mech, "handled", ODICT_BOOL, false);
 	err |= odict_entry_add(mech, "synthetic", ODICT_BOOL, true);
 	err |= add_obj(mech, "meta", ODICT_OBJECT, &meta);
 	if (err)
-		goto out;
+		return err;
 	err |= add_obj(meta, "signal", ODICT_OBJECT, &sig);
 	if (err)
-		goto out;
+		return err;
 	err |= add_int(sig, "number", r->sig);
 	err |= add_int(sig, "code", r->code);
 	err |= odict_entry_add(sig, "name", ODICT_STRING, sig_name(r->sig));
@@ -436,18 +425,30 @@ static int build(const struct raw *r, const char *id, struct odict **odp)
 	/* Sentry wants the outermost frame first */
 	err |= add_obj(v0, "stacktrace", ODICT_OBJECT, &st);
 	if (err)
-		goto out;
+		return err;
 	err |= add_obj(st, "frames", ODICT_ARRAY, &frames);
 	if (err)
-		goto out;
+		return err;
 	for (i = nf; i > 0 && !err; --i)
 		err |= add_frame(frames, k++, r, &fv[i - 1]);
 	if (r->have_pc && !pc_found)
 		err |= add_frame(frames, k++, r, &r->pc);
 
-	err |= add_obj(ev, "debug_meta", ODICT_OBJECT, &dm);
+	return err;
+}
+
+
+/* debug_meta.images: every module mapped, with its build ID */
+static int add_debug_meta(struct odict *ev, const struct raw *r)
+{
+	struct odict *dm, *imgs;
+	char rel[16];
+	unsigned i;
+	int err;
+
+	err = add_obj(ev, "debug_meta", ODICT_OBJECT, &dm);
 	if (err)
-		goto out;
+		return err;
 	err |= add_obj(dm, "images", ODICT_ARRAY, &imgs);
 	for (i = 0; i < r->nmods && !err; ++i) {
 		struct odict *img;
@@ -469,14 +470,24 @@ static int build(const struct raw *r, const char *id, struct odict **odp)
 		}
 	}
 
-	err |= add_obj(ev, "contexts", ODICT_OBJECT, &ctx);
+	return err;
+}
+
+
+/* contexts: the system, OctaSIP and baresip */
+static int add_contexts(struct odict *ev, const struct raw *r)
+{
+	struct odict *ctx, *os = NULL, *app = NULL, *rt = NULL;
+	int err;
+
+	err = add_obj(ev, "contexts", ODICT_OBJECT, &ctx);
 	if (err)
-		goto out;
+		return err;
 	err |= add_obj(ctx, "os", ODICT_OBJECT, &os);
 	err |= add_obj(ctx, "app", ODICT_OBJECT, &app);
 	err |= add_obj(ctx, "runtime", ODICT_OBJECT, &rt);
 	if (err)
-		goto out;
+		return err;
 	err |= add_str(os, "name", r->os_name[0] ? r->os_name : "unknown");
 	err |= add_str(os, "kernel_version", r->os_rel);
 	err |= add_str(os, "machine", r->os_mach);
@@ -485,9 +496,19 @@ static int build(const struct raw *r, const char *id, struct odict **odp)
 	err |= odict_entry_add(rt, "name", ODICT_STRING, "baresip");
 	err |= add_str(rt, "version", r->baresip);
 
-	err |= add_obj(ev, "extra", ODICT_OBJECT, &extra);
+	return err;
+}
+
+
+/* extra: what the raw record says beyond Sentry's fields */
+static int add_extra(struct odict *ev, const struct raw *r)
+{
+	struct odict *extra;
+	int err;
+
+	err = add_obj(ev, "extra", ODICT_OBJECT, &extra);
 	if (err)
-		goto out;
+		return err;
 	err |= add_int(extra, "uptime_ms", (int64_t)r->uptime_ms);
 	err |= add_int(extra, "active_calls", (int64_t)r->calls);
 	err |= odict_entry_add(extra, "sender", ODICT_STRING,
@@ -497,7 +518,50 @@ static int build(const struct raw *r, const char *id, struct odict **odp)
 		err |= add_hex(extra, "fault_address", r->addr);
 	err |= odict_entry_add(extra, "truncated", ODICT_BOOL, !r->end);
 
- out:
+	return err;
+}
+
+
+static int build(const struct raw *r, const char *id, struct odict **odp)
+{
+	struct odict *ev, *tags;
+	const struct rframe *fv = r->frames;
+	unsigned nf = r->nframes;
+	bool pc_found;
+	char value[128];
+	int err;
+
+	err = odict_alloc(&ev, 32);
+	if (err)
+		return err;
+
+	pc_found = skip_handler_frames(r, &fv, &nf);
+
+	err |= odict_entry_add(ev, "event_id", ODICT_STRING, id);
+	err |= add_int(ev, "timestamp", (int64_t)r->time);
+	err |= odict_entry_add(ev, "platform", ODICT_STRING, "native");
+	err |= odict_entry_add(ev, "level", ODICT_STRING, "fatal");
+	err |= odict_entry_add(ev, "logger", ODICT_STRING, "octasip_crash");
+	/* the reporter's own structured field: kept intact (the server
+	 * groups releases by it), the version checked instead of redacted */
+	(void)snprintf(value, sizeof(value), "octasip@%s",
+		       version_ok(r->octasip) ? r->octasip : "unknown");
+	err |= odict_entry_add(ev, "release", ODICT_STRING, value);
+
+	err |= add_obj(ev, "tags", ODICT_OBJECT, &tags);
+	if (!err)
+		err |= odict_entry_add(tags, "signal", ODICT_STRING,
+				       sig_name(r->sig));
+
+	if (!err)
+		err = add_exception(ev, r, fv, nf, pc_found);
+	if (!err)
+		err = add_debug_meta(ev, r);
+	if (!err)
+		err = add_contexts(ev, r);
+	if (!err)
+		err = add_extra(ev, r);
+
 	if (err) {
 		mem_deref(ev);
 		return err;

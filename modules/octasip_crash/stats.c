@@ -9,6 +9,7 @@
 #include <string.h>
 #include <re.h>
 #include "common/fileio.h"
+#include "common/recompat.h"
 #include "stats.h"
 
 
@@ -255,10 +256,10 @@ int stats_to_json(const struct stats *st, char **jsonp)
 
 static bool entry_u(const struct odict_entry *e, uint64_t *v)
 {
-	if (e->type != ODICT_INT || e->u.integer < 0)
+	if (oent_type(e) != ODICT_INT || oent_int(e) < 0)
 		return false;
 
-	*v = (uint64_t)e->u.integer;
+	*v = (uint64_t)oent_int(e);
 
 	return true;
 }
@@ -268,7 +269,7 @@ static const struct odict *sub(const struct odict *o, const char *key)
 {
 	const struct odict_entry *e = odict_lookup(o, key);
 
-	return e && e->type == ODICT_OBJECT ? e->u.odict : NULL;
+	return e && oent_type(e) == ODICT_OBJECT ? oent_odict(e) : NULL;
 }
 
 
@@ -306,21 +307,21 @@ int stats_from_json(const char *json, size_t len, struct stats *st)
 	for (le = o ? o->lst.head : NULL; le; le = le->next) {
 		const struct odict_entry *e = le->data;
 		if (entry_u(e, &v))
-			named_add(st->codec, e->key, v);
+			named_add(st->codec, oent_key(e), v);
 	}
 
 	o = sub(od, "encryption");
 	for (le = o ? o->lst.head : NULL; le; le = le->next) {
 		const struct odict_entry *e = le->data;
 		if (entry_u(e, &v))
-			named_add(st->enc, e->key, v);
+			named_add(st->enc, oent_key(e), v);
 	}
 
 	o = sub(od, "register_failures");
 	for (le = o ? o->lst.head : NULL; le; le = le->next) {
 		const struct odict_entry *e = le->data;
 		if (entry_u(e, &v))
-			code_add(st, (uint16_t)atoi(e->key), v);
+			code_add(st, (uint16_t)atoi(oent_key(e)), v);
 	}
 
 	{

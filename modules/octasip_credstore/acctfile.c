@@ -91,13 +91,197 @@ static int value_copy(const char *v, size_t vn, char *dst, size_t sz)
 }
 
 
+/* A bare URI (no '<'): fine for baresip only without parameters */
+static int bare_uri(const char *p, const char *end, struct acct_parsed *ap,
+		    char *errbuf, size_t errsz)
+{
+	char uri[VREC_AOR_MAX];
+	size_t n = (size_t)(end - p);
+
+	while (n && isspace((unsigned char)p[n - 1]))
+		--n;
+	if (memchr(p, ';', n) || n >= sizeof(uri)) {
+		olog_errf(errbuf, errsz, "expected <sip:...>;params");
+		return EBADMSG;
+	}
+	memcpy(uri, p, n);
+	uri[n] = '\0';
+	if (!acct_aor_valid(uri)) {
+		olog_errf(errbuf, errsz, "not a SIP URI");
+		return EBADMSG;
+	}
+	(void)aor_key(uri, ap->aor, sizeof(ap->aor));
+
+	return 0;
+}
+
+
+/* The URI in <...> from lt; *gtp is set to its '>' */
+static int angle_uri(const char *lt, const char *end, struct acct_parsed *ap,
+		     const char **gtp, char *errbuf, size_t errsz)
+{
+	char uri[VREC_AOR_MAX];
+	const char *gt = memchr(lt, '>', (size_t)(end - lt));
+	size_t ulen;
+
+	if (!gt) {
+		olog_errf(errbuf, errsz, "'<' without a closing '>'");
+		return EBADMSG;
+	}
+
+	ulen = (size_t)(gt - lt - 1);
+	if (ulen == 0 || ulen >= sizeof(uri)) {
+		olog_errf(errbuf, errsz, "empty or overlong URI in <...>");
+		return EBADMSG;
+	}
+	memcpy(uri, lt + 1, ulen);
+	uri[ulen] = '\0';
+	if (!acct_aor_valid(uri)) {
+		olog_errf(errbuf, errsz, "'%s' is not a SIP URI", uri);
+		return EBADMSG;
+	}
+	(void)aor_key(uri, ap->aor, sizeof(ap->aor));
+	*gtp = gt;
+
+	return 0;
+}
+
+
+/* One ";name[=value]" of a line: where its parts are */
+struct param {
+	const char *name;
+	size_t nlen;
+	const char *v;       /* NULL: no '=' */
+	size_t vn;
+	const char *end;     /* just past the parameter */
+};
+
+
+/* The parameter at p (a ';'), values possibly quoted */
+static int param_scan(const char *p, const char *end, struct param *pm,
+		      char *errbuf, size_t errsz)
+{
+	const char *q;
+
+	pm->name = p + 1;
+	pm->v = NULL;
+	pm->vn = 0;
+	for (q = pm->name; q < end && *q != '=' && *q != ';' &&
+		     !isspace((unsigned char)*q); ++q)
+		;
+	pm->nlen = (size_t)(q - pm->name);
+
+	if (q < end && *q == '=') {
+		pm->v = ++q;
+		if (q < end && *q == '"') {
+			for (++q; q < end && *q != '"'; ++q) {
+				if (*q == '\\' && q + 1 < end)
+					++q;
+			}
+			if (q >= end) {
+				olog_errf(errbuf, errsz, "unterminated"
+					  " quoted value");
+				return EBADMSG;
+			}
+			++q;
+		}
+		else {
+			while (q < end && *q != ';' &&
+			       !isspace((unsigned char)*q))
+				++q;
+		}
+		pm->vn = (size_t)(q - pm->v);
+	}
+
+	pm->end = q;
+
+	return 0;
+}
+
+
+/* ;auth_pass= and ;auth_user= are taken into ap (*drop: not copied) */
+static int param_take(const struct param *pm, struct acct_parsed *ap,
+		      bool *drop, char *errbuf, size_t errsz)
+{
+	*drop = false;
+
+	if (pm->nlen == 9 && !strncmp(pm->name, "auth_pass", 9)) {
+		if (!pm->v || !pm->vn) {
+			olog_errf(errbuf, errsz, "empty ;auth_pass=");
+			return EBADMSG;
+		}
+		if (!ap->pass || value_copy(pm->v, pm->vn, ap->pass,
+					    ap->passsz)) {
+			olog_errf(errbuf, errsz, "password longer than"
+				  " %zu characters", ap->passsz - 1);
+			return EBADMSG;
+		}
+		ap->has_pass = true;
+		*drop = true;
+	}
+	else if (pm->nlen == 9 && !strncmp(pm->name, "auth_user", 9)) {
+		if (!pm->v || !pm->vn || value_copy(pm->v, pm->vn, ap->user,
+						    sizeof(ap->user))) {
+			olog_errf(errbuf, errsz, "empty or overlong"
+				  " ;auth_user=");
+			return EBADMSG;
+		}
+		ap->has_user = true;
+		*drop = true;
+	}
+
+	return 0;
+}
+
+
+/* The ;name[=value] ... after '>', copied to w but for the dropped */
+static int params_parse(const char *p, const char *end,
+			struct acct_wbuf *w, struct acct_parsed *ap,
+			char *errbuf, size_t errsz)
+{
+	struct param pm;
+	bool drop;
+	int err;
+
+	while (p < end) {
+
+		if (isspace((unsigned char)*p)) {
+			acct_wput(w, p, 1);
+			++p;
+			continue;
+		}
+
+		if (*p != ';') {
+			olog_errf(errbuf, errsz,
+				  "unexpected '%c' after '>'", *p);
+			return EBADMSG;
+		}
+
+		err = param_scan(p, end, &pm, errbuf, errsz);
+		if (!err)
+			err = param_take(&pm, ap, &drop, errbuf, errsz);
+		if (err)
+			return err;
+
+		if (!drop)
+			acct_wput(w, p, (size_t)(pm.end - p));
+		p = pm.end;
+	}
+
+	/* no trailing blanks left behind by a dropped parameter */
+	while (w->n && (w->p[w->n - 1] == ' ' || w->p[w->n - 1] == '\t'))
+		w->p[--w->n] = '\0';
+
+	return 0;
+}
+
+
 int acct_parse(const char *line, size_t len, char *out, size_t outsz,
 	       struct acct_parsed *ap, char *errbuf, size_t errsz)
 {
 	const char *p = line, *end = line + len, *lt, *gt;
 	struct acct_wbuf w = {out, outsz, 0, false};
-	char uri[VREC_AOR_MAX];
-	size_t ulen;
+	int err;
 
 	if (!line || !out || !outsz || !ap)
 		return EINVAL;
@@ -120,128 +304,22 @@ int acct_parse(const char *line, size_t len, char *out, size_t outsz,
 
 	lt = memchr(p, '<', (size_t)(end - p));
 	if (!lt) {
-		/* a bare URI: fine for baresip only without parameters */
-		size_t n = (size_t)(end - p);
-
-		while (n && isspace((unsigned char)p[n - 1]))
-			--n;
-		if (memchr(p, ';', n) || n >= sizeof(uri)) {
-			olog_errf(errbuf, errsz, "expected <sip:...>;params");
-			return EBADMSG;
-		}
-		memcpy(uri, p, n);
-		uri[n] = '\0';
-		if (!acct_aor_valid(uri)) {
-			olog_errf(errbuf, errsz, "not a SIP URI");
-			return EBADMSG;
-		}
-		(void)aor_key(uri, ap->aor, sizeof(ap->aor));
+		err = bare_uri(p, end, ap, errbuf, errsz);
+		if (err)
+			return err;
 		acct_wput(&w, line, len);
 		goto out;
 	}
 
-	gt = memchr(lt, '>', (size_t)(end - lt));
-	if (!gt) {
-		olog_errf(errbuf, errsz, "'<' without a closing '>'");
-		return EBADMSG;
-	}
-
-	ulen = (size_t)(gt - lt - 1);
-	if (ulen == 0 || ulen >= sizeof(uri)) {
-		olog_errf(errbuf, errsz, "empty or overlong URI in <...>");
-		return EBADMSG;
-	}
-	memcpy(uri, lt + 1, ulen);
-	uri[ulen] = '\0';
-	if (!acct_aor_valid(uri)) {
-		olog_errf(errbuf, errsz, "'%s' is not a SIP URI", uri);
-		return EBADMSG;
-	}
-	(void)aor_key(uri, ap->aor, sizeof(ap->aor));
+	err = angle_uri(lt, end, ap, &gt, errbuf, errsz);
+	if (err)
+		return err;
 
 	acct_wput(&w, line, (size_t)(gt + 1 - line));
-	p = gt + 1;
 
-	/* ;name[=value] ... */
-	while (p < end) {
-
-		const char *name, *v = NULL, *q;
-		size_t nlen, vn = 0;
-		bool drop = false;
-
-		if (isspace((unsigned char)*p)) {
-			acct_wput(&w, p, 1);
-			++p;
-			continue;
-		}
-
-		if (*p != ';') {
-			olog_errf(errbuf, errsz,
-			     "unexpected '%c' after '>'", *p);
-			return EBADMSG;
-		}
-
-		name = p + 1;
-		for (q = name; q < end && *q != '=' && *q != ';' &&
-			     !isspace((unsigned char)*q); ++q)
-			;
-		nlen = (size_t)(q - name);
-
-		if (q < end && *q == '=') {
-			v = ++q;
-			if (q < end && *q == '"') {
-				for (++q; q < end && *q != '"'; ++q) {
-					if (*q == '\\' && q + 1 < end)
-						++q;
-				}
-				if (q >= end) {
-					olog_errf(errbuf, errsz, "unterminated"
-					     " quoted value");
-					return EBADMSG;
-				}
-				++q;
-			}
-			else {
-				while (q < end && *q != ';' &&
-				       !isspace((unsigned char)*q))
-					++q;
-			}
-			vn = (size_t)(q - v);
-		}
-
-		if (nlen == 9 && !strncmp(name, "auth_pass", 9)) {
-			if (!v || !vn) {
-				olog_errf(errbuf, errsz, "empty ;auth_pass=");
-				return EBADMSG;
-			}
-			if (!ap->pass || value_copy(v, vn, ap->pass,
-						    ap->passsz)) {
-				olog_errf(errbuf, errsz, "password longer than"
-				     " %zu characters", ap->passsz - 1);
-				return EBADMSG;
-			}
-			ap->has_pass = true;
-			drop = true;
-		}
-		else if (nlen == 9 && !strncmp(name, "auth_user", 9)) {
-			if (!v || !vn || value_copy(v, vn, ap->user,
-						    sizeof(ap->user))) {
-				olog_errf(errbuf, errsz, "empty or overlong"
-				     " ;auth_user=");
-				return EBADMSG;
-			}
-			ap->has_user = true;
-			drop = true;
-		}
-
-		if (!drop)
-			acct_wput(&w, p, (size_t)(q - p));
-		p = q;
-	}
-
-	/* no trailing blanks left behind by a dropped parameter */
-	while (w.n && (w.p[w.n - 1] == ' ' || w.p[w.n - 1] == '\t'))
-		w.p[--w.n] = '\0';
+	err = params_parse(gt + 1, end, &w, ap, errbuf, errsz);
+	if (err)
+		return err;
 
 out:
 	if (w.over) {

@@ -70,6 +70,7 @@
 #include "common/dirwatch.h"
 #include "common/fileio.h"
 #include "acctfile.h"
+#include "cs_api.h"
 #include "keysrc.h"
 #include "common/profile.h"
 #include "vault.h"
@@ -761,6 +762,7 @@ static int module_init(void)
 
 	tmr_start(&d.tmr, 0, apply_all, NULL);
 	watch_start();
+	cs_api_init(&d.v, d.vault_path);   /* P-CRED-3: realms, cs_api.c */
 
 	d.init_us = now_us() - t0;
 	info("octasip_credstore: OctaSIP %s loaded (baresip API %s),"
@@ -775,6 +777,7 @@ static int module_close(void)
 {
 	tmr_cancel(&d.tmr);
 	tmr_cancel(&d.tmr_sync);
+	cs_api_close();
 	bsip_dirwatch_stop(&d.watch);
 	list_flush(&d.known);
 	cmd_unregister(baresip_commands(), cmdv);

@@ -58,6 +58,7 @@
 #include "common/bsip.h"
 #include "common/ctrlpath.h"
 #include "common/profile.h"
+#include "common/recompat.h"
 #include "generated/octasip_version.h"
 
 
@@ -72,6 +73,7 @@ enum {
 struct client {
 	struct le le;
 	int fd;
+	void *fhs;                 /* libre's handle (common/recompat.h) */
 	unsigned flags;            /* FD_ flags listened for             */
 	bool dead;                 /* closed at the next reap            */
 	struct mbuf *in;
@@ -81,6 +83,7 @@ struct client {
 static struct {
 	struct ctrlpath path;
 	int lfd;                   /* listening socket                   */
+	void *lfhs;                /* libre's handle for lfd             */
 	int lockfd;                /* the profile's control lock         */
 	bool bound;                /* path.sock is ours to remove        */
 	struct list clients;
@@ -102,7 +105,7 @@ static void client_destructor(void *arg)
 
 	list_unlink(&cl->le);
 	if (cl->fd >= 0) {
-		fd_close(cl->fd);
+		refd_close(&cl->fhs, cl->fd);
 		(void)close(cl->fd);
 		--d.nclients;
 	}
@@ -138,7 +141,7 @@ static void client_kill(struct client *cl, const char *why)
 		warning("octasip_ctrl: closing a client: %s\n", why);
 
 	cl->dead = true;
-	fd_close(cl->fd);
+	refd_close(&cl->fhs, cl->fd);
 	tmr_start(&d.reap, 0, reap_handler, NULL);
 }
 
@@ -151,7 +154,8 @@ static void client_listen(struct client *cl, unsigned flags)
 	if (cl->dead || cl->flags == flags)
 		return;
 
-	if (fd_listen(cl->fd, (int)flags, client_handler, cl) != 0) {
+	if (refd_listen(&cl->fhs, cl->fd, (int)flags, client_handler,
+			cl) != 0) {
 		client_kill(cl, "cannot watch the socket");
 		return;
 	}
@@ -616,7 +620,7 @@ static int listen_socket(void)
 	if (listen(d.lfd, CLIENTS_MAX) != 0)
 		return errno;
 
-	return fd_listen(d.lfd, FD_READ, accept_handler, NULL);
+	return refd_listen(&d.lfhs, d.lfd, FD_READ, accept_handler, NULL);
 }
 
 
@@ -627,7 +631,7 @@ static int module_close(void)
 	list_flush(&d.clients);
 
 	if (d.lfd >= 0) {
-		fd_close(d.lfd);
+		refd_close(&d.lfhs, d.lfd);
 		(void)close(d.lfd);
 		d.lfd = -1;
 	}

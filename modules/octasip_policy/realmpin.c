@@ -4,23 +4,35 @@
  * P-CRED-3.  libre 1.1.0 answers any 401/407 challenge with a digest of
  * the account's password (baresip's account_auth() ignores the realm),
  * so a hostile peer that challenges an INVITE with its own realm gets a
- * digest it can attack offline.  The account's realm is pinned at its
- * first successful registration: the realm that challenged the REGISTER
- * that then succeeded (BSIP_EV_REGISTER_OK).  The SIP trace hook
- * (srcaddr.c) hands every received 401/407 here before libre's auth
- * handler reads it; a challenge naming another realm for an account
- * with a pinned realm gets a throw-away random password in place of the
- * real one (account_set_auth_pass()), put back by a 0 ms timer after
- * libre has answered the challenge, so the digest that goes out is
- * worthless and the call fails.  A log line names the realm.
+ * digest it can attack offline.  The account's realm is its vault
+ * record's (`octasip account add --realm`, asked of the credential
+ * store through credstore_api.h at REGISTERING and at every challenge,
+ * so also before any registration and for accounts that never
+ * register).  A record without one is pinned at the account's first
+ * successful registration: the realm that challenged the REGISTER that
+ * then succeeded (BSIP_EV_REGISTER_OK) is held in memory and handed to
+ * the credential store, which writes it into the record (realm_pin(),
+ * off this handler), so it holds after a restart.  A record's realm is
+ * never replaced by a registration's.
+ *
+ * The SIP trace hook (srcaddr.c) hands every received 401/407 here
+ * before libre's auth handler reads it; a challenge naming another realm
+ * (REGISTER or INVITE, 401 or 407) for an account with a realm gets a
+ * throw-away random password in place of the real one
+ * (account_set_auth_pass()), put back by a 0 ms timer after libre has
+ * answered the challenge, so the digest that goes out is worthless and
+ * the request fails.  A log line names the realm and the account.
  * Limits on baresip 1.0.0: the (Proxy-)Authorization header still goes
  * out with the user name (account_auth() cannot be made to fail), and
- * an account that never registered has no pinned realm (not checked).
+ * an account with no realm in its record that has not registered yet
+ * has no realm to hold to (not checked).
  *
  * Copyright (C) 2026 OctaSIP developers.  BSD-3-Clause.
  */
+#include <errno.h>
 #include <string.h>
 #include "common/bsip.h"
+#include "common/credstore_api.h"
 #include "realmpin.h"
 
 
@@ -31,7 +43,7 @@
 static struct {
 	struct {
 		const struct ua *ua;
-		char realm[RP_REALM_MAX];    /* pinned, or ""           */
+		char realm[RP_REALM_MAX];    /* the account's, or ""    */
 		char pending[RP_REALM_MAX];  /* challenged a REGISTER   */
 	} a[RP_ACCOUNTS];
 	size_t n;
@@ -128,6 +140,22 @@ static void withhold(struct ua *ua, const struct pl *realm, const char *own)
 }
 
 
+/* P-CRED-3: the vault record's realm is the account's realm */
+static void vault_realm(int i, const struct ua *ua)
+{
+	const struct credstore_api *api = credstore_api_get();
+	const char *realm = api ? api->realm_get(bsip_ua_aor(ua)) : NULL;
+
+	if (!realm || !strcmp(realm, r.a[i].realm) ||
+	    strlen(realm) >= RP_REALM_MAX)
+		return;
+
+	str_ncpy(r.a[i].realm, realm, RP_REALM_MAX);
+	info("octasip_policy: %s: realm \"%s\" (the vault record's)\n",
+	     bsip_ua_aor(ua), r.a[i].realm);
+}
+
+
 static bool challenge(const struct sip_hdr *hdr, const struct sip_msg *msg,
 		      void *arg)
 {
@@ -138,6 +166,9 @@ static bool challenge(const struct sip_hdr *hdr, const struct sip_msg *msg,
 	if (i < 0 || httpauth_digest_challenge_decode(&ch, &hdr->val))
 		return false;
 
+	vault_realm(i, ua);
+
+	/* P-CRED-3: no real digest for another realm */
 	if (r.a[i].realm[0]) {
 		if (pl_strcmp(&ch.realm, r.a[i].realm)) {
 			withhold(ua, &ch.realm, r.a[i].realm);
@@ -171,16 +202,40 @@ void realmpin_challenge(const struct sip_msg *msg)
 }
 
 
-void realmpin_registered(struct ua *ua)
+void realmpin_registering(struct ua *ua)
 {
 	int i = entry(ua);
 
-	if (i < 0 || r.a[i].realm[0] || !r.a[i].pending[0])
+	if (i >= 0)
+		vault_realm(i, ua);
+}
+
+
+void realmpin_registered(struct ua *ua)
+{
+	const struct credstore_api *api;
+	int i = entry(ua);
+	int err;
+
+	if (i < 0)
+		return;
+
+	/* a record's realm is never replaced by a registration's */
+	vault_realm(i, ua);
+	if (r.a[i].realm[0] || !r.a[i].pending[0])
 		return;
 
 	memcpy(r.a[i].realm, r.a[i].pending, RP_REALM_MAX);
 	info("octasip_policy: %s: realm \"%s\" pinned (its first"
 	     " registration)\n", bsip_ua_aor(ua), r.a[i].realm);
+
+	/* P-CRED-3: and in the vault record, for the next start */
+	api = credstore_api_get();
+	err = api ? api->realm_pin(bsip_ua_aor(ua), r.a[i].realm) : ENOENT;
+	if (err)
+		info("octasip_policy: %s: realm \"%s\" held until baresip"
+		     " stops, not in the vault (%m)\n", bsip_ua_aor(ua),
+		     r.a[i].realm, err);
 }
 
 
@@ -188,5 +243,6 @@ void realmpin_close(void)
 {
 	tmr_cancel(&r.tmr);
 	restore(NULL);
+	credstore_api_release();
 	memset(&r, 0, sizeof(r));
 }

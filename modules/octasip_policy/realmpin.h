@@ -12,7 +12,11 @@ struct ua;
 /* a received 401/407 (from the trace hook), before libre's auth reads it */
 void realmpin_challenge(const struct sip_msg *msg);
 
-/* BSIP_EV_REGISTER_OK: the realm that challenged it is the account's */
+/* BSIP_EV_REGISTERING: the vault record's realm, if it has one */
+void realmpin_registering(struct ua *ua);
+
+/* BSIP_EV_REGISTER_OK: without a record's realm, the realm that
+ * challenged it is the account's, pinned in the vault too */
 void realmpin_registered(struct ua *ua);
 
 void realmpin_close(void);

@@ -3,10 +3,10 @@
  *
  * P-TLS-1.  libre 1.1.0's SIP TLS transport completes the handshake with
  * any certificate: baresip creates its struct tls without peer
- * verification (SSL_VERIFY_NONE).  The adapter finds that struct tls
- * (bsip_sip_tls(): uag_tls() from 1.1.0 on); without one nothing is
- * changed (with a warning).  Its OpenSSL context (tls_openssl_context())
- * then gets:
+ * verification (SSL_VERIFY_NONE).  The adapter finds the transport's
+ * OpenSSL context (bsip_sip_tls_ctx(), common/bsip.h: on 1.0 by the
+ * layout of libre's transport list, from 1.1.0 on through uag_tls()),
+ * and it gets:
  *  - the system CA store (SSL_CTX_set_default_verify_paths()), next to
  *    baresip's sip_cafile (loaded by baresip with tls_add_ca());
  *  - SSL_VERIFY_PEER with a callback: a chain that does not verify is
@@ -27,6 +27,10 @@
  *    there libre checks the connection's own host name, stronger than
  *    the hosts above, when it is a name; pins and the hosts above apply
  *    as on 1.0.0 otherwise.
+ *
+ * On 4.x the core's own check (sip_verify_server) is turned off by the
+ * adapter so that this callback decides there too: libre's would replace
+ * it, and checks no host name when the server is an IP address.
  *
  * Copyright (C) 2026 OctaSIP developers.  BSD-3-Clause.
  */
@@ -245,7 +249,6 @@ static int cert_verify_cb(X509_STORE_CTX *store, void *arg)
 
 int tlsverify_init(const char *pins)
 {
-	struct tls *tls;
 	const char *p = pins;
 
 	memset(&t, 0, sizeof(t));
@@ -264,8 +267,7 @@ int tlsverify_init(const char *pins)
 		p = end ? end + 1 : NULL;
 	}
 
-	tls = bsip_sip_tls();
-	t.ctx = tls ? tls_openssl_context(tls) : NULL;
+	t.ctx = bsip_sip_tls_ctx();
 	if (!t.ctx) {
 		warning("octasip_policy: SIP TLS transport not found: server"
 			" certificates are not verified\n");
@@ -301,15 +303,13 @@ void tlsverify_peer(const char *uri)
 
 void tlsverify_close(void)
 {
-	struct tls *tls = bsip_sip_tls();
-
 	/*
 	 * Unloaded at run time (/rmmod), the context must not keep a
 	 * callback into unloaded code.  At exit baresip frees its SIP stack
 	 * and the context (ua_close(): uag_sip() is NULL then) before it
 	 * unloads the modules: nothing to give back, and nothing to touch.
 	 */
-	if (t.ctx && tls && tls_openssl_context(tls) == t.ctx) {
+	if (t.ctx && bsip_sip_tls_ctx() == t.ctx) {
 		SSL_CTX_set_cert_verify_callback(t.ctx, NULL, NULL);
 		SSL_CTX_set_verify(t.ctx, SSL_VERIFY_NONE, NULL);
 	}

@@ -19,7 +19,7 @@
 #include "octasip_credstore/acctfile.h"
 #include "common/dburi.h"
 #include "common/fileio.h"
-#include "jsonw.h"
+#include "common/jsonw.h"
 #include "common/perm.h"
 #include "common/profile.h"
 #include "octasip_credstore/vault.h"
@@ -489,10 +489,8 @@ static void embed_json(struct ex *x, const char *path, const char *what)
 		return;
 	}
 
-	if (jsonv_check((const char *)buf, len, 64) == 0) {
-		(void)jsonw_raw(w, (const char *)buf, len);
-	}
-	else {
+	/* decoded by libre and written anew: the export stays valid JSON */
+	if (jsonw_decoded(w, (const char *)buf, len, 64) == EBADMSG) {
 		(void)jsonw_obj_open(w);
 		(void)jsonw_kstr(w, "error", "not valid JSON; the text"
 				 " follows");

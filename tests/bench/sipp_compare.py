@@ -283,6 +283,11 @@ def measure(variant, rate, calls, hold_ms, workdir):
         inst.stop()
         if m is not None and PROBE:
             t = probe_times(probe_out)
+            if m["ok"] and not t:
+                # a probe that interposes nothing (e.g. built with hidden
+                # visibility) must not pass for "no figures"
+                raise SystemExit("setup probe %s recorded no call: does it"
+                                 " export recvfrom/sendto?" % PROBE)
             m.update({"in_p50": pct(t, 50), "in_p95": pct(t, 95),
                       "in_p99": pct(t, 99)})
         inst.cleanup()

@@ -28,7 +28,62 @@ SRC = os.environ.get("OCTASIP_SRC", os.path.dirname(os.path.dirname(HERE)))
 OCTASIP = os.environ.get("OCTASIP_BIN",
                          os.path.join(SRC, "build", "modules", "cli",
                                       "octasip"))
-BARESIP = os.environ.get("OCTASIP_BARESIP", "/usr/bin/baresip")
+
+
+def _built_for():
+    """The baresip the build is for (BARESIP_BINARY in the build's
+    CMakeCache.txt), so that ctest in a build for another baresip (4.x
+    under a prefix) runs that one; OCTASIP_BARESIP still overrides."""
+    cache = os.path.join(os.environ.get("OCTASIP_BUILD", ""),
+                         "CMakeCache.txt")
+    try:
+        with open(cache) as f:
+            for line in f:
+                if line.startswith("BARESIP_BINARY:"):
+                    return line.split("=", 1)[1].strip()
+    except OSError:
+        pass
+    return "/usr/bin/baresip"
+
+
+def _abi_family():
+    """The ABI family the build is for (cmake/BaresipAbi.cmake): "1.0",
+    "1.1" or "4", as generated/octasip_version.h of the build says."""
+    ver = os.path.join(os.environ.get("OCTASIP_BUILD", ""), "generated",
+                       "octasip_version.h")
+    try:
+        with open(ver) as f:
+            m = re.search(r'(?m)^#define BSIP_ABI_FAMILY "([^"]*)"',
+                          f.read())
+            if m:
+                return m.group(1)
+    except OSError:
+        pass
+    return "1.0"
+
+
+FAMILY = _abi_family()
+
+
+def _built_for_version():
+    """The baresip version the build is for ("1.0.0", "4.10.0")"""
+    ver = os.path.join(os.environ.get("OCTASIP_BUILD", ""), "generated",
+                       "octasip_version.h")
+    try:
+        with open(ver) as f:
+            m = re.search(r'(?m)^#define BSIP_API_VERSION "([^"]*)"',
+                          f.read())
+            if m:
+                return m.group(1)
+    except OSError:
+        pass
+    return "1.0.0"
+
+
+BARESIP_VERSION = _built_for_version()
+BARESIP = os.environ.get("OCTASIP_BARESIP") or _built_for()
+# the octasip tool and everything it starts run the same one
+os.environ["OCTASIP_BARESIP"] = BARESIP
 
 
 def baresip_version():
@@ -402,6 +457,11 @@ class Instance(Process):
         if permissions is not None:
             self.write_permissions(permissions)
         cfg = {"sip_listen": "127.0.0.1:%d" % self.sip_port}
+        if FAMILY == "4":
+            # 4.x leaves loopback addresses out of its local addresses
+            # (net_ifaddr_filter()) unless net_interface names one: no
+            # call between two instances on 127.0.0.1 without it
+            cfg["net_interface"] = "127.0.0.1"
         cfg.update(config or {})
         self.edit_config(cfg, drop_modules=("stdio.so",) + tuple(
             drop_modules), add_modules=add_modules)
@@ -549,6 +609,19 @@ class TestCase(unittest.TestCase):
     """Base class: dumps instance logs when a test fails."""
 
     maxDiff = None
+
+    def assertUsageError(self, p, needle=None, sub=None):
+        """A usage error of the octasip tool: exit 2, on stderr one line
+        "octasip: MESSAGE" and the hint "Try 'octasip [SUB ]--help'."."""
+        self.assertEqual(p.returncode, 2, p.stderr)
+        lines = p.stderr.splitlines()
+        self.assertEqual(len(lines), 2, p.stderr)
+        self.assertTrue(lines[0].startswith("octasip: "), p.stderr)
+        self.assertNotIn("usage:", lines[0])
+        self.assertRegex(lines[1], r"^Try 'octasip (%s )?--help'\.$" %
+                         (sub or "[a-z]+"))
+        if needle:
+            self.assertIn(needle, lines[0])
 
 
 def main():

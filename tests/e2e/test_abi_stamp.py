@@ -5,7 +5,12 @@ instead of misreading the core.
 octasip_crash is built again, alone, for the other 1.x family
 (-DOCTASIP_ABI_FAMILY) into a temporary build tree and put in place of
 the normal one in the module directory of a plain baresip with our
-module lines; the other modules of the normal build load as usual."""
+module lines; the other modules of the normal build load as usual.
+
+On 4.x no 1.x module can be built (1.x's declarations do not compile
+against re 4.x): the Debian 12 build's module (build/, which CI makes
+first) is loaded instead, and baresip's loader refuses it before its
+init runs, naming the symbol 4.x lacks."""
 
 import os
 import re
@@ -22,7 +27,7 @@ from stockcfg import StockBaresip      # noqa: E402
 
 BUILD = os.environ.get("OCTASIP_BUILD", os.path.join(harness.SRC, "build"))
 # the family a module is built for when it must not load here
-OTHER = {"1.0": "1.1", "1.1": "1.0", "4": "1.1"}
+OTHER = {"1.0": "1.1", "1.1": "1.0", "4": "1.0"}
 MOD = "octasip_crash"
 
 
@@ -63,9 +68,17 @@ class AbiStampTest(harness.TestCase):
     def test_other_family_refused_with_one_line(self):
         here = family()
         other = OTHER[here]
-        tmp = tempfile.mkdtemp(prefix="octasip-abi-")
-        self.addCleanup(shutil.rmtree, tmp, True)
-        wrong = build_for(other, tmp)
+        if here == "4":
+            wrong = os.path.join(harness.SRC, "build", "modules-out",
+                                 MOD + ".so")
+            if not os.path.exists(wrong):
+                self.skipTest("no Debian 12 (1.0) build of %s in build/ to"
+                              " load into 4.x (scripts/build makes it)"
+                              % MOD)
+        else:
+            tmp = tempfile.mkdtemp(prefix="octasip-abi-")
+            self.addCleanup(shutil.rmtree, tmp, True)
+            wrong = build_for(other, tmp)
 
         # the normal build loads
         a = StockBaresip(self, "alice", self.root, {"microphone": "allow"})
@@ -81,10 +94,17 @@ class AbiStampTest(harness.TestCase):
         os.symlink(wrong, link)
         b.start()
         log = b.log()
-        refusals = re.findall(r"(?m)^.*%s:.*not loading.*$" % MOD, log)
-        self.assertEqual(len(refusals), 1, log)
-        self.assertIn("(ABI %s)" % other, refusals[0])
-        self.assertIn("this baresip is ABI %s" % here, refusals[0])
+        if here == "4":
+            # 4.x lacks 1.x's event API: the loader stops at the symbol
+            refusals = re.findall(r"(?m)^.*%s.*undefined symbol.*$" % MOD,
+                                  log)
+            self.assertEqual(len(refusals), 1, log)
+        else:
+            refusals = re.findall(r"(?m)^.*%s:.*not loading.*$" % MOD,
+                                  log)
+            self.assertEqual(len(refusals), 1, log)
+            self.assertIn("(ABI %s)" % other, refusals[0])
+            self.assertIn("this baresip is ABI %s" % here, refusals[0])
         self.assertNotRegex(log, MOD + r": OctaSIP \S+ loaded")
         # not loaded: not mapped into baresip, whose other modules run
         with open("/proc/%d/maps" % b.proc.pid) as f:

@@ -2,6 +2,7 @@
 
 import os
 import re
+import signal
 import socket
 import stat
 import subprocess
@@ -26,14 +27,16 @@ class CliTest(harness.TestCase):
 
     def test_unknown_subcommand(self):
         p = octasip("frobnicate", check=False)
-        self.assertOneLineError(p)
-        self.assertIn("unknown subcommand", p.stderr)
+        self.assertUsageError(p, "unknown subcommand", sub="")
 
     def test_unknown_option(self):
         p = octasip("init", "--bogus", profile=self.prof, check=False)
-        self.assertOneLineError(p)
+        self.assertUsageError(p, "unknown option --bogus", "init")
         p = octasip("run", "--bogus", profile=self.prof, check=False)
-        self.assertOneLineError(p)
+        self.assertUsageError(p, "unknown option --bogus", "run")
+        # no prefixes: an abbreviation is not the option
+        p = octasip("demo", "--kee", check=False)
+        self.assertUsageError(p, "unknown option --kee", "demo")
 
     def test_no_subcommand_prints_usage(self):
         p = octasip(check=False)
@@ -42,7 +45,104 @@ class CliTest(harness.TestCase):
 
     def test_d_without_dir(self):
         p = octasip("init", "-d", check=False)
-        self.assertOneLineError(p)
+        self.assertUsageError(p, "option -d needs a value", "init")
+
+    def test_missing_value_and_numbers(self):
+        p = octasip("demo", "--seconds", check=False)
+        self.assertUsageError(p, "option --seconds needs a value", "demo")
+        for bad in ("abc", "-1", "61", "2x", ""):
+            p = octasip("demo", "--seconds", bad, check=False)
+            self.assertUsageError(p, "needs a number", "demo")
+            p = octasip("demo", "--seconds=" + bad, check=False)
+            self.assertUsageError(p, "needs a number", "demo")
+        p = octasip("calllog", "list", "--limit", "ten", check=False,
+                    profile=self.prof)
+        self.assertUsageError(p, "--limit", "calllog")
+        p = octasip("calllog", "list", "--json=yes", check=False,
+                    profile=self.prof)
+        self.assertUsageError(p, "option --json takes no value", "calllog")
+
+    def test_passphrase_fd_without_value(self):
+        # a missing value is said as such, not as a password on the
+        # command line; a password option still is refused
+        for sub in (["account", "import"], ["vault", "rekey"],
+                    ["data", "export"]):
+            p = octasip(*sub, "--passphrase-fd", check=False,
+                        profile=self.prof)
+            self.assertUsageError(p, "option --passphrase-fd needs a value",
+                                  sub[0])
+            self.assertNotIn("never taken", p.stderr)
+        for bad in (["--password", "x"], ["--password=x"], ["--pass", "x"],
+                    ["-p", "x"]):
+            p = octasip("account", "add", "sip:a@b", *bad, check=False,
+                        profile=self.prof)
+            self.assertUsageError(p, "passwords are never taken from the"
+                                  " command line", "account")
+
+    def test_opt_equals_value(self):
+        octasip("init", profile=self.prof)
+        p = octasip("calllog", "list", "--limit=5", "--json",
+                    profile=self.prof)
+        self.assertEqual(p.stdout.strip(), "[]")
+        p = octasip("calllog", "export", "--format=csv",
+                    "--since=2020-01-01", profile=self.prof)
+        self.assertTrue(p.stdout.startswith("id,call_id"), p.stdout)
+        # options after operands, as git and systemctl take them
+        p = octasip("perm", "set", "microphone", "deny", profile=self.prof)
+        p = octasip("calllog", "purge", "--older-than=30",
+                    profile=self.prof)
+        self.assertEqual(p.returncode, 0)
+
+    def test_subcommand_help(self):
+        # no profile needed: -d points at nothing
+        nowhere = os.path.join(self.tmp, "none")
+        subs = ["init", "run", "demo", "account", "vault", "calllog",
+                "perm", "crash", "stats", "data", "support"]
+        for sub in subs:
+            for args in ([sub, "--help"], [sub, "-h"], ["help", sub]):
+                p = octasip(*args, profile=nowhere, check=False)
+                self.assertEqual(p.returncode, 0, (args, p.stderr))
+                self.assertEqual(p.stderr, "", args)
+                self.assertTrue(p.stdout.startswith("usage: octasip"),
+                                (args, p.stdout))
+                self.assertIn(" %s" % sub, p.stdout.splitlines()[0])
+            self.assertFalse(os.path.exists(nowhere))
+        # an action's --help is its subcommand's
+        p = octasip("calllog", "list", "--help", profile=nowhere)
+        self.assertIn("--missed", p.stdout)
+        p = octasip("account", "add", "sip:a@b", "--help",
+                    profile=nowhere)
+        self.assertIn("--realm", p.stdout)
+        # the overview
+        for args in (["help"], ["--help"], ["-h"]):
+            p = octasip(*args)
+            self.assertIn("account", p.stdout)
+        p = octasip("help", "frobnicate", check=False)
+        self.assertUsageError(p, "frobnicate", sub="")
+        # after "--", --help is baresip's
+        p = octasip("run", "--", "--help", profile=nowhere, check=False,
+                    env={"OCTASIP_BARESIP": "/nonexistent/baresip"})
+        self.assertNotEqual(p.returncode, 0)
+        self.assertEqual(p.stdout, "")
+
+    def test_usage_errors_exit_2(self):
+        cases = [
+            ["account"], ["account", "frob"], ["account", "add"],
+            ["account", "list", "extra"], ["vault"],
+            ["vault", "status", "--realm", "x"], ["calllog"],
+            ["calllog", "purge"], ["calllog", "purge", "--all", "--peer",
+                                   "x"],
+            ["perm"], ["perm", "set", "microphone"], ["crash"],
+            ["crash", "show"], ["crash", "delete", "--all", "x"],
+            ["crash", "list", "--all"], ["stats"], ["stats", "show", "x"],
+            ["data"], ["data", "export", "a", "b"], ["data", "wipe", "x"],
+            ["support"], ["support", "bundle", "a", "b"], ["init", "x"],
+            ["run", "x"], ["run", "x", "--", "-t", "1"], ["demo", "x"],
+        ]
+        for args in cases:
+            p = octasip(*args, profile=self.prof, check=False)
+            self.assertUsageError(p, sub=args[0])
+        self.assertFalse(os.path.exists(self.prof))
 
     def test_init_creates_private_profile(self):
         octasip("init", profile=self.prof)
@@ -160,6 +260,49 @@ class CliTest(harness.TestCase):
         self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
         self.assertIn("answered", p.stdout)
         self.assertIn("RTP audio flowing", p.stdout)
+
+    def test_demo_stopped_by_signal(self):
+        # SIGINT, SIGTERM, SIGPIPE: both baresips stop, the temporary
+        # profiles go, octasip exits 128+signal
+        for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGPIPE):
+            proc = subprocess.Popen([harness.OCTASIP, "demo", "--seconds",
+                                     "60"], stdout=subprocess.PIPE,
+                                    stderr=subprocess.PIPE, text=True)
+            self.addCleanup(proc.kill)
+            root = None
+            for line in proc.stdout:
+                m = re.search(r"on loopback \((/[^)]+)\)", line)
+                if m:
+                    root = m.group(1)
+                if "RTP audio flowing" in line:
+                    break
+            self.assertTrue(root and os.path.isdir(root), root)
+            pids = self.processes_under(root)
+            self.assertEqual(len(pids), 2, pids)
+            proc.send_signal(sig)
+            rc = proc.wait(timeout=30)
+            err = proc.stderr.read()
+            proc.stdout.close()
+            proc.stderr.close()
+            self.assertEqual(rc, 128 + sig, err)
+            self.assertIn("stopped by a signal", err)
+            self.assertFalse(os.path.exists(root), sig)
+            self.assertEqual(self.processes_under(root), [], sig)
+
+    @staticmethod
+    def processes_under(root):
+        """Pids of processes whose command line names root."""
+        pids = []
+        for d in os.listdir("/proc"):
+            if not d.isdigit():
+                continue
+            try:
+                with open("/proc/%s/cmdline" % d, "rb") as f:
+                    if root.encode() in f.read():
+                        pids.append(int(d))
+            except OSError:
+                pass
+        return pids
 
 
 if __name__ == "__main__":

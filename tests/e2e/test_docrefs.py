@@ -16,7 +16,9 @@ PATH = re.compile(r"(?<![\w/.-])((?:modules|tests|scripts|packaging|docs|"
                   r"config|\.ci)/[\w./<>*{},-]*[\w/])")
 FUNC = re.compile(r"(?<![\w.>-])([a-z_][a-z0-9_]{2,})\(\)")
 # names of the newer baresip API that docs contrast with 1.0.0's
-UPSTREAM = {"bevent_register", "bevent_odict_encode"}
+# upstream re/baresip 4.x, whose functions the docs of family 4 name:
+# read from the public headers in the release tarballs (../shared/upstream)
+UPSTREAM_DIR = os.path.join(os.path.dirname(SRC), "shared", "upstream")
 LIBS = ("libre.so", "librem.so", "libc.so.6", "libsqlite3.so.0",
         "libsodium.so", "libcurl.so.4", "libsecret-1.so.0")
 
@@ -59,6 +61,14 @@ def code_names(files):
 
 def library_names():
     objs = [harness.BARESIP]
+    # 4.x under a prefix: the core is libbaresip and re's libre beside
+    # it; the docs name 1.0.0's functions too (Debian 12's, when there)
+    out = subprocess.run(["ldd", harness.BARESIP], capture_output=True,
+                         text=True).stdout
+    objs += re.findall(r"=>\s+(/\S*lib(?:baresip|re)\.so\S*)", out)
+    if harness.BARESIP != "/usr/bin/baresip" and \
+            os.path.exists("/usr/bin/baresip"):
+        objs.append("/usr/bin/baresip")
     for lib in LIBS:
         objs += glob.glob("/usr/lib/x86_64-linux-gnu/" + lib + "*")[:1]
         objs += glob.glob("/lib/x86_64-linux-gnu/" + lib + "*")[:1]
@@ -71,6 +81,21 @@ def library_names():
     return names
 
 
+def upstream_names():
+    """Identifiers declared in re's and baresip's public headers
+    (include/*.h) of the release tarballs; none if they are missing."""
+    import tarfile
+    names = set()
+    for tb in glob.glob(os.path.join(UPSTREAM_DIR, "*.tar.gz")):
+        with tarfile.open(tb) as t:
+            for m in t.getmembers():
+                if not re.search(r"/include/[^/]+\.h$", m.name):
+                    continue
+                text = t.extractfile(m).read().decode("utf-8", "replace")
+                names.update(re.findall(r"\b([A-Za-z_]\w*)\s*\(", text))
+    return names
+
+
 def dangling(files):
     have = set(files)
     for f in files:
@@ -78,7 +103,7 @@ def dangling(files):
         while p:
             have.add(p)
             p = os.path.dirname(p)
-    names = code_names(files) | library_names() | UPSTREAM
+    names = code_names(files) | library_names() | upstream_names()
     out = []
     for f, text in prose(files):
         for m in PATH.finditer(text):

@@ -83,7 +83,11 @@ class SupportBundleTest(harness.TestCase):
                   "octasip_credstore.so", "octasip_calllog.so", "opus.so"):
             self.assertRegex(mods, r"\| %s \| yes \|" % re.escape(m))
         # module_tmp modules are unloaded after start
-        self.assertRegex(mods, r"\| module_tmp \| account.so \| no \|")
+        if harness.FAMILY == "4":
+            # 4.x has no module_tmp: account.so stays, as a module_app
+            self.assertRegex(mods, r"\| module_app \| account.so \| yes \|")
+        else:
+            self.assertRegex(mods, r"\| module_tmp \| account.so \| no \|")
 
         acc = section(text, "Accounts")
         a1 = acc.split("### [account 2]")[0]
@@ -107,7 +111,7 @@ class SupportBundleTest(harness.TestCase):
         out_sec = section(text, "Recent baresip output")
         self.assertIn("octasip run --log", out_sec)
         self.assertIn("baresip is ready", out_sec)
-        # 1.1.0 writes "(prio N)" after the account
+        # 1.1.0 and 4.x write "(prio N)" after the account
         self.assertRegex(out_sec, r"reg: \[account 1\]( \(prio \d+\))?:"
                          r" 501 Not Implemented")
         # no address of this machine or of the accounts anywhere
@@ -117,11 +121,10 @@ class SupportBundleTest(harness.TestCase):
 
         # the versions section
         ver = section(text, "Versions")
-        v = harness.baresip_version()
-        self.assertIn("baresip: " + v, ver)
+        self.assertIn("baresip: %s" % harness.BARESIP_VERSION, ver)
         self.assertRegex(ver, r"libre: \d+\.\d+")
-        self.assertIn("module ABI in use: baresip %s module API; baresip"
-                      " %s (matches)" % (v, v), ver)
+        self.assertIn("module ABI in use: baresip %s" %
+                      harness.BARESIP_VERSION, ver)
         self.assertIn("kernel: Linux", ver)
         with open("/etc/os-release") as f:
             pretty = re.search(r'PRETTY_NAME="?([^"\n]*)', f.read()).group(1)

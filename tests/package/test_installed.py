@@ -46,6 +46,7 @@ class InstalledTest(unittest.TestCase):
             self.assertTrue(os.path.isfile("/usr/share/octasip/" + t), t)
         for p in ("/usr/share/man/man1/octasip.1.gz",
                   "/usr/share/man/man7/octasip-modules.7.gz",
+                  "/usr/share/bash-completion/completions/octasip",
                   "/usr/lib/systemd/user/octasip.service",
                   "/usr/share/doc/octasip/copyright"):
             self.assertTrue(os.path.isfile(p), p)

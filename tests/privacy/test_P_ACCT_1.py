@@ -68,7 +68,8 @@ class TestPAcct1(harness.TestCase):
         self.assertRegex(self.status(a), r"carol@\S+: secret from vault")
         lst, recs, accts = self.vault_aors(a.profile)
         self.assertRegex(lst, r"(?m)^%s\tauth user: cauth\tsecret: in"
-                         r" vault$" % re.escape(carol))
+                         r" vault\ttransport: udp \(default\)\tmedia:"
+                         r" srtp$" % re.escape(carol))
         self.assertEqual(recs, [carol])
         self.assertIn(carol, accts)
 

@@ -147,7 +147,7 @@ class TestPExport2(harness.TestCase):
             f.write('"%s" <%s>\n' % (NAME, b.aor))
         old = os.umask(0o022)
         try:
-            subprocess.run(["/usr/bin/baresip", "-f", a.profile, "-t",
+            subprocess.run([harness.BARESIP, "-f", a.profile, "-t",
                             "1"], stdin=subprocess.DEVNULL,
                            stdout=subprocess.DEVNULL,
                            stderr=subprocess.DEVNULL, timeout=30,

@@ -58,7 +58,7 @@ class TestPTls1(harness.TestCase):
         inst = self.alice(reg, {})
         inst.wait_log(r"TLS server certificate /CN=127\.0\.0\.1 refused: "
                       r"self[- ]signed certificate")
-        # 1.1.0 writes "(prio N)" after the account
+        # 1.1.0 and 4.x write "(prio N)" after the account
         inst.wait_log(r"sip:alice@127\.0\.0\.1:%d( \(prio \d+\))?: "
                       r"Register: " % reg.tls_port)
         time.sleep(1)

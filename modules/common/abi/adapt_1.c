@@ -12,9 +12,12 @@
  * The core unregisters a handler by its function pointer, so each of a
  * module's registrations gets a function of its own (a slot).
  *
+ * What only one of the two does is in adapt_1_0.c or adapt_1_1.c.
+ *
  * Copyright (C) 2026 OctaSIP developers.  BSD-3-Clause.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <string.h>
 #include "common/bsip.h"
 #include "common/abi/evmap.h"

@@ -37,7 +37,7 @@ void bsip_ua_forget(struct ua *ua)
  * field equal to uag_sip() (after the list element) marks the place; the
  * type must be SIP_TRANSP_TLS and the tls non-NULL, else NULL.
  */
-struct tls *bsip_sip_tls(void)
+static struct tls *sip_tls(void)
 {
 	struct sip *sip = uag_sip();
 	const struct list *l = (const struct list *)(void *)sip;
@@ -66,4 +66,13 @@ struct tls *bsip_sip_tls(void)
 	}
 
 	return NULL;
+}
+
+
+/* 1.0.0 never verifies the server itself */
+void *bsip_sip_tls_ctx(void)
+{
+	struct tls *tls = sip_tls();
+
+	return tls ? tls_openssl_context(tls) : NULL;
 }

@@ -13,7 +13,15 @@ void bsip_ua_forget(struct ua *ua)
 }
 
 
-struct tls *bsip_sip_tls(void)
+/*
+ * uag_tls() is the SIP TLS transport's; NULL once the SIP stack is gone
+ * (at exit, before the modules are unloaded).  libre 2.0.1's own
+ * per-connection check (sip_verify_server) stays on: tlsverify.c's
+ * certificate callback is the context's and runs around it.
+ */
+void *bsip_sip_tls_ctx(void)
 {
-	return uag_tls && uag_sip() ? uag_tls() : NULL;
+	struct tls *tls = uag_tls && uag_sip() ? uag_tls() : NULL;
+
+	return tls ? tls_openssl_context(tls) : NULL;
 }

@@ -18,7 +18,7 @@
 /*
  * User agent events, numbered as 1.0.0 numbers them.
  *
- * PORT: 1.1.0 inserts FALLBACK_OK/FAIL and CALL_ANSWERED and appends
+ * 1.1.0 inserts FALLBACK_OK/FAIL and CALL_ANSWERED and appends
  * MODULE and CUSTOM (baresip-1.1.h); 4.x replaces this API with
  * bevent_register().  Modules never see these numbers: the adapter maps
  * them to enum bsip_ev by the names uag_event_str() gives them, at

@@ -129,16 +129,24 @@ class CrashTest(harness.TestCase):
                           "version": harness.baresip_version()})
         images = ev["debug_meta"]["images"]
         names = [i["code_file"] for i in images]
-        for n in ("baresip", "octasip_crash.so",
-                  "octasip_calllog.so", "octasip_ctrl.so"):
+        # Debian's libre is libre.so.0 (1.1.x) or libre.so.1 (2.0.x);
+        # re 4.x's soname has the minor in it (libre.so.44 for 4.10) and
+        # the core is libbaresip.so.N
+        libs = ([r"libre\.so\.\d+$", r"libbaresip\.so\.\d+"]
+                if harness.FAMILY == "4" else [r"libre\.so\.\d+$"])
+        for n in ["baresip", "octasip_crash.so", "octasip_calllog.so",
+                  "octasip_ctrl.so"]:
             self.assertIn(n, names)
-        # libre 1.1.x is libre.so.0 (Debian 12), 2.0.x libre.so.1
-        self.assertTrue([n for n in names
-                         if re.match(r"libre\.so\.\d+$", n)], names)
+        for lib in libs:
+            self.assertTrue([m for m in names if re.match(lib, m)],
+                            (lib, names))
         mine = images[names.index("octasip_crash.so")]
         self.assertEqual(mine["code_id"], build_id(CRASH_SO))
         frames = exc["stacktrace"]["frames"]
-        self.assertGreater(len(frames), 2)
+        # 4.x runs 4 async worker threads (re_thread_async_init()): the
+        # kernel may hand this process-wide SIGSEGV to one of them, whose
+        # stack is a wait and the thread's start
+        self.assertGreater(len(frames), 1 if harness.FAMILY == "4" else 2)
         for fr in frames:
             if "addr_mode" in fr:
                 idx = int(fr["addr_mode"].split(":")[1])

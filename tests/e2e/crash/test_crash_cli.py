@@ -189,12 +189,13 @@ class CrashCliTest(harness.TestCase):
         self.assertOneLineError(p, "no crash report")
         p = self.run_("crash", "delete", "0" * 32, check=False)
         self.assertOneLineError(p, "no crash report")
+        # usage errors: exit 2, the message and a hint
         p = self.run_("crash", "bogus", check=False)
-        self.assertOneLineError(p, "usage")
+        self.assertUsageError(p, "unknown crash action 'bogus'", "crash")
         p = self.run_("crash", "consent", "maybe", check=False)
-        self.assertOneLineError(p, "usage")
+        self.assertUsageError(p, "give, revoke or status", "crash")
         p = self.run_("stats", "dump", check=False)
-        self.assertOneLineError(p, "usage")
+        self.assertUsageError(p, "unknown stats action 'dump'", "stats")
 
         # a damaged report: shown as damaged, never sent
         bad = os.path.join(self.crash, "a" * 32 + ".json")

@@ -39,7 +39,8 @@ class Registrar:
     """Kamailio on 127.0.0.1: REGISTER and INVITE need digest auth with
     the given {user: password}; it logs AUTH-OK/AUTH-FAIL user=..."""
 
-    def __init__(self, testcase, creds, tls=False, tls_cert="ca"):
+    def __init__(self, testcase, creds, tls=False, tls_cert="ca",
+                 tls_host=None):
         self.dir = tempfile.mkdtemp(prefix="octasip-kam-")
         self.port = harness.free_port()
         self.tls_port = harness.free_port() if tls else None
@@ -51,7 +52,7 @@ class Registrar:
             lines.append('\tif ($au == "%s") $var(pw) = "%s";' % (user, pw))
         tls_listen = tls_module = tls_params = ""
         if tls:
-            key, crt = make_cert(self.dir, tls_cert)
+            key, crt = make_cert(self.dir, tls_cert, tls_host)
             self.ca = os.path.join(self.dir, "ca.pem")
             self.cert = crt
             tls_listen = "listen=tls:127.0.0.1:%d" % self.tls_port
@@ -115,11 +116,11 @@ def _openssl(*args):
                    capture_output=True)
 
 
-def make_cert(d, kind="ca"):
-    """A server key and certificate in d: kind "ca" is for 127.0.0.1,
-    signed by a test CA (d/ca.pem, for sip_cafile); "wronghost" the same
-    but for evil.invalid; "self" is self-signed for 127.0.0.1.  Returns
-    (key, cert)."""
+def make_cert(d, kind="ca", host=None):
+    """A server key and certificate in d: kind "ca" is for 127.0.0.1
+    (or the DNS name host), signed by a test CA (d/ca.pem, for
+    sip_cafile); "wronghost" the same but for evil.invalid; "self" is
+    self-signed for 127.0.0.1.  Returns (key, cert)."""
     key = os.path.join(d, "key.pem")
     crt = os.path.join(d, "cert.pem")
     if kind == "self":
@@ -133,7 +134,8 @@ def make_cert(d, kind="ca"):
              cakey, "-out", ca, "-days", "2", "-subj", "/CN=OctaSIP test CA")
     csr = os.path.join(d, "server.csr")
     cn, san = ("evil.invalid", "DNS:evil.invalid") \
-        if kind == "wronghost" else ("127.0.0.1", "IP:127.0.0.1")
+        if kind == "wronghost" else (host, "DNS:" + host) if host \
+        else ("127.0.0.1", "IP:127.0.0.1")
     _openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", key,
              "-out", csr, "-subj", "/CN=" + cn)
     ext = os.path.join(d, "ext.cnf")
@@ -145,19 +147,23 @@ def make_cert(d, kind="ca"):
     return key, crt
 
 
-def add_account(inst, aor, password, auth_user=None, env=None, extra=""):
+def add_account(inst, aor, password, auth_user=None, env=None, extra="",
+                realm=None):
     """octasip account add with the password on stdin; extra params are
-    appended to the accounts line afterwards."""
+    put into the accounts line afterwards, right after its <URI> (account
+    add may have added ;mediaenc= there)."""
     args = ["account", "add", aor, "--password-stdin"]
     if auth_user:
         args += ["--auth-user", auth_user]
+    if realm:
+        args += ["--realm", realm]
     p = harness.octasip(*args, profile=inst.profile, stdin=password + "\n",
                         env=env)
     if extra:
         path = inst.path("accounts")
         with open(path) as f:
             text = f.read()
-        text = text.replace("<%s>\n" % aor, "<%s>%s\n" % (aor, extra))
+        text = text.replace("<%s>" % aor, "<%s>%s" % (aor, extra), 1)
         with open(path, "w") as f:
             f.write(text)
     return p

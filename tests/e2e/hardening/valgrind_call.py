@@ -25,7 +25,7 @@ from test_faults import callee, sipp_calls, wait_rows
 
 WRAPPER = """#!/bin/sh
 exec valgrind --tool=memcheck --leak-check=full --show-leak-kinds=all \\
-    --num-callers=30 --keep-debuginfo=yes --xml=yes --xml-file=%s /usr/bin/baresip "$@"
+    --num-callers=30 --keep-debuginfo=yes --xml=yes --xml-file=%s %s "$@"
 """
 LEAKS = ("Leak_DefinitelyLost", "Leak_IndirectlyLost",
          "Leak_PossiblyLost")
@@ -71,7 +71,7 @@ class Valgrind(harness.TestCase):
         xmlf = os.path.join(b.root, "memcheck.xml")
         wrap = os.path.join(b.root, "baresip-vg")
         with open(wrap, "w") as f:
-            f.write(WRAPPER % xmlf)
+            f.write(WRAPPER % (xmlf, harness.BARESIP))
         os.chmod(wrap, stat.S_IRWXU)
         b.start(env={"OCTASIP_BARESIP": wrap}, timeout=120)
         self.assertEqual(sipp_calls(b, 3, hold_ms=500, timeout=120),
@@ -103,7 +103,7 @@ class Valgrind(harness.TestCase):
         env = dict(os.environ, LD_PRELOAD=probe)
         subprocess.run(["valgrind", "--tool=memcheck", "--leak-check=full",
                         "--num-callers=30", "--xml=yes",
-                        "--xml-file=" + xmlf, "/usr/bin/baresip", "-h"],
+                        "--xml-file=" + xmlf, harness.BARESIP, "-h"],
                        env=env, stdin=subprocess.DEVNULL,
                        capture_output=True, timeout=120)
         kinds = sorted({k for k, _ in analyse(xmlf)[0]})

@@ -110,6 +110,11 @@ class SetupPathTest(harness.TestCase):
         # before the 200 OK, and does its per-call work right after it
         reads = [l for l in trace[inv:ok] if WATCH_READ.search(l)]
         looks = [l for l in trace[inv:ok] if PERM_STAT.search(l)]
+        if harness.FAMILY == "4":
+            # 4.x sends the automatic 200 OK from a timer, loop turns
+            # after the INVITE: the watch's pending event may be read
+            # in between (no stat, no file I/O of the policy's making)
+            reads = []
         self.assertEqual((len(reads), len(looks)), (0, 0),
                          "watch reads, permissions stats before the 200"
                          " OK:\n%s" % "\n".join(trace[inv:ok + 1]))
@@ -132,7 +137,8 @@ class SetupPathTest(harness.TestCase):
         # on the fast path: no watch read, no stat before its 200 OK
         self.assertIn(CHANGED, "\n".join(trace[ok:inv2]))
         self.assertEqual([l for l in trace[inv2:ok2] if
-                          WATCH_READ.search(l) or PERM_STAT.search(l)], [])
+                          (WATCH_READ.search(l) and harness.FAMILY != "4")
+                          or PERM_STAT.search(l)], [])
 
     def one_call(self, a, b):
         """Dial b, wait until b's audit line of this call's automatic

@@ -34,6 +34,18 @@ import harness
 STOCK_CONFIG = "/usr/share/doc/baresip-core/examples/config"
 INSTALLED = os.environ.get("OCTASIP_INSTALLED") == "1"
 STOCK_MODDIR = "/usr/lib/baresip/modules"
+if harness.FAMILY == "4":
+    # upstream 4.x built into a prefix (scripts/upstream-baresip installs
+    # the example config of the tarball's docs there)
+    _PREFIX = os.path.dirname(os.path.dirname(harness.BARESIP))
+    STOCK_CONFIG = os.path.join(_PREFIX, "share", "doc", "baresip",
+                                "examples", "config")
+    STOCK_MODDIR = os.path.join(_PREFIX, "lib", "baresip", "modules")
+
+# Where account.so sits: 1.x loads it for the start only (module_tmp),
+# 4.x has no module_tmp and loads it as an application (module_app)
+ACCOUNT_LINE = (("module_app" if harness.FAMILY == "4" else "module_tmp"),
+                "account.so")
 
 OCTASIP_MODULE_LINES = [
     ("module", "octasip_crash.so"),
@@ -48,7 +60,7 @@ OCTASIP_APP_LINES = [
 # Modules of the stock config that need a sound card, a camera, a display
 # or a terminal: a test machine has none.  Not an OctaSIP change.
 HARDWARE = ("stdio.so", "alsa.so", "avcodec.so", "v4l2.so", "x11.so",
-            "vidloop.so")
+            "vidloop.so", "pulse.so", "pipewire.so")
 
 _MOD_RE = re.compile(r"^(module|module_tmp|module_app)\s+(\S+)")
 
@@ -120,9 +132,16 @@ class StockBaresip(harness.Process):
         for mod in HARDWARE:
             text = re.sub(r"(?m)^module(_app|_tmp)?\s+%s.*\n" %
                           re.escape(mod), "", text)
-        text = text.replace("module_tmp\t\tuuid.so",
-                            "module\t\t\tausine.so"
-                            "\nmodule_tmp\t\tuuid.so", 1)
+        if harness.FAMILY == "4":
+            text = re.sub(r"(?m)^(module\s+uuid\.so)",
+                          "module\t\t\tausine.so\n\\1", text, count=1)
+            # 4.x leaves loopback out of its local addresses unless
+            # net_interface names it
+            text = set_key(text, "net_interface", "127.0.0.1")
+        else:
+            text = text.replace("module_tmp\t\tuuid.so",
+                                "module\t\t\tausine.so"
+                                "\nmodule_tmp\t\tuuid.so", 1)
         text = set_key(text, "sip_listen", "127.0.0.1:%d" % self.sip_port)
         text = drop_key(text, "audio_player")
         text = set_key(text, "audio_source", "ausine,440")

@@ -15,15 +15,14 @@ from harness import Instance
 # a status update is text that a bare "\r" overwrites (no "\n" after it)
 STATUS = re.compile(rb"\r(?!\n)")
 ESC = b"\x1b"
-
-
 def raw_log(inst):
     with open(inst.log_path, "rb") as f:
         return f.read()
 
 
-# baresip warns (in red) when a module is loaded twice: so do 1.0.0 and
-# 1.1.0 (1.1.0's uafind no longer warns about an unknown account)
+# baresip warns (in red) when a module is loaded twice: 1.0.0, 1.1.0 and
+# 4.x alike (1.1.0's uafind no longer warns about an unknown account,
+# 4.x answers it over the control socket only)
 WARN_CMD = "/insmod g711"
 WARNING = b"module g711.so: "
 

@@ -119,6 +119,7 @@ class RpmSpecTest(unittest.TestCase):
         for f in ("/usr/bin/octasip", "/usr/share/octasip/config.in",
                   "/usr/share/man/man1/octasip.1",
                   "/usr/share/man/man7/octasip-modules.7",
+                  "/usr/share/bash-completion/completions/octasip",
                   "/usr/lib/systemd/user/octasip.service",
                   "/usr/share/doc/octasip/README.md"):
             self.assertTrue(any(x == f or x.startswith(f + ".")

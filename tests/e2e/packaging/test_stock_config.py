@@ -42,7 +42,7 @@ class StockConfigTest(harness.TestCase):
                          len(stock.splitlines()) + 5)
         # the four "module" lines before every stock module line
         self.assertEqual(mods[:4], stockcfg.OCTASIP_MODULE_LINES)
-        acc = mods.index(("module_tmp", "account.so"))
+        acc = mods.index(stockcfg.ACCOUNT_LINE)
         cl = mods.index(("module_app", "octasip_calllog.so"))
         self.assertGreater(cl, acc)
 

@@ -39,8 +39,21 @@ def wait_recording(rec_dir, kind, min_bytes, timeout=10.0, count=1):
                            for f in recordings(rec_dir, kind)]))
 
 
-def read_wav(path):
-    """(samples of channel 0 as floats in -1..1, sample rate)"""
+def read_wav(path, timeout=5.0):
+    """(samples of channel 0 as floats in -1..1, sample rate).  The
+    recorder writes the WAV header's sizes when it closes the file, as
+    the call is freed: 1.x before it reports CALL_CLOSED, 4.x after."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return _read_wav(path)
+        except (wave.Error, EOFError):
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
+def _read_wav(path):
     with wave.open(path, "rb") as w:
         assert w.getsampwidth() == 2, path
         ch = w.getnchannels()

@@ -130,8 +130,12 @@ class FraudTest(harness.TestCase):
             a.command("hangup")
             a.wait_event("CALL_CLOSED", start=n)
             b.wait_event("CALL_CLOSED", start=nb)
-            self.assertNotIn("CALL_INCOMING",
-                             [e.get("type") for e in b.ctrl.events[nb:]])
+            if harness.FAMILY != "4":
+                # 4.x broadcasts CALL_INCOMING before every automatic
+                # answer (sent from a timer after it)
+                self.assertNotIn("CALL_INCOMING",
+                                 [e.get("type") for e in
+                                  b.ctrl.events[nb:]])
 
         n = len(a.ctrl.events)
         self.assertRegex(polutil.dial_closed_param(a, b.aor), r"^503")

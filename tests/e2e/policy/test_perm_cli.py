@@ -68,7 +68,7 @@ class PermCliTest(harness.TestCase):
                     profile=self.prof, check=False)
         self.assertOneLineError(p, "unknown state 'maybe'")
         p = octasip("perm", "frob", profile=self.prof, check=False)
-        self.assertOneLineError(p, "usage: octasip perm")
+        self.assertUsageError(p, "unknown perm action 'frob'", "perm")
 
     def test_malformed_file_never_overwritten(self):
         bad = "microphone allow\nmicrophone sometimes\nrecording allow\n"

@@ -81,8 +81,11 @@ class PhoneStateTest(harness.TestCase):
         a.command("dial", b.aor)
         a.wait_event("CALL_ESTABLISHED")
         b.wait_event("CALL_ESTABLISHED", start=nb)
-        self.assertNotIn("CALL_INCOMING",
-                         [e.get("type") for e in b.ctrl.events[nb:]])
+        if harness.FAMILY != "4":
+            # 4.x broadcasts CALL_INCOMING before every automatic answer
+            # (sent from a timer after it), fast path or not
+            self.assertNotIn("CALL_INCOMING",
+                             [e.get("type") for e in b.ctrl.events[nb:]])
         n = len(a.ctrl.events)
         a.command("hangup")
         a.wait_event("CALL_CLOSED", start=n)
@@ -166,6 +169,14 @@ class PhoneStateTest(harness.TestCase):
         out = sipp.communicate(timeout=60)[0]
         b.wait_log(r"baresip is ready")
         log = b.log()
+        if harness.FAMILY == "4":
+            # 4.x answers from a timer after CALL_INCOMING: the policy,
+            # loaded by then, sees the call first and keeps it waiting
+            # (stronger than 1.x, where baresip had answered already)
+            self.assertRegex(log, r"octasip_policy: phone_state deny:"
+                             r" not answering automatically")
+            self.assertNotRegex(log, r"answered by baresip before")
+            return
         self.assertRegex(log, r"octasip_policy: .*answered by baresip"
                          r" before the policy started")
         # sipp's 3 s call is cut short by bob's BYE: a failed call

@@ -107,8 +107,7 @@ class DataCliTest(harness.TestCase):
                      ["data", "export", "a", "b"],
                      ["data", "export", "--bogus"]):
             p = octasip(*args, profile=a.profile, check=False)
-            self.assertEqual(p.returncode, 1, args)
-            self.assertTrue(p.stderr.startswith("octasip: usage:"), args)
+            self.assertUsageError(p, sub="data")
         p = octasip("data", "wipe", "--yes",
                     profile=os.path.join(a.root, "nothing"), check=False)
         self.assertEqual(p.returncode, 1)

@@ -170,9 +170,15 @@ class TlsDialogTest(harness.TestCase):
         except Exception:
             raise AssertionError("bob's re-INVITE never reached alice:\n"
                                  + k.log()[-3000:])
-        self.assertIn(a.sip_port + 1, [
-            int(m) for m in re.findall(
-                r"REQ INVITE sip:alice\S*@127\.0\.0\.1:(\d+)", k.log())])
+        ports = [int(m) for m in re.findall(
+            r"REQ INVITE sip:alice\S*@127\.0\.0\.1:(\d+)", k.log())]
+        if harness.FAMILY == "4":
+            # 4.x's Contact on a TLS connection it opened names that
+            # connection's own port, and the proxy sends the re-INVITE
+            # back over it (checked above: it reached alice)
+            self.assertTrue(ports, k.log()[-3000:])
+        else:
+            self.assertIn(a.sip_port + 1, ports)
 
         n = len(a.ctrl.events)
         b.command("hangup")
@@ -182,7 +188,11 @@ class TlsDialogTest(harness.TestCase):
             raise AssertionError("bob's BYE never reached alice:\n" +
                                  k.log()[-3000:] + "\n" + a.log()[-2000:])
         self.assertIn("Connection reset by peer", ev.get("param", ""))
-        self.assertEqual(a.stop(), 0)
+        # 4.x's clean quit (sip_close(sip, false)) waits for a
+        # transaction of this dialog to time out: measured 32.2 s (64*T1)
+        # on 4.10; not root-caused (docs/abi-4.md)
+        self.assertEqual(a.stop(timeout=45 if harness.FAMILY == "4"
+                                else 15), 0)
         # the listener's key is new at each run: it identifies no one
         with open(a.path("sip-tls.pem")) as f:
             first = f.read()

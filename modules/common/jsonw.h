@@ -1,5 +1,5 @@
 /**
- * @file jsonw.h  Streaming JSON writer and a JSON validator (no baresip)
+ * @file jsonw.h  OctaSIP's one JSON writer (no baresip)
  *
  * The writer emits straight to a FILE as values are added: memory use
  * does not grow with the document.  It tracks nesting and commas itself.
@@ -15,6 +15,10 @@
  * Errors are sticky: after the first failed write (or a misuse such as a
  * value where a key is expected) every call returns it and writes
  * nothing; jsonw_end() reports it.
+ *
+ * Used for every JSON OctaSIP writes itself: the data export, the call
+ * log's export and the octasip tool's control-channel requests.  JSON is
+ * read with libre's decoder (json_decode_odict).
  *
  * Copyright (C) 2026 OctaSIP developers.  BSD-3-Clause.
  */
@@ -54,8 +58,21 @@ int jsonw_double(struct jsonw *w, double v);   /* NaN, inf: null */
 int jsonw_bool(struct jsonw *w, bool v);
 int jsonw_null(struct jsonw *w);
 
-/* Bytes that are already one complete, valid JSON value (jsonv_check) */
+/* Bytes written as they are, as (the start of) a value: the caller
+ * makes sure they are valid JSON */
 int jsonw_raw(struct jsonw *w, const char *json, size_t n);
+
+/*
+ * JSON text (an object or an array at the top), decoded with libre's
+ * json_decode_odict() (nesting at most maxdepth) and written as a value.
+ * libre's decoder is lenient (it reads one top-level value and ignores
+ * what follows it, a number is whatever its digits say): what is written
+ * is the value libre decoded, always valid JSON.  0; EBADMSG if libre
+ * refuses the text or the top is not an object or array (nothing is
+ * written then); else the writer's error.
+ */
+int jsonw_decoded(struct jsonw *w, const char *json, size_t n,
+		  unsigned maxdepth);
 
 /* key + value shorthands */
 int jsonw_kstr(struct jsonw *w, const char *key, const char *s);
@@ -66,11 +83,9 @@ int jsonw_kbool(struct jsonw *w, const char *key, bool v);
  * terminated).  Returns the length, or -1 if out is too small. */
 long jsonw_escape(char *out, size_t sz, const char *s, size_t n);
 
-/*
- * Is buf (n bytes) exactly one JSON value (RFC 8259) with optional
- * surrounding whitespace, strings in valid UTF-8 without raw control
- * characters, nesting at most maxdepth?  0, or EBADMSG.
- */
-int jsonv_check(const char *buf, size_t n, int maxdepth);
+/* Length of the valid UTF-8 sequence (RFC 3629) at p (n bytes left), or
+ * 0 if none starts there: no overlong forms, surrogates, or code points
+ * above U+10FFFF */
+size_t jsonw_utf8_len(const uint8_t *p, size_t n);
 
 #endif

@@ -1,11 +1,12 @@
 /**
- * @file jsonw.c  Streaming JSON writer and a JSON validator
+ * @file jsonw.c  Streaming JSON writer
  *
  * Copyright (C) 2026 OctaSIP developers.  BSD-3-Clause.
  */
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 #include "jsonw.h"
 
@@ -15,12 +16,15 @@
  * byte at p does not start one (RFC 3629: no overlong forms, no
  * surrogates, nothing above U+10FFFF).
  */
-static size_t utf8_len(const uint8_t *p, size_t n)
+size_t jsonw_utf8_len(const uint8_t *p, size_t n)
 {
-	uint8_t c = p[0];
+	uint8_t c;
 	uint8_t lo = 0x80, hi = 0xbf;
 	size_t len, i;
 
+	if (!n)
+		return 0;
+	c = p[0];
 	if (c < 0x80)
 		return 1;
 	if (c >= 0xc2 && c <= 0xdf)
@@ -70,7 +74,7 @@ static int escape(const char *s, size_t n, put_h *put, void *arg)
 	while (i < n) {
 
 		uint8_t c = p[i];
-		size_t l = utf8_len(p + i, n - i);
+		size_t l = jsonw_utf8_len(p + i, n - i);
 		const char *rep = NULL;
 		size_t repn = 0;
 
@@ -320,8 +324,17 @@ int jsonw_double(struct jsonw *w, double v)
 {
 	char b[64];
 
+	int prec;
+
 	if (!isfinite(v))
 		return scalar(w, "null");
+
+	/* the shortest form that reads back as v */
+	for (prec = 15; prec < 17; ++prec) {
+		(void)snprintf(b, sizeof(b), "%.*g", prec, v);
+		if (strtod(b, NULL) == v)
+			return scalar(w, b);
+	}
 	(void)snprintf(b, sizeof(b), "%.17g", v);
 
 	return scalar(w, b);
@@ -375,213 +388,4 @@ int jsonw_end(struct jsonw *w)
 		w->err = errno ? errno : EIO;
 
 	return w->err;
-}
-
-
-/*
- * Validator: a recursive-descent parser that only checks
- */
-
-struct scan {
-	const uint8_t *p;
-	size_t n, i;
-	int maxdepth;
-};
-
-
-static void ws(struct scan *s)
-{
-	while (s->i < s->n && (s->p[s->i] == ' ' || s->p[s->i] == '\t' ||
-			       s->p[s->i] == '\n' || s->p[s->i] == '\r'))
-		++s->i;
-}
-
-
-static bool is_hex(uint8_t c)
-{
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
-		(c >= 'A' && c <= 'F');
-}
-
-
-static int v_string(struct scan *s)
-{
-	++s->i;   /* opening quote */
-
-	while (s->i < s->n) {
-
-		uint8_t c = s->p[s->i];
-		size_t l;
-
-		if (c == '"') {
-			++s->i;
-			return 0;
-		}
-		if (c < 0x20)
-			return EBADMSG;
-		if (c == '\\') {
-			if (s->i + 1 >= s->n)
-				return EBADMSG;
-			c = s->p[s->i + 1];
-			if (c == 'u') {
-				size_t k;
-
-				if (s->i + 6 > s->n)
-					return EBADMSG;
-				for (k = 2; k < 6; ++k)
-					if (!is_hex(s->p[s->i + k]))
-						return EBADMSG;
-				s->i += 6;
-				continue;
-			}
-			if (!strchr("\"\\/bfnrt", c) || c == '\0')
-				return EBADMSG;
-			s->i += 2;
-			continue;
-		}
-		l = utf8_len(s->p + s->i, s->n - s->i);
-		if (!l)
-			return EBADMSG;
-		s->i += l;
-	}
-
-	return EBADMSG;
-}
-
-
-static size_t digits(struct scan *s)
-{
-	size_t k = 0;
-
-	while (s->i < s->n && s->p[s->i] >= '0' && s->p[s->i] <= '9') {
-		++s->i;
-		++k;
-	}
-
-	return k;
-}
-
-
-static int v_number(struct scan *s)
-{
-	if (s->p[s->i] == '-')
-		++s->i;
-	if (s->i >= s->n)
-		return EBADMSG;
-	if (s->p[s->i] == '0')
-		++s->i;
-	else if (!digits(s))
-		return EBADMSG;
-	if (s->i < s->n && s->p[s->i] == '.') {
-		++s->i;
-		if (!digits(s))
-			return EBADMSG;
-	}
-	if (s->i < s->n && (s->p[s->i] == 'e' || s->p[s->i] == 'E')) {
-		++s->i;
-		if (s->i < s->n && (s->p[s->i] == '+' || s->p[s->i] == '-'))
-			++s->i;
-		if (!digits(s))
-			return EBADMSG;
-	}
-
-	return 0;
-}
-
-
-static int v_word(struct scan *s, const char *word)
-{
-	size_t l = strlen(word);
-
-	if (s->n - s->i < l || memcmp(s->p + s->i, word, l))
-		return EBADMSG;
-	s->i += l;
-
-	return 0;
-}
-
-
-static int v_value(struct scan *s, int depth);
-
-static int v_container(struct scan *s, int depth, bool obj)
-{
-	uint8_t close = obj ? '}' : ']';
-	int err;
-
-	if (depth >= s->maxdepth)
-		return EBADMSG;
-	++s->i;
-	ws(s);
-	if (s->i < s->n && s->p[s->i] == close) {
-		++s->i;
-		return 0;
-	}
-
-	for (;;) {
-		if (obj) {
-			ws(s);
-			if (s->i >= s->n || s->p[s->i] != '"')
-				return EBADMSG;
-			err = v_string(s);
-			if (err)
-				return err;
-			ws(s);
-			if (s->i >= s->n || s->p[s->i] != ':')
-				return EBADMSG;
-			++s->i;
-		}
-		err = v_value(s, depth + 1);
-		if (err)
-			return err;
-		ws(s);
-		if (s->i >= s->n)
-			return EBADMSG;
-		if (s->p[s->i] == close) {
-			++s->i;
-			return 0;
-		}
-		if (s->p[s->i] != ',')
-			return EBADMSG;
-		++s->i;
-	}
-}
-
-
-static int v_value(struct scan *s, int depth)
-{
-	ws(s);
-	if (s->i >= s->n)
-		return EBADMSG;
-
-	switch (s->p[s->i]) {
-
-	case '{': return v_container(s, depth, true);
-	case '[': return v_container(s, depth, false);
-	case '"': return v_string(s);
-	case 't': return v_word(s, "true");
-	case 'f': return v_word(s, "false");
-	case 'n': return v_word(s, "null");
-	default:
-		if (s->p[s->i] == '-' ||
-		    (s->p[s->i] >= '0' && s->p[s->i] <= '9'))
-			return v_number(s);
-		return EBADMSG;
-	}
-}
-
-
-int jsonv_check(const char *buf, size_t n, int maxdepth)
-{
-	struct scan s = {(const uint8_t *)buf, n, 0, maxdepth};
-	int err;
-
-	if (!buf)
-		return EINVAL;
-
-	err = v_value(&s, 0);
-	if (err)
-		return err;
-	ws(&s);
-
-	return s.i == s.n ? 0 : EBADMSG;
 }
