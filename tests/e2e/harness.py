@@ -613,6 +613,10 @@ def call(caller, callee, answer=True, timeout=10.0):
     if not ok:
         raise AssertionError("dial failed: %s" % data)
     callee.wait_event("CALL_INCOMING", timeout, start=n)
+    if not answer:
+        # ringing at the caller too: 1.1.0's menu hangs up the call it
+        # selected, which it does at the first provisional response
+        caller.wait_event("CALL_RINGING", timeout, start=m)
     if answer:
         callee.command("accept")
         # this call's, not an earlier call's (a hangup right after must
