@@ -1085,7 +1085,8 @@ static void block_log(const char *dir, const char *subject,
 
 
 /* returns true if the call was blocked (it ends in this loop turn) */
-static bool check_outgoing(struct ua *ua, struct call *call)
+static bool check_outgoing(struct ua *ua, struct call *call,
+			   const struct bsip_event *e)
 {
 	const char *menc = account_mediaenc(ua_account(ua));
 	char rule[128], reason[200];
@@ -1114,6 +1115,7 @@ static bool check_outgoing(struct ua *ua, struct call *call)
 
 	(void)re_snprintf(reason, sizeof(reason), "%s%s",
 			  CALLLOG_BLOCKED_PREFIX, rule);
+	bsip_call_hold_invite(e);   /* 4.x: see common/bsip.h */
 	op_start(ua, call, OP_HANGUP, 0, reason);
 
 	return true;
@@ -1433,7 +1435,7 @@ static void ua_event_handler(const struct bsip_event *e, void *arg)
 
 			take_over_answermodes();
 			call_starts();
-			if (!check_outgoing(ua, call)) {
+			if (!check_outgoing(ua, call, e)) {
 				call_used_microphone();
 				label_call(call);
 			}

@@ -257,3 +257,9 @@ void *bsip_sip_tls_ctx(void)
 
 	return tls ? tls_openssl_context(tls) : NULL;
 }
+
+
+void bsip_call_hold_invite(const struct bsip_event *e)
+{
+	(void)e;
+}
