@@ -589,6 +589,27 @@ class Instance(Process):
             con.close()
 
 
+def sipp_after_block(sipp, trace, timeout):
+    """(exit status, message trace) of a sipp callee once the policy has
+    blocked the call to it.  1.x sends the INVITE and CANCELs it, and a
+    uas_expect_cancel scenario ends by itself.  4.x never sends it
+    (bsip_call_hold_invite() in modules/common/bsip.h): sipp is stopped
+    2 s later, past the INVITE's first retransmission (500 ms), and the
+    status is None."""
+    if FAMILY == "4":
+        time.sleep(2.0)
+        sipp.kill()
+        sipp.wait()
+        rc = None
+    else:
+        rc = sipp.wait(timeout)
+    try:
+        with open(trace) as f:
+            return rc, f.read()
+    except FileNotFoundError:
+        return rc, ""
+
+
 def call(caller, callee, answer=True, timeout=10.0):
     """caller dials callee; if answer, callee accepts; returns when the
     call is established (or ringing, if not answer)."""
