@@ -141,6 +141,24 @@ void bsip_ua_forget(struct ua *ua);
  */
 void *bsip_sip_tls_ctx(void);
 
+/*
+ * From the handler of an outgoing call's first local SDP offer
+ * (BSIP_EV_CALL_LOCAL_SDP "offer", state OUTGOING) that is about to hang
+ * the call up: keep the INVITE from going out before the hang-up.
+ *
+ *   1.0, 1.1  nothing (1.x sends the INVITE after the event, and a
+ *             hang-up on the next loop turn CANCELs it once the first
+ *             provisional response is in)
+ *   4         the offer is made inside libre's send handler of the
+ *             INVITE; an error there (bevent_set_error()) leaves the
+ *             first transmission empty, and the hang-up on the next loop
+ *             turn frees the transaction before its first retransmission
+ *             (500 ms).  Without it the INVITE went out, and re 4.10
+ *             drops an INVITE transaction hung up before any provisional
+ *             response without a CANCEL: the far end rang and answered.
+ */
+void bsip_call_hold_invite(const struct bsip_event *e);
+
 
 /*
  * OctaSIP helpers on top of the declarations (bsip.c)

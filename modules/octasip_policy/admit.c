@@ -25,7 +25,8 @@ static void block_log(const char *dir, const char *subject,
 
 
 /* returns true if the call was blocked (it ends in this loop turn) */
-bool check_outgoing(struct ua *ua, struct call *call)
+bool check_outgoing(struct ua *ua, struct call *call,
+		    const struct bsip_event *e)
 {
 	const char *menc = account_mediaenc(ua_account(ua));
 	char rule[128], reason[200];
@@ -54,6 +55,7 @@ bool check_outgoing(struct ua *ua, struct call *call)
 
 	(void)re_snprintf(reason, sizeof(reason), "%s%s",
 			  CALLLOG_BLOCKED_PREFIX, rule);
+	bsip_call_hold_invite(e);   /* 4.x: see common/bsip.h */
 	op_start(ua, call, OP_HANGUP, 0, reason);
 
 	return true;

@@ -94,7 +94,7 @@ static void ua_event_handler(const struct bsip_event *e, void *arg)
 
 			take_over_answermodes();
 			call_starts();
-			if (!check_outgoing(ua, call)) {
+			if (!check_outgoing(ua, call, e)) {
 				call_used_microphone();
 				label_call(call);
 			}

@@ -193,7 +193,8 @@ void take_over_answermodes(void);
 void fraud_refresh(void);
 
 /* admit.c */
-bool check_outgoing(struct ua *ua, struct call *call);
+bool check_outgoing(struct ua *ua, struct call *call,
+		    const struct bsip_event *e);
 void label_call(struct call *call);
 void call_used_microphone(void);
 bool admit_incoming(struct ua *ua, struct call *call);

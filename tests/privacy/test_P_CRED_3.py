@@ -177,7 +177,7 @@ class TestPCred3(harness.TestCase):
         self.assertEqual(reg.wait(15), 0)
         b.wait_log(r'%s: credentials withheld from realm "evil"' %
                    re.escape(aor))
-        b.wait_event("REGISTER_OK")
+        b.wait_registered()
         _, prms = digests(trace, "Authorization")
         self.assertEqual(len(prms), 1, "no digest answered the 401")
         self.assertNoRealDigest(trace, "Authorization", "REGISTER", "evil")
@@ -238,7 +238,7 @@ class TestPCred3(harness.TestCase):
             "-timeout", "30s"], b.root)
         b.start()
         self.assertEqual(reg.wait(15), 0)
-        b.wait_event("REGISTER_OK")
+        b.wait_registered()
         n = len(b.ctrl.events)
         b.command("dial", "sip:carol@127.0.0.1:%d" % call_port)
         b.wait_event("CALL_ESTABLISHED", start=n, timeout=15)

@@ -54,13 +54,15 @@ class TestPFraud2(harness.TestCase):
             param = a.wait_event("CALL_CLOSED", start=n).get("param", "")
             self.assertEqual(param, BLOCKED + "deny-list prefix +1900",
                              uri)
-        rc = sipp.wait(45)
-        with open(trace) as f:
-            msgs = f.read()
-        self.assertEqual(rc, 0, "sipp: the callee answered:\n" +
-                         msgs[-3000:])
-        self.assertEqual(len(re.findall(r"^CANCEL (?i:sip):", msgs,
-                                        re.M)), len(SPELLINGS))
+        rc, msgs = harness.sipp_after_block(sipp, trace, 45)
+        if harness.FAMILY == "4":
+            # 4.x: no INVITE left (harness.sipp_after_block())
+            self.assertNotIn("INVITE sip:", msgs)
+        else:
+            self.assertEqual(rc, 0, "sipp: the callee answered:\n" +
+                             msgs[-3000:])
+            self.assertEqual(len(re.findall(r"^CANCEL (?i:sip):", msgs,
+                                            re.M)), len(SPELLINGS))
         self.assertNotIn("CALL_ESTABLISHED",
                          [e.get("type") for e in a.ctrl.events])
 

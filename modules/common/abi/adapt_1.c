@@ -190,3 +190,10 @@ int bsip_event_encode(struct odict *od, const struct bsip_event *e)
 
 	return event_encode_dict(od, n->ua, n->ev, n->call, n->prm);
 }
+
+
+/* 1.x sends the INVITE after the event whatever its handlers do */
+void bsip_call_hold_invite(const struct bsip_event *e)
+{
+	(void)e;
+}

@@ -236,3 +236,16 @@ void *bsip_sip_tls_ctx(void)
 
 	return tls_ssl_ctx(tls);
 }
+
+
+void bsip_call_hold_invite(const struct bsip_event *e)
+{
+	const struct native_ev *n = e ? e->native : NULL;
+
+	if (!n || n->ev != BEVENT_CALL_LOCAL_SDP || !e->call ||
+	    !call_is_outgoing(e->call) ||
+	    call_state(e->call) != CALL_STATE_OUTGOING)
+		return;
+
+	bevent_set_error(n->event, EPERM);
+}

@@ -107,8 +107,10 @@ class StockConfigTest(harness.TestCase):
         self.assertEqual(rows["alice"], ["answered", "blocked"])
         # the blocked call's INVITE gets a CANCEL (P-FRAUD-1): 1.0.0
         # answers it 404 (no user +1900...), 1.1.0 gives it to bob's
-        # regint=0 account, where the CANCEL leaves a missed call
-        if harness.baresip_version().startswith("1.0."):
+        # regint=0 account, where the CANCEL leaves a missed call; on 4.x
+        # the INVITE never leaves (bsip_call_hold_invite())
+        if harness.baresip_version().startswith("1.0.") or \
+                harness.FAMILY == "4":
             self.assertEqual(rows["bob"], ["answered"])
         else:
             self.assertEqual(rows["bob"], ["answered", "missed"])

@@ -42,12 +42,14 @@ class FraudTest(harness.TestCase):
         self.assertTrue(ok)
         prm = closed_param(a)
         self.assertEqual(prm, BLOCKED + "deny-list prefix +1900")
-        rc = sipp.wait(25)
-        with open(trace) as f:
-            msgs = f.read()
-        self.assertEqual(rc, 0, "sipp scenario failed (answered?):\n" +
-                         msgs[-3000:])
-        self.assertIn("CANCEL sip:", msgs)
+        rc, msgs = harness.sipp_after_block(sipp, trace, 25)
+        if harness.FAMILY == "4":
+            # 4.x: the INVITE never left (harness.sipp_after_block())
+            self.assertNotIn("INVITE sip:", msgs)
+        else:
+            self.assertEqual(rc, 0, "sipp scenario failed (answered?):\n"
+                             + msgs[-3000:])
+            self.assertIn("CANCEL sip:", msgs)
         self.assertNotIn("m=audio 0", msgs)
         self.assertNotRegex(msgs, r"SIP/2.0 200 OK[^-]*CSeq: \d+ INVITE")
         self.assertNotIn("CALL_ESTABLISHED",
