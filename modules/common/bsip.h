@@ -127,9 +127,11 @@ void bsip_ua_forget(struct ua *ua);
  *
  *   1.0       found in libre's transport list (no accessor); the core
  *             never verifies
- *   1.1       tls_openssl_context(uag_tls()); libre 2.0.1's own
- *             per-connection check stays on, the context's certificate
- *             callback runs around it (tlsverify.c)
+ *   1.1       tls_openssl_context(uag_tls()), and libre 2.0.1's own
+ *             per-connection check (sip_verify_server) is switched off,
+ *             as on 4.x: it would replace the context's callback and
+ *             require the connection's host name, refusing a certificate
+ *             for the SIP domain on a connection to its SRV target
  *   4         tls_ssl_ctx(uag_tls()), and the core's own per-connection
  *             check (sip_verify_server) is switched off: it would replace
  *             the context's callback, and re 4.10 checks no host at all

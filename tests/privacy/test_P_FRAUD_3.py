@@ -72,6 +72,12 @@ class TestPFraud3(harness.TestCase):
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL)
         self.addCleanup(lambda: reg.poll() is None and reg.kill())
+        # the registrar listens before bob's first REGISTER: one sent to a
+        # closed port fails at once and is retried only after a back-off
+        harness.wait_for(lambda: subprocess.run(
+            ["ss", "-ulnH", "src", "127.0.0.3:%d" % reg_port],
+            capture_output=True, text=True).stdout.strip() != "",
+            what="the sipp registrar's port")
         b = Instance(self, "bob", config={
             "octasip_policy_max_incoming_per_address": "3"})
         b.write_accounts(['<%s>;regint=600;outbound="sip:127.0.0.3:%d"'

@@ -108,8 +108,14 @@ class Faults(harness.TestCase):
             b.wait_log(r"cannot write .*calllog.db")
             self.assertEqual(self.live(b), True)
 
-            # the tool: one line, nothing changed (the call log gave
-            # back its -wal when it closed the database: fill that too)
+            # the tool: one line, nothing changed (the call log gives
+            # back its -wal when it closes the database: wait for that,
+            # then fill that too)
+            deadline = time.monotonic() + 10
+            while "db_open=0" not in b.command("calllog_stats")[1]:
+                self.assertLess(time.monotonic(), deadline,
+                                b.command("calllog_stats")[1])
+                time.sleep(0.05)
             filler2 = faults.fill(b.profile, ".filler2")
             p = harness.octasip("account", "add", "sip:x@example.com",
                                 "--password-stdin", stdin="pw\n",

