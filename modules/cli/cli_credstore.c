@@ -56,6 +56,7 @@ struct cs {
 	const char *realm;
 	bool password_stdin;
 	struct acct_prms prm;      /* account add / set parameters  */
+	int lock_fd;               /* the vault's lock, held to exit */
 };
 
 
@@ -66,6 +67,7 @@ static int cs_setup(struct cs *cs, const struct cli_ctx *ctx)
 	memset(cs, 0, sizeof(*cs));
 	cs->ctx = ctx;
 	cs->new_pass_fd = -1;
+	cs->lock_fd = -1;
 
 	if (sodium_init() < 0)
 		return cli_err("libsodium failed to initialise");
@@ -315,12 +317,24 @@ static int vault_verify(struct cs *cs, const struct vault *v)
 }
 
 
-/* Opens the vault, or creates an empty one if create and there is none */
+/*
+ * Opens the vault, or creates an empty one if create and there is none.
+ * The vault's lock is taken first and kept until the tool exits, so that
+ * a running baresip's credstore (which writes an account's first realm,
+ * P-CRED-3) cannot write between this read and our save.
+ */
 static int cs_open(struct cs *cs, bool create, struct vault **vp)
 {
 	char msg[1024] = "";
 	enum keysrc ks;
 	int err;
+
+	if (cs->lock_fd < 0) {
+		err = vault_lock(cs->vault, true, &cs->lock_fd);
+		if (err && err != ENOENT)
+			return cli_err("cannot lock %s.lock: %s", cs->vault,
+				       strerror(err));
+	}
 
 	if (!fio_exists(cs->vault)) {
 		if (!create)

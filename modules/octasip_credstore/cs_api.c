@@ -30,6 +30,8 @@ struct pin {
 	char realm[VREC_REALM_MAX];
 };
 
+#define PIN_RETRY_MS 100   /* the vault's lock was busy */
+
 static struct {
 	struct vault **vp;
 	const char *path;
@@ -74,6 +76,7 @@ static int held_key(const struct vault_hdr *hdr, uint8_t *key,
 /* P-CRED-3: the realm of the first registration, kept in the vault */
 static int write_pin(const struct pin *p)
 {
+	int lock_fd = -1;
 	struct vault *nv = NULL;
 	const struct vault_rec *r;
 	char msg[1024] = "";
@@ -82,8 +85,14 @@ static int write_pin(const struct pin *p)
 	if (!*a.vp)
 		return ENOENT;
 
+	/* the octasip tool may be changing the vault: try again later */
+	err = vault_lock(a.path, false, &lock_fd);
+	if (err == EWOULDBLOCK)
+		return EAGAIN;
+
 	err = vault_open(&nv, a.path, held_key, *a.vp, msg, sizeof(msg));
 	if (err) {
+		vault_unlock(lock_fd);
 		warning("octasip_credstore: %s: realm \"%s\" not pinned in"
 			" the vault: %s\n", p->aor, p->realm, msg);
 		return err;
@@ -92,6 +101,7 @@ static int write_pin(const struct pin *p)
 	r = vault_find(nv, p->aor);
 	if (!r || r->realm[0]) {
 		/* removed, or given a realm, since */
+		vault_unlock(lock_fd);
 		vault_free(nv);
 		return r ? EEXIST : ENOENT;
 	}
@@ -99,6 +109,7 @@ static int write_pin(const struct pin *p)
 	err = vault_put(nv, r->aor, r->user, p->realm, r->secret);
 	if (!err)
 		err = vault_save(nv, a.path, true, msg, sizeof(msg));
+	vault_unlock(lock_fd);
 	if (err) {
 		warning("octasip_credstore: %s: realm \"%s\" not pinned in"
 			" the vault: %s\n", p->aor, p->realm,
@@ -126,7 +137,11 @@ static void pin_timer(void *arg)
 	while ((le = list_head(&a.pins)) != NULL) {
 		struct pin *p = le->data;
 
-		(void)write_pin(p);
+		if (write_pin(p) == EAGAIN) {
+			/* the tool holds the vault's lock: not for long */
+			tmr_start(&a.tmr, PIN_RETRY_MS, pin_timer, NULL);
+			return;
+		}
 		list_unlink(le);
 		mem_deref(p);
 	}

@@ -10,7 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <sodium.h>
 #include "common/fileio.h"
 #include "vault.h"
@@ -761,4 +764,42 @@ int vault_remove(struct vault *v, const char *aor)
 	}
 
 	return ENOENT;
+}
+
+
+int vault_lock(const char *path, bool wait, int *fdp)
+{
+	char lp[4200];
+	int fd, err = 0;
+
+	if (!path || !fdp)
+		return EINVAL;
+	if (snprintf(lp, sizeof(lp), "%s.lock", path) >= (int)sizeof(lp))
+		return ENAMETOOLONG;
+
+	fd = open(lp, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		return errno;
+
+	while (flock(fd, LOCK_EX | (wait ? 0 : LOCK_NB))) {
+		if (errno != EINTR) {
+			err = errno;
+			break;
+		}
+	}
+	if (err) {
+		(void)close(fd);
+		return err;
+	}
+
+	*fdp = fd;
+
+	return 0;
+}
+
+
+void vault_unlock(int fd)
+{
+	if (fd >= 0)
+		(void)close(fd);
 }

@@ -117,6 +117,17 @@ int vault_encode(const struct vault *v, uint8_t **bufp, size_t *lenp);
 int vault_save(const struct vault *v, const char *path, bool keep_bak,
 	       char *errbuf, size_t errsz);
 
+/*
+ * The vault's lock, <path>.lock (flock): taken before the vault is read
+ * to be written back, by the octasip tool and by the credstore module
+ * alike, so that neither loses a change the other made in between.
+ * wait: block until it is free, else EWOULDBLOCK.  0 and *fdp, or errno
+ * (ENOENT: no profile directory, nothing to lock).  Closing the
+ * descriptor (vault_unlock(), or the process's end) releases it.
+ */
+int  vault_lock(const char *path, bool wait, int *fdp);
+void vault_unlock(int fd);
+
 const struct vault_rec *vault_find(const struct vault *v, const char *aor);
 int vault_put(struct vault *v, const char *aor, const char *user,
 	      const char *realm, const char *secret);
