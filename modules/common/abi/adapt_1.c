@@ -21,6 +21,7 @@
 #include <string.h>
 #include "common/bsip.h"
 #include "common/abi/evmap.h"
+#include "common/abi/evslot.h"
 
 
 struct native_ev {
@@ -30,19 +31,14 @@ struct native_ev {
 	const char *prm;
 };
 
-struct slot {
-	bsip_event_h *h;
-	void *arg;
-};
-
 /* per module: every module links its own copy of this file */
 static struct {
 	struct evmap evm;
-	struct slot slotv[BSIP_EVENT_SLOTS];
+	struct evslot slotv[BSIP_EVENT_SLOTS];
 } a;
 
 
-static void dispatch(struct slot *s, struct ua *ua, enum ua_event ev,
+static void dispatch(const struct evslot *s, struct ua *ua, enum ua_event ev,
 		     struct call *call, const char *prm)
 {
 	struct native_ev n = {ua, ev, call, prm};
@@ -107,7 +103,6 @@ static const char *running_family(void)
 int bsip_abi_check(const char *modname)
 {
 	const char *fam = running_family();
-	int err;
 
 	if (strcmp(fam, BSIP_ABI_FAMILY)) {
 		warning("%s: built for baresip %s (ABI %s) but this baresip"
@@ -117,12 +112,17 @@ int bsip_abi_check(const char *modname)
 		return EPROTO;
 	}
 
-	err = evmap_build(&a.evm, native_name);
-	if (err) {
-		warning("%s: this baresip has no event %s; not loading\n",
-			modname, a.evm.missing);
-		return err;
-	}
+	return evmap_require(&a.evm, native_name, modname);
+}
+
+
+/* trampoline i with the core */
+static int native_slot(size_t i, bool on)
+{
+	if (on)
+		return uag_event_register(slot_h[i], NULL);
+
+	uag_event_unregister(slot_h[i]);
 
 	return 0;
 }
@@ -130,46 +130,16 @@ int bsip_abi_check(const char *modname)
 
 int bsip_event_register(bsip_event_h *h, void *arg)
 {
-	size_t i;
-	int err;
-
-	if (!h)
-		return EINVAL;
-
 	if (!a.evm.ok && evmap_build(&a.evm, native_name))
 		return EPROTO;
 
-	for (i = 0; i < BSIP_EVENT_SLOTS; ++i) {
-
-		if (a.slotv[i].h)
-			continue;
-
-		a.slotv[i].h = h;
-		a.slotv[i].arg = arg;
-
-		err = uag_event_register(slot_h[i], NULL);
-		if (err)
-			memset(&a.slotv[i], 0, sizeof(a.slotv[i]));
-
-		return err;
-	}
-
-	return ENOSPC;
+	return evslot_add(a.slotv, h, arg, native_slot);
 }
 
 
 void bsip_event_unregister(bsip_event_h *h)
 {
-	size_t i;
-
-	for (i = 0; i < BSIP_EVENT_SLOTS; ++i) {
-
-		if (!h || a.slotv[i].h != h)
-			continue;
-
-		uag_event_unregister(slot_h[i]);
-		memset(&a.slotv[i], 0, sizeof(a.slotv[i]));
-	}
+	evslot_remove(a.slotv, h, native_slot);
 }
 
 

@@ -35,6 +35,7 @@
 #include <string.h>
 #include "common/bsip.h"
 #include "common/abi/evmap.h"
+#include "common/abi/evslot.h"
 
 
 struct native_ev {
@@ -42,19 +43,14 @@ struct native_ev {
 	struct bevent *event;
 };
 
-struct slot {
-	bsip_event_h *h;
-	void *arg;
-};
-
 /* per module: every module links its own copy of this file */
 static struct {
 	struct evmap evm;
-	struct slot slotv[BSIP_EVENT_SLOTS];
+	struct evslot slotv[BSIP_EVENT_SLOTS];
 } a;
 
 
-static void dispatch(struct slot *s, enum bevent_ev ev,
+static void dispatch(const struct evslot *s, enum bevent_ev ev,
 		     struct bevent *event)
 {
 	struct native_ev n = {ev, event};
@@ -132,7 +128,6 @@ static bool same_minor(const char *v1, const char *v2)
 int bsip_abi_check(const char *modname)
 {
 	const char *run = baresip_version();
-	int err;
 
 	if (!run || !same_minor(run, BSIP_API_VERSION)) {
 		warning("%s: built for baresip %s (ABI %s) but this baresip"
@@ -142,12 +137,17 @@ int bsip_abi_check(const char *modname)
 		return EPROTO;
 	}
 
-	err = evmap_build(&a.evm, native_name);
-	if (err) {
-		warning("%s: this baresip has no event %s; not loading\n",
-			modname, a.evm.missing);
-		return err;
-	}
+	return evmap_require(&a.evm, native_name, modname);
+}
+
+
+/* trampoline i with the core */
+static int native_slot(size_t i, bool on)
+{
+	if (on)
+		return bevent_register(slot_h[i], NULL);
+
+	bevent_unregister(slot_h[i]);
 
 	return 0;
 }
@@ -155,46 +155,16 @@ int bsip_abi_check(const char *modname)
 
 int bsip_event_register(bsip_event_h *h, void *arg)
 {
-	size_t i;
-	int err;
-
-	if (!h)
-		return EINVAL;
-
 	if (!a.evm.ok && evmap_build(&a.evm, native_name))
 		return EPROTO;
 
-	for (i = 0; i < BSIP_EVENT_SLOTS; ++i) {
-
-		if (a.slotv[i].h)
-			continue;
-
-		a.slotv[i].h = h;
-		a.slotv[i].arg = arg;
-
-		err = bevent_register(slot_h[i], NULL);
-		if (err)
-			memset(&a.slotv[i], 0, sizeof(a.slotv[i]));
-
-		return err;
-	}
-
-	return ENOSPC;
+	return evslot_add(a.slotv, h, arg, native_slot);
 }
 
 
 void bsip_event_unregister(bsip_event_h *h)
 {
-	size_t i;
-
-	for (i = 0; i < BSIP_EVENT_SLOTS; ++i) {
-
-		if (!h || a.slotv[i].h != h)
-			continue;
-
-		bevent_unregister(slot_h[i]);
-		memset(&a.slotv[i], 0, sizeof(a.slotv[i]));
-	}
+	evslot_remove(a.slotv, h, native_slot);
 }
 
 

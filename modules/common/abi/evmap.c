@@ -99,3 +99,15 @@ enum bsip_ev evmap_get(const struct evmap *m, int native)
 
 	return m->map[native];
 }
+
+
+int evmap_require(struct evmap *m, evmap_name_h *nameh, const char *modname)
+{
+	int err = evmap_build(m, nameh);
+
+	if (err)
+		warning("%s: this baresip has no event %s; not loading\n",
+			modname, m->missing);
+
+	return err;
+}

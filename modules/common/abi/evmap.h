@@ -20,6 +20,8 @@ typedef const char *(evmap_name_h)(int n);
 
 /* Map every core event number; EPROTO (m->missing set) if one is lacking */
 int evmap_build(struct evmap *m, evmap_name_h *nameh);
+/* evmap_build(), with one log line naming a missing event */
+int evmap_require(struct evmap *m, evmap_name_h *nameh, const char *modname);
 enum bsip_ev evmap_get(const struct evmap *m, int native);
 enum bsip_ev evmap_from_name(const char *name);
 const char *evmap_name(enum bsip_ev ev);
