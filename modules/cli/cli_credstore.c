@@ -329,9 +329,14 @@ static int cs_open(struct cs *cs, bool create, struct vault **vp)
 	enum keysrc ks;
 	int err;
 
+	/*
+	 * No profile directory, or one we cannot write (read-only file
+	 * system, another owner): nobody can write this vault through us,
+	 * and a save fails on its own with its own message.
+	 */
 	if (cs->lock_fd < 0) {
 		err = vault_lock(cs->vault, true, &cs->lock_fd);
-		if (err && err != ENOENT)
+		if (err && err != ENOENT && err != EROFS && err != EACCES)
 			return cli_err("cannot lock %s.lock: %s", cs->vault,
 				       strerror(err));
 	}
