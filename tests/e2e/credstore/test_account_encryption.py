@@ -67,9 +67,13 @@ class Dns:
                 "--listen-address=127.0.0.1", "--port=%d" % self.port,
                 "--pid-file", "--log-queries",
                 "--log-facility=" + self.log_path] + records
+        # not under the ASan suite's preloaded runtime (scripts/test-asan):
+        # dnsmasq never starts with it
+        env = {k: v for k, v in os.environ.items()
+               if k not in ("LD_PRELOAD", "ASAN_OPTIONS")}
         self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL,
                                      stderr=subprocess.STDOUT,
-                                     start_new_session=True)
+                                     start_new_session=True, env=env)
         tc.addCleanup(self.stop)
         harness.wait_for(lambda: "started" in self.log(), timeout=10,
                          what="dnsmasq")
