@@ -59,20 +59,25 @@ def _installed_version():
     return m.group(1) if m else "1.0.0"
 
 
-def _abi_family():
-    """The ABI family the build is for (cmake/BaresipAbi.cmake): "1.0",
-    "1.1" or "4", as generated/octasip_version.h of the build says (or,
-    without a build, as the installed baresip's version says)."""
+def _build_define(name):
+    """A string #define of the build's generated/octasip_version.h
+    (cmake/BaresipAbi.cmake), or None without a build."""
     ver = os.path.join(os.environ.get("OCTASIP_BUILD", ""), "generated",
                        "octasip_version.h")
     try:
         with open(ver) as f:
-            m = re.search(r'(?m)^#define BSIP_ABI_FAMILY "([^"]*)"',
-                          f.read())
-            if m:
-                return m.group(1)
+            m = re.search(r'(?m)^#define %s "([^"]*)"' % name, f.read())
+            return m.group(1) if m else None
     except OSError:
-        pass
+        return None
+
+
+def _abi_family():
+    """The ABI family the build is for: "1.0", "1.1" or "4" (or,
+    without a build, as the installed baresip's version says)."""
+    fam = _build_define("BSIP_ABI_FAMILY")
+    if fam:
+        return fam
     v = _installed_version()
     return "4" if v.startswith("4.") else ".".join(v.split(".")[:2])
 
@@ -82,17 +87,7 @@ FAMILY = _abi_family()
 
 def _built_for_version():
     """The baresip version the build is for ("1.0.0", "4.10.0")"""
-    ver = os.path.join(os.environ.get("OCTASIP_BUILD", ""), "generated",
-                       "octasip_version.h")
-    try:
-        with open(ver) as f:
-            m = re.search(r'(?m)^#define BSIP_API_VERSION "([^"]*)"',
-                          f.read())
-            if m:
-                return m.group(1)
-    except OSError:
-        pass
-    return _installed_version()
+    return _build_define("BSIP_API_VERSION") or _installed_version()
 
 
 BARESIP_VERSION = _built_for_version()
