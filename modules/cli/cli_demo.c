@@ -55,6 +55,11 @@ static const struct option opts_demo[] = {
 	{NULL, 0, NULL, 0},
 };
 
+enum {
+	CTRL_WAIT_MS = 30000,  /* a start on a slow, loaded machine      */
+	START_TRIES = 3,       /* starts when the SIP port gets taken     */
+};
+
 /* The signal that asked the demo to stop, or 0 */
 static volatile sig_atomic_t stop_sig;
 
@@ -205,12 +210,47 @@ static int setup(struct peer *p, const char *root, const struct cli_ctx *c)
 }
 
 
-static int start(struct peer *p, const char *baresip)
+/* The last lines of a baresip log on stderr: why a start failed */
+static void log_tail(const char *log, int lines)
 {
-	char log[4200];
-	int fd;
+	uint8_t *buf;
+	size_t len, i;
 
-	(void)fio_path(log, sizeof(log), p->ctx.profile, "baresip.log");
+	if (fio_read_all(log, &buf, &len, 1 << 20))
+		return;
+
+	for (i = len; i > 0; --i) {
+		if (buf[i - 1] == '\n' && i < len && --lines <= 0)
+			break;
+	}
+	(void)fprintf(stderr, "--- the end of %s:\n%.*s", log,
+		      (int)(len - i), (const char *)buf + i);
+	if (len && buf[len - 1] != '\n')
+		(void)fputc('\n', stderr);
+	free(buf);
+}
+
+
+/* Whether the log says a listening address was taken */
+static bool log_addr_in_use(const char *log)
+{
+	uint8_t *buf;
+	size_t len;
+	bool in_use;
+
+	if (fio_read_all(log, &buf, &len, 1 << 20))
+		return false;
+
+	in_use = memmem(buf, len, "in use", 6) != NULL;
+	free(buf);
+
+	return in_use;
+}
+
+
+static int spawn(struct peer *p, const char *baresip, const char *log)
+{
+	int fd;
 
 	p->pid = fork();
 	if (p->pid < 0)
@@ -230,14 +270,91 @@ static int start(struct peer *p, const char *baresip)
 		_exit(127);
 	}
 
-	if (ctrl_connect(&p->ctrl, p->ctx.profile, 10000)) {
+	return 0;
+}
+
+
+/*
+ * Until the control socket answers: 0, EINTR (stop signal), ECHILD
+ * (baresip exited first; *statusp its status) or ETIMEDOUT
+ */
+static int await_ctrl(struct peer *p, int *statusp)
+{
+	int i, err;
+
+	for (i = 0; i < CTRL_WAIT_MS / 200; ++i) {
+
+		err = ctrl_connect(&p->ctrl, p->ctx.profile, 200);
+		if (!err)
+			return 0;
 		if (stop_sig)
 			return EINTR;
-		return cli_err("%s's baresip did not open its control socket"
-			       " (see %s)", p->name, log);
+		if (err != ETIMEDOUT)
+			return err;
+		if (waitpid(p->pid, statusp, WNOHANG) == p->pid) {
+			p->pid = 0;
+			return ECHILD;
+		}
 	}
 
-	return 0;
+	return ETIMEDOUT;
+}
+
+
+/*
+ * Start the peer's baresip.  When its SIP port was taken between our
+ * check and its bind (another program got it), start again on a new
+ * port, at most START_TRIES times.
+ */
+static int start(struct peer *p, const char *baresip)
+{
+	char log[4200];
+	int tries, status = 0, err;
+
+	(void)fio_path(log, sizeof(log), p->ctx.profile, "baresip.log");
+
+	for (tries = 1; ; ++tries) {
+
+		err = spawn(p, baresip, log);
+		if (err)
+			return err;
+
+		err = await_ctrl(p, &status);
+		if (!err || err == EINTR)
+			return err;
+		if (err != ECHILD || tries >= START_TRIES ||
+		    !log_addr_in_use(log))
+			break;
+
+		if (ctrl_free_port(&p->sip_port))
+			break;
+		err = edit_file(p->ctx.profile, PROFILE_CONFIG, edit_config,
+				p);
+		if (err)
+			return cli_err("cannot rewrite %s's config: %s",
+				       p->name, strerror(err));
+		(void)printf("  %-5s port taken, starting again on %u\n",
+			     p->name, p->sip_port);
+	}
+
+	if (err == ECHILD) {
+		err = cli_err("%s's baresip exited (%s %d) before it opened"
+			      " its control socket", p->name,
+			      WIFEXITED(status) ? "status" : "signal",
+			      WIFEXITED(status) ? WEXITSTATUS(status) :
+			      WTERMSIG(status));
+	}
+	else if (err == ETIMEDOUT) {
+		err = cli_err("%s's baresip did not open its control socket"
+			      " within %d s", p->name, CTRL_WAIT_MS / 1000);
+	}
+	else {
+		err = cli_err("cannot reach %s's control socket: %s",
+			      p->name, strerror(err));
+	}
+	log_tail(log, 15);
+
+	return err;
 }
 
 

@@ -7,6 +7,7 @@ import socket
 import stat
 import subprocess
 import tempfile
+import time
 import shutil
 import harness
 from harness import octasip
@@ -260,6 +261,65 @@ class CliTest(harness.TestCase):
         self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
         self.assertIn("answered", p.stdout)
         self.assertIn("RTP audio flowing", p.stdout)
+
+    def wrapper(self, body):
+        """An OCTASIP_BARESIP that runs body (Python) with the profile
+        directory in `prof` and the real baresip in `real`."""
+        path = os.path.join(self.tmp, "baresip-wrapper")
+        with open(path, "w") as f:
+            f.write("#!/usr/bin/python3\nimport os, sys, socket, time\n"
+                    "prof = sys.argv[sys.argv.index('-f') + 1]\n"
+                    "real = %r\n%s\n" % (harness.BARESIP, body))
+        os.chmod(path, 0o700)
+        return {"TMPDIR": self.tmp, "OCTASIP_BARESIP": path}
+
+    def test_demo_sip_port_taken_before_baresip_binds(self):
+        # Between the demo's port check and bob's bind, another program
+        # takes bob's TLS port (SIP port + 1).  Bob's real baresip fails
+        # with "Address already in use"; the demo starts him again on a
+        # new port and the call still completes.
+        env = self.wrapper(
+            "marker = os.path.join(%r, 'taken')\n"
+            "if prof.endswith('/bob') and not os.path.exists(marker):\n"
+            "    open(marker, 'w').close()\n"
+            "    cfg = open(os.path.join(prof, 'config')).read()\n"
+            "    port = int([l.split()[1] for l in cfg.splitlines()\n"
+            "                if l.startswith('sip_listen')][0]"
+            ".rsplit(':', 1)[1])\n"
+            "    s = socket.socket()\n"
+            "    s.bind(('127.0.0.1', port + 1))\n"
+            "    s.listen(1)\n"
+            "    if os.fork() == 0:\n"
+            "        time.sleep(20)\n"
+            "        os._exit(0)\n"
+            "    s.close()\n"
+            "os.execv(real, [real] + sys.argv[1:])" % self.tmp)
+        p = octasip("demo", check=False, timeout=120, env=env)
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        self.assertTrue(os.path.exists(os.path.join(self.tmp, "taken")))
+        self.assertRegex(p.stdout, r"bob +port taken, starting again on "
+                         r"\d+")
+        self.assertIn("result: call answered and completed", p.stdout)
+
+    def test_demo_baresip_exits_at_start(self):
+        # a baresip that dies before its control socket opens: the demo
+        # says so at once (not after the 30 s wait), with the end of the
+        # log that says why, and leaves no process behind
+        env = self.wrapper("print('ua: init failed: something broke')\n"
+                           "sys.exit(3)")
+        t0 = time.monotonic()
+        p = octasip("demo", check=False, timeout=60, env=env)
+        self.assertLess(time.monotonic() - t0, 15)
+        self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
+        self.assertIn("octasip: alice's baresip exited (status 3) before"
+                      " it opened its control socket", p.stderr)
+        self.assertIn("ua: init failed: something broke", p.stderr)
+        self.assertNotIn("starting again", p.stdout)
+        m = re.search(r"on loopback \((/[^)]+)\)", p.stdout)
+        self.assertTrue(m, p.stdout)
+        self.addCleanup(shutil.rmtree, m.group(1), True)
+        self.assertIn("kept in " + m.group(1), p.stdout)
+        self.assertEqual(self.processes_under(m.group(1)), [])
 
     def test_demo_stopped_by_signal(self):
         # SIGINT, SIGTERM, SIGPIPE: both baresips stop, the temporary

@@ -13,6 +13,7 @@ docs/packaging.md).
 
 import glob
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -71,8 +72,14 @@ class InstalledTest(unittest.TestCase):
     def test_demo_call_and_call_log(self):
         p = harness.octasip("demo", timeout=120, env={"TMPDIR": self.tmp})
         self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
-        # call log area: assert the demo's rows (answered, duration > 0)
-        # here once `octasip demo` prints them
+        # alice's call log, as the demo prints it: one outgoing call to
+        # bob, answered, lasting the talk time (2 s) or a second more
+        log = p.stdout.split("alice's call log:", 1)
+        self.assertEqual(len(log), 2, p.stdout)
+        rows = [l for l in log[1].splitlines() if re.match(r"\d+ ", l)]
+        self.assertEqual(len(rows), 1, log[1])
+        self.assertRegex(rows[0], r" out +answered +0:0[23] +"
+                         r"sip:bob@127\.0\.0\.1:\d+ ")
 
     def test_modules_load_from_installed_path(self):
         a = harness.Instance(self, "alice",
