@@ -15,17 +15,18 @@
  * off this handler), so it holds after a restart.  A record's realm is
  * never replaced by a registration's.
  *
- * The SIP trace hook (srcaddr.c) hands every received 401/407 here
- * before libre's auth handler reads it; a challenge naming another realm
- * (REGISTER or INVITE, 401 or 407) for an account with a realm gets a
- * throw-away random password in place of the real one
- * (account_set_auth_pass()), put back by a 0 ms timer after libre has
- * answered the challenge, so the digest that goes out is worthless and
- * the request fails.  A log line names the realm and the account.
- * Limits on baresip 1.0.0: the (Proxy-)Authorization header still goes
- * out with the user name (account_auth() cannot be made to fail), and
- * an account with no realm in its record that has not registered yet
- * has no realm to hold to (not checked).
+ * The SIP trace hook (srcaddr.c) hands every received 401/407 here,
+ * parsed from a copy, together with libre's own receive buffer: libre
+ * calls the hook after it has parsed the response and before any of
+ * its handlers read it, and its parse points into that buffer (libre
+ * 1.1.0, 2.0.1 and 4.x: sip_recv in src/sip/transp.c).  A challenge
+ * naming another realm (REGISTER or INVITE, 401 or 407) for an account
+ * with a realm has its header value blanked there, in place: libre's
+ * auth handler then finds no Digest challenge to answer (EBADMSG), so
+ * no (Proxy-)Authorization header goes out at all, not even the user
+ * name, and the registration or call fails.  A log line names the
+ * realm and the account.  Limit: an account with no realm in its record
+ * that has not registered yet has no realm to hold to (not checked).
  *
  * Copyright (C) 2026 OctaSIP developers.  BSD-3-Clause.
  */
@@ -38,7 +39,6 @@
 
 #define RP_ACCOUNTS  32
 #define RP_REALM_MAX 128
-#define RP_HELD      8
 
 static struct {
 	struct {
@@ -47,37 +47,15 @@ static struct {
 		char pending[RP_REALM_MAX];  /* challenged a REGISTER   */
 	} a[RP_ACCOUNTS];
 	size_t n;
-	struct {
-		struct account *acc;
-		char *pass;                  /* the real one, to restore */
-	} held[RP_HELD];
-	size_t nheld;
-	struct tmr tmr;
 } r;
 
-
-static void wipe_free(char *s)
-{
-	if (!s)
-		return;
-	memset(s, 0, strlen(s));
-	mem_deref(s);
-}
-
-
-static void restore(void *arg)
-{
-	size_t i;
-
-	(void)arg;
-
-	for (i = 0; i < r.nheld; ++i) {
-		(void)account_set_auth_pass(r.held[i].acc, r.held[i].pass);
-		wipe_free(r.held[i].pass);
-		r.held[i].pass = NULL;
-	}
-	r.nheld = 0;
-}
+/* one received challenge: its UA and libre's receive buffer */
+struct chall {
+	struct ua *ua;
+	const struct sip_msg *copy;  /* parsed from a copy of wire     */
+	uint8_t *wire;               /* libre's own bytes of it         */
+	size_t len;
+};
 
 
 static int entry(const struct ua *ua)
@@ -115,28 +93,30 @@ static struct ua *ua_of(const struct sip_msg *msg)
 }
 
 
-static void withhold(struct ua *ua, const struct pl *realm, const char *own)
+/*
+ * P-CRED-3: the challenge's value blanked in libre's buffer, where
+ * libre's auth handler reads it next: no Digest to answer there
+ */
+static void withhold(const struct chall *c, const struct sip_hdr *hdr,
+		     const struct pl *realm, const char *own)
 {
-	struct account *acc = ua_account(ua);
-	const char *pass = account_auth_pass(acc);
-	char junk[33];
+	const uint8_t *p = (const uint8_t *)hdr->val.p;
+	size_t off;
 
-	if (!pass || r.nheld >= RP_HELD)
+	off = (size_t)(p - c->copy->mb->buf);
+	if (p < c->copy->mb->buf || hdr->val.l > c->len ||
+	    off > c->len - hdr->val.l) {
+		/* not seen: the copy is libre's bytes, parsed alike */
+		warning("octasip_policy: %s: cannot withhold credentials"
+			" from realm \"%r\"\n", bsip_ua_aor(c->ua), realm);
 		return;
-	if (str_dup(&r.held[r.nheld].pass, pass))
-		return;
+	}
 
-	/* P-CRED-3: libre's digest is made from a random throw-away */
-	rand_str(junk, sizeof(junk));
-	r.held[r.nheld].acc = acc;
-	++r.nheld;
-	(void)account_set_auth_pass(acc, junk);
-	memset(junk, 0, sizeof(junk));
-	tmr_start(&r.tmr, 0, restore, NULL);
+	memset(c->wire + off, ' ', hdr->val.l);
 
 	warning("octasip_policy: %s: credentials withheld from realm"
 		" \"%r\" (the account's realm is \"%s\")\n",
-		bsip_ua_aor(ua), realm, own);
+		bsip_ua_aor(c->ua), realm, own);
 }
 
 
@@ -160,20 +140,18 @@ static bool challenge(const struct sip_hdr *hdr, const struct sip_msg *msg,
 		      void *arg)
 {
 	struct httpauth_digest_chall ch;
-	struct ua *ua = arg;
-	int i = entry(ua);
+	const struct chall *c = arg;
+	int i = entry(c->ua);
 
 	if (i < 0 || httpauth_digest_challenge_decode(&ch, &hdr->val))
 		return false;
 
-	vault_realm(i, ua);
+	vault_realm(i, c->ua);
 
-	/* P-CRED-3: no real digest for another realm */
+	/* P-CRED-3: no digest at all for another realm */
 	if (r.a[i].realm[0]) {
-		if (pl_strcmp(&ch.realm, r.a[i].realm)) {
-			withhold(ua, &ch.realm, r.a[i].realm);
-			return true;
-		}
+		if (pl_strcmp(&ch.realm, r.a[i].realm))
+			withhold(c, hdr, &ch.realm, r.a[i].realm);
 	}
 	else if (!pl_strcmp(&msg->cseq.met, "REGISTER") &&
 		 ch.realm.l < RP_REALM_MAX) {
@@ -185,20 +163,24 @@ static bool challenge(const struct sip_hdr *hdr, const struct sip_msg *msg,
 }
 
 
-void realmpin_challenge(const struct sip_msg *msg)
+void realmpin_challenge(const struct sip_msg *msg, uint8_t *wire,
+			size_t len)
 {
-	struct ua *ua;
+	struct chall c;
 
-	if (!msg || (msg->scode != 401 && msg->scode != 407))
+	if (!msg || !wire || (msg->scode != 401 && msg->scode != 407))
 		return;
 
-	ua = ua_of(msg);
-	if (!ua)
+	c.ua = ua_of(msg);
+	if (!c.ua)
 		return;
+	c.copy = msg;
+	c.wire = wire;
+	c.len = len;
 
 	(void)sip_msg_hdr_apply(msg, true, msg->scode == 401 ?
 				SIP_HDR_WWW_AUTHENTICATE :
-				SIP_HDR_PROXY_AUTHENTICATE, challenge, ua);
+				SIP_HDR_PROXY_AUTHENTICATE, challenge, &c);
 }
 
 
@@ -241,8 +223,6 @@ void realmpin_registered(struct ua *ua)
 
 void realmpin_close(void)
 {
-	tmr_cancel(&r.tmr);
-	restore(NULL);
 	credstore_api_release();
 	memset(&r, 0, sizeof(r));
 }

@@ -6,11 +6,16 @@
 #ifndef OCTASIP_REALMPIN_H
 #define OCTASIP_REALMPIN_H
 
+#include <stddef.h>
+#include <stdint.h>
+
 struct sip_msg;
 struct ua;
 
-/* a received 401/407 (from the trace hook), before libre's auth reads it */
-void realmpin_challenge(const struct sip_msg *msg);
+/* a received 401/407 (from the trace hook), parsed from a copy; wire is
+ * libre's own buffer of it, which libre's auth handler reads next */
+void realmpin_challenge(const struct sip_msg *msg, uint8_t *wire,
+			size_t len);
 
 /* BSIP_EV_REGISTERING: the vault record's realm, if it has one */
 void realmpin_registering(struct ua *ua);

@@ -141,9 +141,12 @@ static void trace_handler(bool tx, enum sip_transp tp,
 	}
 	else if (len > 12 && (!memcmp(pkt, "SIP/2.0 401 ", 12) ||
 			      !memcmp(pkt, "SIP/2.0 407 ", 12))) {
+		/* P-CRED-3: pkt is libre's receive buffer, which its
+		 * handlers read after this hook (realmpin.c) */
 		msg = decode(pkt, len);
 		if (msg)
-			realmpin_challenge(msg);
+			realmpin_challenge(msg, (uint8_t *)(uintptr_t)pkt,
+					   len);
 	}
 
 	mem_deref(msg);

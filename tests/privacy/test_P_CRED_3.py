@@ -6,29 +6,29 @@ record) registers with a sipp registrar of realm "home" that checks the
 digest against the real password (sipp verifyauth): 200 only if it is
 right, so the own realm still gets real credentials and the realm is
 pinned.  Then bob calls a hostile sipp callee that challenges the INVITE
-with realm "evil" (407): the digest in the INVITE that comes back is not
-made from bob's password (checked by computing the real one), the call
-fails, and bob's log names the realm.  On the code before, the digest
-was the real one (an offline wordlist attack recovers the password).
+with realm "evil" (407): no INVITE with a Proxy-Authorization header
+comes back (not even the user name goes out), the call fails, and bob's
+log names the realm.  On the code before, the digest was the real one
+(an offline wordlist attack recovers the password).
 
 test_record_realm: `account add --realm good`, and a registrar that
-challenges the REGISTER with realm "evil" and accepts any answer: the
-digest is not the password's, the log names "evil" and the account, and
-the registration that succeeded does not re-pin the record (still
-"good").  Before, the record's realm was not used at all.
+challenges the REGISTER with realm "evil" and would accept any answer:
+no REGISTER with an Authorization header comes back, the registration
+fails, the log names "evil" and the account, and the record keeps
+"good".  Before, the record's realm was not used at all.
 
 test_pinned_realm_survives_restart: no --realm; one registration under
 realm "good" pins it in the vault record (`octasip account list`);
 after a restart, before any registration, a 407 of realm "evil" to an
-INVITE gets no real digest; after another restart the own realm still
+INVITE gets no credentials; after another restart the own realm still
 registers and calls (sipp verifies both digests).  Before, the pin was
 in memory only and lost with the process.
 
-Limit on baresip 1.0.0 (docs/policy.md): the (Proxy-)Authorization
-header still goes out, with the user name and a digest of a random
-throw-away password."""
+On every baresip (1.0.0, 1.1.0, 4.x) the foreign challenge is blanked in
+libre's receive buffer before libre's auth handler reads it
+(realmpin.c); before that change, 1.0.0 still sent the header with the
+user name and a digest of a throw-away password."""
 
-import hashlib
 import os
 import re
 import subprocess
@@ -44,18 +44,6 @@ from csutil import add_account, clear_accounts  # noqa: E402
 
 POLICY = os.path.join(E2E, "policy")
 PASSWORD = "bob-S3cret-pw"
-
-
-def md5(s):
-    return hashlib.md5(s.encode()).hexdigest()
-
-
-def real_response(prm, method):
-    """The digest response bob's real password gives for prm (RFC 2617,
-    no qop: what the scenarios ask for)."""
-    return md5("%s:%s:%s" % (md5("%s:%s:%s" % (
-        prm["username"], prm["realm"], PASSWORD)), prm["nonce"],
-        md5("%s:%s" % (method, prm["uri"]))))
 
 
 def digests(path, header):
@@ -147,17 +135,19 @@ class TestPCred3(harness.TestCase):
         evil.wait(15)
         b.wait_log(r'credentials withheld from realm "evil"')
 
-        self.assertNoRealDigest(trace, "Proxy-Authorization", "INVITE",
-                                "evil")
+        self.assertNoCredentials(trace, "INVITE")
 
-    def assertNoRealDigest(self, trace, header, method, realm):
-        msgs, prms = digests(trace, header)
-        for prm in prms:
-            self.assertEqual(prm["realm"], realm)
-            self.assertNotEqual(prm["response"], real_response(prm, method),
-                                "the password's digest went to realm %s"
-                                % realm)
+    def assertNoCredentials(self, trace, method):
+        """Nothing of bob's credentials in what the peer received: no
+        (Proxy-)Authorization header, no digest, no password; and bob's
+        first request did arrive (the trace is not just empty)."""
+        msgs, prms = digests(trace, "(?:Proxy-)?Authorization")
+        self.assertIn(method + " sip:", msgs)
+        self.assertEqual(prms, [], "a digest went to the foreign realm")
+        self.assertNotRegex(msgs, r"(?mi)^(proxy-)?authorization:")
         self.assertNotIn(PASSWORD, msgs)
+        for line in msgs.splitlines():
+            self.assertNotIn("response=", line)
 
     def test_record_realm(self):
         # the vault record's realm holds from the first challenge on, and
@@ -174,15 +164,13 @@ class TestPCred3(harness.TestCase):
             "-timeout", "30s"], b.root)
         b.start()
 
-        self.assertEqual(reg.wait(15), 0)
         b.wait_log(r'%s: credentials withheld from realm "evil"' %
                    re.escape(aor))
-        b.wait_registered()
-        _, prms = digests(trace, "Authorization")
-        self.assertEqual(len(prms), 1, "no digest answered the 401")
-        self.assertNoRealDigest(trace, "Authorization", "REGISTER", "evil")
+        b.wait_event("REGISTER_FAIL", timeout=15)
+        reg.wait(15)   # a recv timeout counts as a failed call in sipp
+        self.assertNoCredentials(trace, "REGISTER")
 
-        # not re-pinned by the registration that succeeded
+        # the record keeps its realm
         b.settle_log()
         self.assertEqual(vault_realm(b, aor), "good")
         self.assertNotRegex(b.log(), r'realm "evil" pinned')
@@ -222,8 +210,7 @@ class TestPCred3(harness.TestCase):
                    re.escape(aor))
         self.assertNotIn("REGISTER_OK", [e["type"] for e in
                                          b.ctrl.events])
-        self.assertNoRealDigest(trace, "Proxy-Authorization", "INVITE",
-                                "evil")
+        self.assertNoCredentials(trace, "INVITE")
         self.assertEqual(b.stop(), 0)
 
         # restarted again: the own realm still registers and calls
