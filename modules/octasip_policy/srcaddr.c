@@ -33,6 +33,7 @@
 #include <stdint.h>
 #include <string.h>
 #include "common/bsip.h"
+#include "fp_options.h"
 #include "realmpin.h"
 #include "srcaddr.h"
 
@@ -133,6 +134,9 @@ static void trace_handler(bool tx, enum sip_transp tp,
 	if (tx) {
 		if (len > 9 && !memcmp(pkt, "REGISTER ", 9))
 			trusted_add(dst);
+		/* P-NET-3: pkt is what libre sends next (fp_options.c) */
+		else if (len > 12 && !memcmp(pkt, "SIP/2.0 200 ", 12))
+			fp_options_sent((uint8_t *)(uintptr_t)pkt, len);
 		return;
 	}
 

@@ -4,15 +4,15 @@ OS, or gives away a memory address (issue 16 item 3).
 The peer is a plain UDP socket on loopback that acts as bob's registrar,
 as the callee of his call and as a scanner sending OPTIONS; it records
 every byte bob sends: the REGISTER, the INVITE (with its SDP offer), the
-ACK, and bob's answer to the OPTIONS (its headers; its SDP body is a
-known gap, test_options_answer_sdp); and a second bob's SDP answer to an
+ACK, and bob's answer to the OPTIONS, SDP body included (over UDP, when
+retransmitted, and over TCP); and a second bob's SDP answer to an
 incoming call.  None holds "baresip", "1.0.0",
 "linux" or a pointer ("0x" and 6+ hex digits, e.g. the Contact user
 "bob-0x55c06b01e880" baresip 1.0.0 makes).  With
 octasip_policy_user_agent set, that token is the User-Agent and Server.
 On the code before, the REGISTER carried "User-Agent: baresip v1.0.0
 (x86_64/linux)", the Contact user the struct's address and the SDP
-"a=tool:baresip 1.0.0"."""
+"a=tool:baresip 1.0.0", also in the answer to a scanner's OPTIONS."""
 
 import re
 import socket
@@ -118,15 +118,14 @@ class TestPNet3(harness.TestCase):
         inv = peer.pump(lambda d: d.startswith(b"INVITE "))
         peer.pump(lambda d: d.startswith(b"ACK "))
         b.wait_event("CALL_CLOSED", start=n)
+        self.bob = b
         opt = peer.options(b.sip_port)
         return peer, reg, inv, opt
 
     def test_P_NET_3(self):
         peer, reg, inv, opt = self.run_bob({})
         self.assertIn(b"\r\n\r\nv=0", inv)          # the SDP offer
-        # the OPTIONS answer's SDP body is checked apart (below)
-        opt_head = opt.split(b"\r\n\r\n")[0]
-        for msg in [m for m in peer.got if m is not opt] + [opt_head]:
+        for msg in peer.got:
             self.assertIsNone(FORBIDDEN.search(msg), msg.decode())
         self.assertIsNone(header(reg, "User-Agent"))
         self.assertIsNone(header(opt, "Server"))
@@ -149,19 +148,78 @@ class TestPNet3(harness.TestCase):
         self.assertIn(b"\r\n\r\nv=0", ok)
         self.assertIsNone(FORBIDDEN.search(ok), ok.decode())
 
+    def assertCleanAnswer(self, ans):
+        """an answer to OPTIONS: no fingerprint, and a body exactly as
+        long as its Content-Length that is an SDP session"""
+        self.assertTrue(ans.startswith(b"SIP/2.0 200 "), ans)
+        self.assertIsNone(FORBIDDEN.search(ans), ans.decode())
+        head, body = ans.split(b"\r\n\r\n", 1)
+        clen = int(header(head, "Content-Length"))
+        if clen:
+            self.assertTrue(body.startswith(b"v=0\r\n"), body)
+            self.assertIn(b"\r\nm=audio ", body[:clen])
+            self.assertTrue(body[:clen].endswith(b"\r\n"), body)
+            # what lies beyond it (UDP: discarded) is CRLFs only
+            self.assertEqual(body[clen:].strip(b"\r\n"), b"")
+        return clen
+
     def test_options_answer_sdp(self):
-        """Known gap on 1.0.0: bob's answer to an OPTIONS still carries an
-        SDP body with a=tool:baresip 1.0.0.  baresip 1.0.0 builds it from
-        a call object it allocates and encodes inside its OPTIONS handler,
-        with no event or hook a module could use in between (the answer's
-        headers are clean: no Server).  1.1.0 writes no a=tool at all."""
+        """baresip 1.0.0 builds this SDP from a call object it allocates
+        and encodes inside its OPTIONS handler, "a=tool:baresip 1.0.0"
+        included; fp_options.c takes the line out as libre sends it.
+        1.1.0 and 4.x write no a=tool.  A retransmitted OPTIONS gets the
+        same clean answer (libre's transaction resends its bytes)."""
         peer, reg, inv, opt = self.run_bob({})
-        if VERSION.startswith("1.0."):
-            self.assertIsNotNone(FORBIDDEN.search(opt),
-                                 "the 1.0.0 gap is closed: make this a"
-                                 " plain test")
-            return
-        self.assertIsNone(FORBIDDEN.search(opt), opt.decode())
+        self.assertGreater(self.assertCleanAnswer(opt), 0)
+        n = len(peer.got)
+        again = peer.options(self.bob.sip_port)   # same branch: resent
+        self.assertEqual(again, opt)
+        self.assertEqual(len(peer.got), n + 1)
+
+    def test_options_answer_over_tcp(self):
+        """over TCP the answer's padding must not break the stream: two
+        OPTIONS on one connection get two clean answers, in order"""
+        b = Instance(self, "bob")
+        b.start()
+        self.bob = b
+        c = socket.create_connection(("127.0.0.1", b.sip_port), 5)
+        self.addCleanup(c.close)
+        port = c.getsockname()[1]
+        for i in (1, 2):
+            c.sendall(("OPTIONS sip:bob@127.0.0.1:%d;transport=tcp "
+                       "SIP/2.0\r\n"
+                       "Via: SIP/2.0/TCP 127.0.0.1:%d;branch=z9hG4bKt%d\r\n"
+                       "From: <sip:scanner@127.0.0.1:%d>;tag=t%d\r\n"
+                       "To: <sip:bob@127.0.0.1:%d>\r\n"
+                       "Call-ID: tcp-%d@127.0.0.1\r\nCSeq: %d OPTIONS\r\n"
+                       "Max-Forwards: 70\r\nContent-Length: 0\r\n\r\n" %
+                       (b.sip_port, port, i, port, i, b.sip_port, i,
+                        i)).encode())
+        data = b""
+        deadline = time.monotonic() + 10
+        while not self.complete(data, 2):
+            left = deadline - time.monotonic()
+            self.assertGreater(left, 0, data)
+            c.settimeout(left)
+            chunk = c.recv(65536)
+            self.assertTrue(chunk, "bob closed the connection: %r" % data)
+            data += chunk
+        first, second = data.split(b"SIP/2.0 200 ")[1:]
+        for i, ans in ((1, first), (2, second)):
+            ans = b"SIP/2.0 200 " + ans
+            self.assertEqual(header(ans, "Call-ID"),
+                             b"tcp-%d@127.0.0.1" % i)
+            self.assertCleanAnswer(ans)
+        self.assertEqual(b.stop(), 0)
+
+    @staticmethod
+    def complete(data, n):
+        """whether data holds n answers, the last with its whole body"""
+        start = [m.start() for m in re.finditer(b"SIP/2.0 200 ", data)]
+        if len(start) < n or b"\r\n\r\n" not in data[start[-1]:]:
+            return False
+        head, body = data[start[-1]:].split(b"\r\n\r\n", 1)
+        return len(body) >= int(header(head, "Content-Length"))
 
     def test_user_agent_for_providers_that_insist(self):
         peer, reg, inv, opt = self.run_bob(
