@@ -35,6 +35,7 @@ enum {
 	CPU_SAMPLE   = 8,         /* thread CPU read for 1 event in 8   */
 	PATH_SZ      = 4200,
 	CALL_BUCKETS = 64,        /* open calls found by their pointer  */
+	CL_JFULL_QUIET_MS = 10000, /* journal not full this long: room  */
 };
 
 /* One open call, tracked by the identity of baresip's call object */
@@ -55,6 +56,8 @@ struct calllog_state {
 	struct clw *w;
 	struct clj *j;             /* calllog.db.journal, or NULL       */
 	bool jfull;                /* "journal full" reported           */
+	int64_t jfull_last;        /* time of the last full append      */
+	uint32_t jfull_missed;     /* records not journalled meanwhile  */
 	uint8_t hkey[CLDB_HKEY_LEN];  /* hash mode: from the writer     */
 	bool hkey_ok;
 	struct dirwatch watch;     /* the permissions file changed?     */

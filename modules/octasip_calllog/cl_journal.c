@@ -549,6 +549,17 @@ uint64_t clj_head(const struct clj *j)
 }
 
 
+/* Bytes of the ring holding records not committed yet */
+uint64_t clj_used(const struct clj *j)
+{
+	if (!j)
+		return 0;
+
+	return atomic_load_explicit(&j->head, memory_order_acquire) -
+		atomic_load_explicit(&j->hdr->committed, memory_order_acquire);
+}
+
+
 /*
  * Records before end are in calllog.db: zero them (nothing stays behind
  * in the journal that a purge removed from the database) and move the

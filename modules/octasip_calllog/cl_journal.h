@@ -56,6 +56,7 @@ int  clj_replay(struct clj *j, clj_rec_h *h, void *arg);
 void clj_prefault(struct clj *j);
 uint64_t clj_replay_end(const struct clj *j);
 uint64_t clj_head(const struct clj *j);
+uint64_t clj_used(const struct clj *j);
 void clj_commit(struct clj *j, uint64_t end);
 
 #endif

@@ -107,15 +107,28 @@ void journal(struct callrec *cr)
 	}
 
 	err = clj_append(d.j, &cr->rec, p, name, &cr->rec.jend);
-	if (err == ENOSPC && !d.jfull) {
-		warning("octasip_calllog: %s is full of records not yet"
-			" written to calllog.db; further ones are kept in"
-			" memory only until it drains\n", d.j_path);
+
+	/* full once, when it starts; room again once, when it has drained
+	 * to a quarter and nothing found it full for CL_JFULL_QUIET_MS: a
+	 * flood that fills it again and again is two lines, not two per
+	 * batch the writer commits */
+	if (err == ENOSPC) {
+		if (!d.jfull)
+			warning("octasip_calllog: %s is full of records not"
+				" yet written to calllog.db; further ones are"
+				" kept in memory only until it drains\n",
+				d.j_path);
 		d.jfull = true;
+		d.jfull_last = cl_now_ms();
+		++d.jfull_missed;
 	}
-	else if (!err && d.jfull) {
-		info("octasip_calllog: %s has room again\n", d.j_path);
+	else if (!err && d.jfull && clj_used(d.j) <= CLJ_SIZE / 4 &&
+		 cl_now_ms() - d.jfull_last >= CL_JFULL_QUIET_MS) {
+		info("octasip_calllog: %s has room again (%u record(s) were"
+		     " kept in memory only meanwhile)\n", d.j_path,
+		     d.jfull_missed);
 		d.jfull = false;
+		d.jfull_missed = 0;
 	}
 }
 
