@@ -112,7 +112,7 @@ class TestPNet3(harness.TestCase):
         b.write_accounts(["<sip:bob@127.0.0.1:%d>;regint=600" % peer.port])
         b.start()
         reg = peer.pump(lambda d: d.startswith(b"REGISTER "))
-        b.wait_event("REGISTER_OK")
+        b.wait_registered()
         n = len(b.ctrl.events)
         b.command("dial", "sip:carol@127.0.0.1:%d" % peer.port)
         inv = peer.pump(lambda d: d.startswith(b"INVITE "))
