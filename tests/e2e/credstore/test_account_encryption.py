@@ -26,6 +26,10 @@ is the profile's `dns_server`, as baresip reads it:
   of SIP reaches the fake server.
 - --transport udp --mediaenc none win: no look-up at all (dnsmasq sees
   no query) and the line is written as asked.
+- a dns_server that never answers, and a TLS server that accepts the
+  connection but never answers the handshake: the probe gives up after
+  its 2 s (DNS) or 3 s (TLS), adds the account on UDP with SRTP and
+  says why.
 
 On the code before, account add wrote `<sip:alice@tls.test>` with no
 look-up, `--mediaenc none` was refused and `account list` showed no
@@ -40,6 +44,7 @@ import ssl
 import subprocess
 import tempfile
 import threading
+import time
 
 import harness
 from csutil import Registrar
@@ -229,6 +234,52 @@ class AccountEncryptionTest(harness.TestCase):
                          r"\tmedia: srtp\n")
         # the look-ups went to the profile's dns_server
         self.assertIn("_sips._tcp.plain.test", dns.log())
+
+    def test_silent_dns_times_out(self):
+        # a dns_server that never answers: the probe gives up after its
+        # 2 s, adds the account on UDP with SRTP and says why
+        silent = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        silent.bind(("127.0.0.1", 0))
+        self.addCleanup(silent.close)
+        a = harness.Instance(self, "alice", config={
+            "dns_server": "127.0.0.1:%d" % silent.getsockname()[1]})
+        with open(a.path("accounts"), "w") as f:
+            f.write("# accounts\n")
+        t0 = time.monotonic()
+        out, line = Profile.add(a, "sip:alice@silent.test")
+        took = time.monotonic() - t0
+        self.assertEqual(line, "<sip:alice@silent.test>;mediaenc=srtp")
+        self.assertRegex(out, r"encryption: signalling UDP \(baresip's"
+                         r" default\), not TLS: no DNS answer within 2 s")
+        self.assertGreater(took, 1.5)
+        self.assertLess(took, 6.0)
+        # the queries did reach it
+        silent.settimeout(0)
+        self.assertTrue(silent.recv(512))
+
+    def test_silent_tls_server_times_out(self):
+        # SRV _sips._tcp points at a server that accepts the connection
+        # and never answers the handshake: given up after its 3 s
+        srv = socket.socket()
+        srv.bind(("127.0.0.1", 0))
+        srv.listen(4)
+        self.addCleanup(srv.close)
+        port = srv.getsockname()[1]
+        dns = Dns(self, ["--srv-host=_sips._tcp.mute.test,sip.mute.test,"
+                         "%d,0,0" % port,
+                         "--host-record=sip.mute.test,127.0.0.1",
+                         "--host-record=mute.test,127.0.0.1"])
+        a = Profile(self, dns)
+        t0 = time.monotonic()
+        out, line = a.add("sip:alice@mute.test")
+        took = time.monotonic() - t0
+        self.assertEqual(line, "<sip:alice@mute.test>;mediaenc=srtp")
+        self.assertRegex(out, r"not TLS: sip\.mute\.test:%d: no TLS"
+                         r" handshake within 3 s \(\d+ ms\)" % port)
+        self.assertGreater(took, 2.5)
+        self.assertLess(took, 8.0)
+        conn, _ = srv.accept()     # the probe did connect
+        conn.close()
 
     def check_mitm(self, fake, out, line, aor, target):
         self.assertEqual(line, "<%s>;mediaenc=srtp" % aor, out)
