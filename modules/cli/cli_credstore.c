@@ -1,63 +1,36 @@
 /**
- * @file cli_credstore.c  octasip account and octasip vault
+ * @file cli_credstore.c  octasip vault, and what octasip account shares
  *
- *   account add AOR [--auth-user U] [--realm R] [--password-stdin]
- *               [ACCOUNT-PARAMETER-OPTIONS]
- *   account set AOR ACCOUNT-PARAMETER-OPTIONS
- *   account list | remove AOR | import [ACCOUNTS-FILE]
  *   vault status | rekey [--to SOURCE] [--new-passphrase-fd N]
  *   (each also takes --passphrase-fd N for a passphrase vault)
  *
- * Secrets come from a no-echo terminal prompt or stdin
- * (--password-stdin) or a file descriptor, never from argv.  They live in
- * sodium_malloc'd memory and are wiped after use.  Every change saves the
- * vault (previous one kept as vault.bak), reads it back to verify, and
- * only then rewrites the accounts file.  A running baresip's
- * octasip_credstore notices the replaced files and applies the change (it
- * is not contacted: ctrl.h).  The account-parameter options (--regint,
- * --param K=V ...) are parsed and written by cli_acctparam.c.
+ * The vault side of both subcommands (cli_credstore.h): their options
+ * read, the vault opened (created on first use), saved and verified.
+ * Every change saves the vault (previous one kept as vault.bak), reads
+ * it back to verify, and only then rewrites the accounts file.  A
+ * running baresip's octasip_credstore notices the replaced files and
+ * applies the change (it is not contacted: ctrl.h).  The account actions
+ * are in cli_account.c and cli_acctimport.c.
  *
  * Copyright (C) 2026 OctaSIP developers.  BSD-3-Clause.
  */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #include <sodium.h>
 #include "cli.h"
-#include "cli_acctenc.h"
 #include "cli_acctparam.h"
+#include "cli_credstore.h"
 #include "octasip_credstore/acctfile.h"
 #include "common/cfgedit.h"
 #include "ctrl.h"
 #include "common/fileio.h"
 #include "octasip_credstore/keysrc.h"
 #include "common/profile.h"
-#include "privacy/shred.h"
 #include "octasip_credstore/vault.h"
-
-
-struct cs {
-	const struct cli_ctx *ctx;
-	char vault[4200];
-	char accounts[4200];
-	char config[4200];
-	char cred_name[256];
-	char ks_conf[32];
-	struct keysrc_opt ko;
-	int new_pass_fd;
-	const char *to;
-	const char *auth_user;
-	const char *realm;
-	bool password_stdin;
-	struct acct_prms prm;      /* account add / set parameters  */
-	int lock_fd;               /* the vault's lock, held to exit */
-};
 
 
 static int cs_setup(struct cs *cs, const struct cli_ctx *ctx)
@@ -98,33 +71,6 @@ static int cs_setup(struct cs *cs, const struct cli_ctx *ctx)
 }
 
 
-const char cli_account_help[] =
-	"usage: octasip account add AOR [--auth-user U] [--realm R]"
-	" [--password-stdin] [PARAMS]\n"
-	"       octasip account set AOR PARAMS\n"
-	"       octasip account list\n"
-	"       octasip account remove AOR\n"
-	"       octasip account import [FILE]\n"
-	"\n"
-	"The password goes into the vault, never into accounts; it is read"
-	"\n"
-	"from the terminal, or from stdin with --password-stdin, never"
-	" from\nthe command line.  import moves ;auth_pass= values of the"
-	" accounts\nfile (or FILE) into the vault.\n"
-	"\n"
-	"  --auth-user U    user name for authentication\n"
-	"  --realm R        realm the password is for\n"
-	"  --password-stdin read the password from stdin\n"
-	"  --passphrase-fd N  read the vault's passphrase from file"
-	" descriptor N\n"
-	"PARAMS (account parameters, on add and set):\n"
-	"  --regint N       registration interval in seconds (0: none)\n"
-	"  --answermode M   manual, early or auto\n"
-	"  --transport T    udp, tcp or tls\n"
-	"  --mediaenc E     srtp, srtp-mand, srtp-mandf, dtls_srtp or none\n"
-	"  --outbound URI   outbound proxy (sip: or sips: URI)\n"
-	"  --param K=V      any other parameter; K= removes it\n";
-
 const char cli_vault_help[] =
 	"usage: octasip vault status [--passphrase-fd N]\n"
 	"       octasip vault rekey [--to SOURCE] [--passphrase-fd N]"
@@ -137,28 +83,6 @@ const char cli_vault_help[] =
 	" N\n"
 	"  --new-passphrase-fd N  the new passphrase from file descriptor"
 	" N\n";
-
-enum {
-	OPT_PASS_FD = 256, OPT_NEW_PASS_FD, OPT_TO, OPT_AUTH_USER,
-	OPT_REALM, OPT_PASSWORD_STDIN,
-	/* account parameters (cli_acctparam.h) */
-	OPT_REGINT, OPT_ANSWERMODE, OPT_TRANSPORT, OPT_MEDIAENC,
-	OPT_OUTBOUND, OPT_PARAM,
-};
-
-static const struct option opts_account[] = {
-	{"auth-user",      required_argument, NULL, OPT_AUTH_USER},
-	{"realm",          required_argument, NULL, OPT_REALM},
-	{"password-stdin", no_argument,       NULL, OPT_PASSWORD_STDIN},
-	{"passphrase-fd",  required_argument, NULL, OPT_PASS_FD},
-	{"regint",         required_argument, NULL, OPT_REGINT},
-	{"answermode",     required_argument, NULL, OPT_ANSWERMODE},
-	{"transport",      required_argument, NULL, OPT_TRANSPORT},
-	{"mediaenc",       required_argument, NULL, OPT_MEDIAENC},
-	{"outbound",       required_argument, NULL, OPT_OUTBOUND},
-	{"param",          required_argument, NULL, OPT_PARAM},
-	{NULL, 0, NULL, 0},
-};
 
 static const struct option opts_vault[] = {
 	{"to",                required_argument, NULL, OPT_TO},
@@ -173,9 +97,9 @@ static const struct option opts_vault[] = {
  * or vault) and its options read; the operands into posv.  Usage errors
  * come first: they need no profile.
  */
-static int cs_begin(struct cs *cs, const struct cli_ctx *ctx, int argc,
-		    char **argv, const struct option *opts,
-		    const char **posv, int posmax, int *posc)
+int cs_begin(struct cs *cs, const struct cli_ctx *ctx, int argc,
+	     char **argv, const struct option *opts, const char **posv,
+	     int posmax, int *posc)
 {
 	const char *cmd = argv[0];
 	size_t k;
@@ -323,7 +247,7 @@ static int vault_verify(struct cs *cs, const struct vault *v)
  * a running baresip's credstore (which writes an account's first realm,
  * P-CRED-3) cannot write between this read and our save.
  */
-static int cs_open(struct cs *cs, bool create, struct vault **vp)
+int cs_open(struct cs *cs, bool create, struct vault **vp)
 {
 	char msg[1024] = "";
 	enum keysrc ks;
@@ -374,7 +298,7 @@ static int cs_open(struct cs *cs, bool create, struct vault **vp)
  * remove) vault.bak gets the new content too, so a removed secret is left
  * in neither file.
  */
-static int cs_save(struct cs *cs, struct vault *v, bool keep_bak)
+int cs_save(struct cs *cs, struct vault *v, bool keep_bak)
 {
 	char msg[1024] = "";
 
@@ -390,37 +314,11 @@ static int cs_save(struct cs *cs, struct vault *v, bool keep_bak)
  * the change by itself (re-reads the vault, creates or deletes the
  * account): nothing is sent to it.  Say so if one runs.
  */
-static void note_running(const struct cs *cs)
+void cs_note_running(const struct cs *cs)
 {
 	if (ctrl_running(cs->ctx->profile))
 		(void)printf("running baresip: octasip_credstore applies"
 			     " this change by itself\n");
-}
-
-
-/* P-CRED-2: a secret comes from a no-echo prompt or stdin, never argv */
-static int read_secret(struct cs *cs, char *buf, size_t sz)
-{
-	char msg[512] = "";
-	int err;
-
-	if (cs->password_stdin)
-		err = passphrase_read(STDIN_FILENO, false, "", buf, sz, msg,
-				      sizeof(msg));
-	else if (!isatty(STDIN_FILENO))
-		return cli_err("stdin is not a terminal: give the password"
-			       " with --password-stdin");
-	else
-		err = passphrase_read(-1, true, "SIP password: ", buf, sz,
-				      msg, sizeof(msg));
-
-	if (err == EINVAL)
-		return cli_err("empty password");
-	if (err)
-		return cli_err("%s", strstr(msg, "passphrase") ?
-			       "cannot read the password" : msg);
-
-	return 0;
 }
 
 
@@ -448,624 +346,13 @@ static void has_aor_line(const char *line, size_t len, const char *aor,
 }
 
 
-static bool accounts_has(const char *text, const char *aor)
+bool cs_accounts_has(const char *text, const char *aor)
 {
 	struct has_aor h = {aor, false};
 
 	acct_each(text, has_aor_line, &h, NULL);
 
 	return h.found;
-}
-
-
-/*
- * account add
- */
-/* P-CRED-1: the secret goes to the vault, the accounts line has none */
-static int account_add(struct cs *cs, const char *aor)
-{
-	struct vault *v = NULL;
-	char *secret = NULL, *text = NULL, *out = NULL;
-	char line[1024];
-	bool have_line = false, prm = cs->prm.n || cs->prm.transport[0];
-	int err;
-
-	if (!acct_aor_valid(aor))
-		return cli_err("'%s' is not a SIP URI (sip:user@domain)",
-			       aor);
-	if (acctprm_uri_check(aor))
-		return 1;
-	if (acct_line_new(aor, line, sizeof(line)))
-		return cli_err("account URI too long");
-	if (cs->auth_user && strlen(cs->auth_user) >= VREC_USER_MAX)
-		return cli_err("--auth-user is too long");
-
-	secret = sodium_malloc(VREC_SECRET_MAX);
-	if (!secret)
-		return cli_err("out of memory");
-
-	err = read_secret(cs, secret, VREC_SECRET_MAX);
-	if (err)
-		goto out;
-
-	err = acct_file_read(cs->accounts, &text);
-	if (err) {
-		err = cli_err("cannot read %s: %s", cs->accounts,
-			      strerror(err));
-		goto out;
-	}
-
-	/* a new account: encryption by default (cli_acctenc.c) */
-	if (!accounts_has(text, aor) &&
-	    acctenc_choose(cs->config, aor, &cs->prm)) {
-		err = cli_err("out of memory");
-		goto out;
-	}
-	prm = cs->prm.n || cs->prm.transport[0];
-
-	/* the new line first: a bad parameter changes nothing */
-	err = acctprm_text_apply(text, aor, &cs->prm, true, &out, &have_line);
-	if (err) {
-		err = 1;
-		goto out;
-	}
-
-	err = cs_open(cs, true, &v);
-	if (err)
-		goto out;
-
-	err = vault_put(v, aor, cs->auth_user, cs->realm, secret);
-	if (err) {
-		err = cli_err("cannot store the account: %s", strerror(err));
-		goto out;
-	}
-
-	err = cs_save(cs, v, true);
-	if (err)
-		goto out;
-
-	if (!have_line || prm) {
-		err = fio_write_atomic(cs->accounts, out, strlen(out), 0600);
-		if (err) {
-			err = cli_err("cannot write %s: %s (the secret is"
-				      " in the vault)", cs->accounts,
-				      strerror(err));
-			goto out;
-		}
-	}
-
-	(void)printf("%s %s (secret in the vault, key source %s)\n",
-		     have_line ? "updated" : "added", aor,
-		     keysrc_name(v->hdr.keysrc));
-	note_running(cs);
-
- out:
-	sodium_free(secret);
-	sodium_free(text);
-	sodium_free(out);
-	vault_free(v);
-	return err;
-}
-
-
-/*
- * account set AOR --param K=V ...: only the accounts line changes
- */
-static int account_set(struct cs *cs, const char *aor)
-{
-	char *text = NULL, *out = NULL;
-	bool found;
-	int err;
-
-	if (!cs->prm.n && !cs->prm.transport[0])
-		return cli_usage("account", "account set needs an account"
-				 " parameter (--regint, --param K=V, ...)");
-
-	err = acct_file_read(cs->accounts, &text);
-	if (err)
-		return cli_err("cannot read %s: %s", cs->accounts,
-			       strerror(err));
-
-	err = acctprm_text_apply(text, aor, &cs->prm, false, &out, &found);
-	if (err == ENOENT) {
-		err = cli_err("no account %s in %s (see 'octasip account"
-			      " list')", aor, cs->accounts);
-		goto out;
-	}
-	if (err) {
-		err = 1;
-		goto out;
-	}
-
-	err = fio_write_atomic(cs->accounts, out, strlen(out), 0600);
-	if (err) {
-		err = cli_err("cannot write %s: %s", cs->accounts,
-			      strerror(err));
-		goto out;
-	}
-
-	(void)printf("updated %s\n", aor);
-	if (ctrl_running(cs->config))
-		(void)printf("running baresip: restart it to use the new"
-			     " parameters\n");
-
- out:
-	sodium_free(text);
-	sodium_free(out);
-	return err;
-}
-
-
-/*
- * account list
- */
-static int account_list(struct cs *cs)
-{
-	struct vault *v = NULL;
-	char *text = NULL, *pass;
-	const char *p;
-	char where[512];
-	size_t i;
-	int err;
-
-	err = cs_open(cs, false, &v);
-	if (err)
-		return err;
-
-	if (acct_file_read(cs->accounts, &text)) {
-		vault_free(v);
-		return cli_err("cannot read %s", cs->accounts);
-	}
-
-	pass = sodium_malloc(VREC_SECRET_MAX);
-	keysrc_describe(v->hdr.keysrc, &cs->ko, where, sizeof(where));
-	(void)printf("key source: %s\n", where);
-
-	for (p = text; *p;) {
-		const char *eol = strchr(p, '\n');
-		size_t n = eol ? (size_t)(eol - p) : strlen(p);
-		char out[2048], e[256], tp[64], me[64];
-		struct acct_parsed ap;
-		const struct vault_rec *r;
-
-		memset(&ap, 0, sizeof(ap));
-		ap.pass = pass;
-		ap.passsz = pass ? VREC_SECRET_MAX : 0;
-
-		if (acct_parse(p, n, out, sizeof(out), &ap, e, sizeof(e))) {
-			(void)printf("  (malformed accounts line: %s)\n", e);
-		}
-		else if (ap.is_account) {
-			r = vault_find(v, ap.aor);
-			acctenc_describe(p, n, tp, sizeof(tp), me,
-					 sizeof(me));
-			/* the realm its digest goes to, if known:
-			 * given, or pinned at its first registration */
-			(void)printf("%s\tauth user: %s\tsecret: %s"
-				     "\ttransport: %s\tmedia: %s%s%s\n",
-				     ap.aor,
-				     r && r->user[0] ? r->user :
-				     (ap.has_user ? ap.user : "(from URI)"),
-				     r ? "in vault" :
-				     ap.has_pass ? "PLAINTEXT in accounts"
-				     " (run 'octasip account import')" :
-				     "missing", tp, me,
-				     r && r->realm[0] ? "\trealm: " : "",
-				     r ? r->realm : "");
-		}
-		p += n + (eol ? 1 : 0);
-	}
-
-	for (i = 0; i < v->recc; ++i) {
-		if (!accounts_has(text, v->recv[i].aor))
-			(void)printf("%s\tvault only (no accounts line)\n",
-				     v->recv[i].aor);
-	}
-
-	sodium_free(pass);
-	sodium_free(text);
-	vault_free(v);
-
-	return 0;
-}
-
-
-/*
- * account remove
- */
-/* P-ACCT-1: the line, the vault record and its backup go at once */
-static int account_remove(struct cs *cs, const char *aor)
-{
-	struct vault *v = NULL;
-	char *text = NULL, *out = NULL;
-	bool in_vault, in_file = false;
-	const char *p;
-	size_t o = 0;
-	int err;
-
-	err = cs_open(cs, false, &v);
-	if (err)
-		return err;
-
-	err = acct_file_read(cs->accounts, &text);
-	if (err) {
-		vault_free(v);
-		return cli_err("cannot read %s", cs->accounts);
-	}
-
-	out = malloc(strlen(text) + 1);
-	if (!out) {
-		err = cli_err("out of memory");
-		goto done;
-	}
-
-	for (p = text; *p;) {
-		const char *eol = strchr(p, '\n');
-		size_t n = eol ? (size_t)(eol - p) : strlen(p);
-		size_t step = n + (eol ? 1 : 0);
-		char line[2048], e[256];
-		struct acct_parsed ap;
-
-		memset(&ap, 0, sizeof(ap));
-		if (acct_parse(p, n, line, sizeof(line), &ap, e,
-			       sizeof(e)) == 0 && ap.is_account &&
-		    aor_equal(ap.aor, aor)) {
-			in_file = true;
-		}
-		else {
-			memcpy(out + o, p, step);
-			o += step;
-		}
-		p += step;
-	}
-	out[o] = '\0';
-
-	in_vault = vault_remove(v, aor) == 0;
-	if (!in_vault && !in_file) {
-		err = cli_err("no account %s (see 'octasip account list')",
-			      aor);
-		goto done;
-	}
-
-	if (in_vault) {
-		err = cs_save(cs, v, false);
-		if (err)
-			goto done;
-	}
-
-	if (in_file) {
-		err = fio_write_atomic(cs->accounts, out, o, 0600);
-		if (err) {
-			err = cli_err("cannot write %s: %s", cs->accounts,
-				      strerror(err));
-			goto done;
-		}
-	}
-
-	(void)printf("removed %s\n", aor);
-	note_running(cs);
-
- done:
-	free(out);
-	sodium_free(text);
-	vault_free(v);
-	return err;
-}
-
-
-/*
- * account import
- */
-
-/*
- * A symbolic link is followed: the passwords are in its target (a
- * dotfiles repository, typically), so that is the file rewritten, and
- * the link stays.  Replacing the link by a new file would leave the
- * target with every password while saying the file holds none; refusing
- * would leave them there too, for the user to remove by hand.
- */
-static int import_path(const char *path, char **realp)
-{
-	struct stat st;
-
-	*realp = realpath(path, NULL);
-	if (!*realp)
-		return errno;
-
-	if (!lstat(path, &st) && S_ISLNK(st.st_mode))
-		(void)fprintf(stderr, "octasip: note: %s is a symbolic link:"
-			      " rewriting its target %s, where the passwords"
-			      " are\n", path, *realp);
-
-	return 0;
-}
-
-
-/*
- * The plaintext leaves the file's blocks, not only its name: the new
- * text is renamed into place first (a crash leaves the old file or the
- * new one, never neither), then the old inode, still open here, is
- * overwritten in place with random bytes and fsynced (shred_fd(), as
- * data wipe does).  A file with other hard links (a backup, a copy in
- * another directory) then gets the new text too, so no name keeps a
- * password or loses an account.
- */
-static int import_rewrite(const char *path, const char *text, size_t len)
-{
-	struct stat st;
-	int fd, err;
-
-	fd = open(path, O_RDWR | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
-	if (fd >= 0 && fstat(fd, &st)) {
-		(void)close(fd);
-		fd = -1;
-	}
-	if (fd < 0)
-		(void)fprintf(stderr, "octasip: warning: cannot open %s to"
-			      " overwrite it in place: the old blocks are"
-			      " freed, not overwritten\n", path);
-	else if (st.st_nlink > 1)
-		(void)fprintf(stderr, "octasip: warning: %s has %lu hard"
-			      " links: every name of it is rewritten without"
-			      " the passwords\n", path,
-			      (unsigned long)st.st_nlink);
-
-	err = fio_write_atomic(path, text, len, 0600);
-	if (err || fd < 0)
-		goto out;
-
-	err = shred_fd(fd);
-	if (!err && st.st_nlink > 1) {
-		if (pwrite(fd, text, len, 0) != (ssize_t)len)
-			err = errno ? errno : EIO;
-		else if (ftruncate(fd, (off_t)len) || fsync(fd))
-			err = errno;
-	}
-	if (err)
-		(void)fprintf(stderr, "octasip: warning: %s: overwriting the"
-			      " old text in place failed: %s\n", path,
-			      strerror(err));
-	err = 0;   /* the file itself was rewritten */
-
- out:
-	if (fd >= 0)
-		(void)close(fd);
-
-	return err;
-}
-
-
-/*
- * Every line of text checked (all before anything is written), its
- * ;auth_pass= put into the vault, and the file's new text (without the
- * secrets and their ;auth_user=) into out, *op bytes.  0, or the error
- * already reported.
- */
-static int import_lines(struct vault *v, const char *path, const char *text,
-			char *out, size_t *op, char *pass, size_t *moved)
-{
-	size_t o = 0, lineno = 0;
-	const char *p;
-	int err;
-
-	for (p = text; *p;) {
-		const char *eol = strchr(p, '\n');
-		size_t n = eol ? (size_t)(eol - p) : strlen(p);
-		char line[2048], e[256];
-		struct acct_parsed ap;
-
-		++lineno;
-		memset(&ap, 0, sizeof(ap));
-		ap.pass = pass;
-		ap.passsz = VREC_SECRET_MAX;
-
-		err = acct_parse(p, n, line, sizeof(line), &ap, e,
-				 sizeof(e));
-		if (err)
-			return cli_err("%s:%zu: %s; nothing was imported",
-				       path, lineno, e);
-
-		if (ap.has_pass) {
-			err = vault_put(v, ap.aor, ap.user, NULL, pass);
-			if (err)
-				return cli_err("%s:%zu: cannot store: %s;"
-					       " nothing was imported", path,
-					       lineno, strerror(err));
-			++*moved;
-		}
-
-		/* ;auth_user= goes too when its secret moved: a line with
-		 * auth_user and no auth_pass makes baresip prompt */
-		if (!ap.has_pass) {
-			memcpy(line, p, n);
-			line[n] = '\0';
-		}
-
-		n = strlen(line);
-		memcpy(out + o, line, n);
-		o += n;
-		if (eol)
-			out[o++] = '\n';
-
-		p = eol ? eol + 1 : p + strlen(p);
-	}
-	out[o] = '\0';
-	*op = o;
-
-	return 0;
-}
-
-
-/* Accounts from another file join the profile's accounts file (its
- * text: prof), those it does not have yet */
-static int import_merge(const struct cs *cs, const char *prof,
-			const char *out, size_t o)
-{
-	char *merged = malloc(strlen(prof) + o + 2);
-	size_t po;
-	const char *q;
-	int err;
-
-	if (!merged)
-		return cli_err("out of memory");
-
-	po = strlen(prof);
-	memcpy(merged, prof, po);
-	if (po && merged[po - 1] != '\n')
-		merged[po++] = '\n';
-	for (q = out; *q;) {
-		const char *eol = strchr(q, '\n');
-		size_t n = eol ? (size_t)(eol - q) : strlen(q);
-		char line[2048], e[256];
-		struct acct_parsed ap;
-
-		memset(&ap, 0, sizeof(ap));
-		if (acct_parse(q, n, line, sizeof(line), &ap, e,
-			       sizeof(e)) == 0 && ap.is_account &&
-		    !accounts_has(prof, ap.aor)) {
-			memcpy(merged + po, q, n);
-			po += n;
-			merged[po++] = '\n';
-		}
-		q += n + (eol ? 1 : 0);
-	}
-	err = fio_write_atomic(cs->accounts, merged, po, 0600);
-	free(merged);
-	if (err)
-		return cli_err("cannot write %s: %s", cs->accounts,
-			       strerror(err));
-
-	return 0;
-}
-
-
-static int account_import(struct cs *cs, const char *file)
-{
-	struct vault *v = NULL;
-	char *text = NULL, *out = NULL, *pass = NULL, *prof = NULL;
-	char *real = NULL, *preal = NULL;
-	const char *path = file ? file : cs->accounts;
-	bool other;
-	size_t o = 0, moved = 0;
-	int err;
-
-	err = import_path(path, &real);
-	if (err)
-		return cli_err("cannot read %s: %s", path, strerror(err));
-	path = real;
-	other = file && (!(preal = realpath(cs->accounts, NULL)) ||
-			 strcmp(real, preal));
-	free(preal);
-
-	err = acct_file_read(path, &text);
-	if (err)
-		return cli_err("cannot read %s: %s", path, strerror(err));
-
-	if (other && acct_file_read(cs->accounts, &prof)) {
-		sodium_free(text);
-		return cli_err("cannot read %s", cs->accounts);
-	}
-
-	out  = malloc(strlen(text) + 2);
-	pass = sodium_malloc(VREC_SECRET_MAX);
-	if (!out || !pass) {
-		err = cli_err("out of memory");
-		goto done;
-	}
-
-	err = cs_open(cs, true, &v);
-	if (!err)
-		err = import_lines(v, path, text, out, &o, pass, &moved);
-	sodium_memzero(pass, VREC_SECRET_MAX);
-	if (err)
-		goto done;
-
-	if (!moved) {
-		(void)printf("no ;auth_pass= in %s: nothing to import\n",
-			     path);
-		goto done;
-	}
-
-	/* the vault first, verified; only then the plaintext goes */
-	err = cs_save(cs, v, true);
-	if (err)
-		goto done;
-
-	err = import_rewrite(path, out, o);
-	if (err) {
-		err = cli_err("cannot rewrite %s: %s (the secrets are in"
-			      " the vault; remove ;auth_pass= by hand)",
-			      path, strerror(err));
-		goto done;
-	}
-
-	if (other) {
-		err = import_merge(cs, prof, out, o);
-		if (err)
-			goto done;
-	}
-
-	(void)printf("imported %zu password%s from %s into the vault (key"
-		     " source %s); %s no longer holds any\n", moved,
-		     moved == 1 ? "" : "s", path,
-		     keysrc_name(v->hdr.keysrc), path);
-	note_running(cs);
-
- done:
-	free(out);
-	free(real);
-	sodium_free(pass);
-	sodium_free(text);
-	sodium_free(prof);
-	vault_free(v);
-	return err;
-}
-
-
-int cli_account(int argc, char **argv, struct cli_ctx *ctx)
-{
-	static const char *const actv[] = {
-		"add", "set", "list", "remove", "import", NULL
-	};
-	/* operands of each: exactly, or -1: 0 or 1 */
-	static const int posn[] = {1, 1, 0, 1, -1};
-	const char *posv[2];
-	struct cs cs;
-	int k, posc, err;
-
-	k = cli_action(argc, argv, actv);
-	if (k < 0)
-		return -k;
-
-	err = cs_begin(&cs, ctx, argc, argv, opts_account, posv, 2, &posc);
-	if (err)
-		return err;
-
-	if ((cs.prm.n || cs.prm.transport[0]) && strcmp(argv[1], "add") &&
-	    strcmp(argv[1], "set"))
-		return cli_usage("account", "account parameters go with"
-				 " 'account add' or 'account set'");
-
-	if (posc < posn[k])
-		return cli_usage("account", "account %s needs AOR", argv[1]);
-	if (posc > (posn[k] >= 0 ? posn[k] : 1))
-		return cli_usage("account", "unexpected argument '%s'",
-				 posv[posc - 1]);
-
-	err = cli_profile_require(ctx);
-	if (err)
-		return err;
-
-	if (!strcmp(argv[1], "add"))
-		return account_add(&cs, posv[0]);
-	if (!strcmp(argv[1], "set"))
-		return account_set(&cs, posv[0]);
-	if (!strcmp(argv[1], "list"))
-		return account_list(&cs);
-	if (!strcmp(argv[1], "remove"))
-		return account_remove(&cs, posv[0]);
-
-	return account_import(&cs, posc ? posv[0] : NULL);
 }
 
 

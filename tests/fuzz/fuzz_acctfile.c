@@ -20,7 +20,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* the sizes account_import() (modules/cli/cli_credstore.c) uses */
+/* the sizes cs_account_import() (modules/cli/cli_acctimport.c) uses */
 enum { LINE_MAX_OUT = 2048, PASS_SZ = VREC_SECRET_MAX };
 
 
@@ -64,7 +64,7 @@ static void one_line(const char *p, size_t n)
 }
 
 
-/* splits the text as account_import() does: up to the first NUL */
+/* splits the text as cs_account_import() does: up to the first NUL */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *text = malloc(size + 1);
