@@ -230,7 +230,7 @@ static int account_set(struct cs *cs, const char *aor)
 	}
 
 	(void)printf("updated %s\n", aor);
-	if (ctrl_running(cs->config))
+	if (ctrl_running(cs->ctx->profile))
 		(void)printf("running baresip: restart it to use the new"
 			     " parameters\n");
 

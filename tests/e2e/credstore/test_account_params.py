@@ -60,6 +60,7 @@ class AccountParams(harness.TestCase):
                             "sip:proxy.example.org:5060",
                             profile=a.profile)
         self.assertIn("updated", p.stdout)
+        self.assertNotIn("restart it", p.stdout)    # nothing running
         user_host = a.aor[len("sip:"):]
         self.assertEqual(account_lines(a),
                          ["<sip:%s;transport=tcp>;answermode=manual;"
@@ -73,6 +74,11 @@ class AccountParams(harness.TestCase):
         ok, data = a.command("credstore_status")
         self.assertTrue(ok)
         self.assertIn("secret from vault", data)
+        # a change while it runs: the tool says it needs a restart
+        p = harness.octasip("account", "set", a.aor, "--param",
+                            "answermode=auto", profile=a.profile)
+        self.assertIn("running baresip: restart it to use the new"
+                      " parameters", p.stdout)
         self.assertEqual(a.stop(), 0)
 
     def test_bad_input_changes_nothing(self):
