@@ -496,7 +496,8 @@ static void test_accounts_lines(void)
 	UT_EQ_INT(acct_parse(l, strlen(l), out, sizeof(out), &ap, e,
 			     sizeof(e)), 0);
 	UT_CHECK(ap.is_account && ap.has_pass && ap.has_user);
-	UT_EQ_STR(pass, "p;w\"d");
+	/* as baresip: quotes off, backslashes kept */
+	UT_EQ_STR(pass, "p;w\\\"d");
 	UT_EQ_STR(ap.user, "al1");
 	UT_EQ_STR(ap.aor, "sip:al@ex.org");
 	UT_EQ_STR(out, "\"Al\" <sip:al@ex.org;transport=tls>;regint=0");
@@ -518,19 +519,10 @@ static void test_accounts_lines(void)
 	UT_EQ_INT(acct_parse(l, strlen(l), out, sizeof(out), &ap, e,
 			     sizeof(e)), EBADMSG);
 	UT_CHECK(strstr(e, "closing") != NULL);
-	l = "<sip:x@y>;auth_pass=\"open";
-	UT_EQ_INT(acct_parse(l, strlen(l), out, sizeof(out), &ap, e,
-			     sizeof(e)), EBADMSG);
-	UT_CHECK(strstr(e, "unterminated") != NULL);
 	l = "<http://x>;auth_pass=a";
 	UT_EQ_INT(acct_parse(l, strlen(l), out, sizeof(out), &ap, e,
 			     sizeof(e)), EBADMSG);
-	l = "<sip:x@y>;auth_pass=";
-	UT_EQ_INT(acct_parse(l, strlen(l), out, sizeof(out), &ap, e,
-			     sizeof(e)), EBADMSG);
-	l = "<sip:x@y> junk";
-	UT_EQ_INT(acct_parse(l, strlen(l), out, sizeof(out), &ap, e,
-			     sizeof(e)), EBADMSG);
+	UT_CHECK(!ap.has_pass && !pass[0]);
 
 	UT_CHECK(acct_aor_valid("sip:a@b.c"));
 	UT_CHECK(!acct_aor_valid("sip:a@b c"));
