@@ -1,6 +1,39 @@
 /**
  * @file acctfile.c  baresip "accounts" lines: ;auth_pass= and ;auth_user=
  *
+ * A line is read as baresip reads it: its conf_parse() skips an empty line
+ * and one whose first character is '#'; account_alloc() decodes any other
+ * with libre's sip_addr_decode() and takes each parameter after the
+ * address with msg_param_decode().  OctaSIP calls the same functions, so
+ * the libre baresip runs with decides.  On top of that OctaSIP wants a
+ * sip: or sips: URI it can key the vault by (libre takes any scheme).
+ *
+ * How this differs from OctaSIP's own scanner before (which read lines as
+ * baresip 1.0.0 does not):
+ *  - a duplicated ;auth_pass= (or ;auth_user=): the first one is the
+ *    password, as before; every one is taken out of the rewritten line
+ *    (before: the last one was stored)
+ *  - a quoted value keeps its backslashes: ;auth_pass="p;w\"d" is p;w\"d
+ *    (before: p;w"d); a value with an unpaired '"' is a value like any
+ *    other, '"' included (before: "unterminated quoted value")
+ *  - parameter names match in any case (;Auth_Pass= is a password; before
+ *    it was left in the line, in plaintext) and blanks may surround the
+ *    name and '=' (; auth_pass = x; before: malformed)
+ *  - ;auth_pass= with an empty value is no parameter to baresip: the line
+ *    is an account without a password and keeps it (before: malformed)
+ *  - a bare URI may have parameters, sip:u@h;auth_pass=x;regint=0: they
+ *    are the account's, as with <...> (before: malformed)
+ *  - text after '>' that is not a parameter is ignored (before: malformed)
+ *  - a display name may hold '<' or '>' inside its quotes (before: the
+ *    first '<' of the line started the URI)
+ *  - a line of blanks, or with blanks before its '#', is no comment: baresip
+ *    cannot read it as an address and stops reading its accounts there, so
+ *    it is malformed (before: skipped)
+ *  - a line of ACCT_LINE_MAX bytes or more is too long (libre's regular
+ *    expressions take time quadratic in the length; before: any length)
+ * A line whose rewrite baresip would read as another account, or with an
+ * ;auth_pass= or ;auth_user= still in it, is refused (EBADMSG).
+ *
  * Copyright (C) 2026 OctaSIP developers.  BSD-3-Clause.
  */
 #include <ctype.h>
@@ -11,6 +44,7 @@
 #include <strings.h>
 #include <stdlib.h>
 #include <sodium.h>
+#include <re.h>
 #include "acctfile.h"
 #include "common/fileio.h"
 #include "vault.h"
@@ -65,212 +99,206 @@ void acct_wput(struct acct_wbuf *w, const char *s, size_t n)
 }
 
 
-/* Copies a parameter value (unquoting "...") into dst */
-static int value_copy(const char *v, size_t vn, char *dst, size_t sz)
+/* libre's linear white space, as its parameter grammar has it */
+static bool lws(char c)
 {
-	size_t n = 0;
-
-	if (vn >= 2 && v[0] == '"' && v[vn - 1] == '"') {
-		++v;
-		vn -= 2;
-	}
-
-	for (size_t i = 0; i < vn; ++i) {
-		char c = v[i];
-
-		if (c == '\\' && i + 1 < vn)
-			c = v[++i];
-		if (n + 1 >= sz)
-			return ENAMETOOLONG;
-		dst[n++] = c;
-	}
-
-	dst[n] = '\0';
-
-	return 0;
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
 
-/* A bare URI (no '<'): fine for baresip only without parameters */
-static int bare_uri(const char *p, const char *end, struct acct_parsed *ap,
-		    char *errbuf, size_t errsz)
+/*
+ * libre's reading of a line, as account_alloc() does it, plus what
+ * OctaSIP needs on top: a sip: or sips: URI (libre takes any scheme) it
+ * can key the vault by, with the AOR key in aor
+ */
+static int addr_read(const char *line, size_t len, struct sip_addr *addr,
+		     char *aor, size_t aorsz, char *errbuf, size_t errsz)
 {
 	char uri[VREC_AOR_MAX];
-	size_t n = (size_t)(end - p);
+	struct pl pl, auri;
 
-	while (n && isspace((unsigned char)p[n - 1]))
-		--n;
-	if (memchr(p, ';', n) || n >= sizeof(uri)) {
-		olog_errf(errbuf, errsz, "expected <sip:...>;params");
+	pl.p = line;
+	pl.l = len;
+	if (sip_addr_decode(addr, &pl)) {
+		olog_errf(errbuf, errsz, "not a SIP address (baresip cannot"
+			  " read it either)");
 		return EBADMSG;
 	}
-	memcpy(uri, p, n);
-	uri[n] = '\0';
-	if (!acct_aor_valid(uri)) {
-		olog_errf(errbuf, errsz, "not a SIP URI");
-		return EBADMSG;
-	}
-	(void)aor_key(uri, ap->aor, sizeof(ap->aor));
 
-	return 0;
-}
+	/* a bare URI runs up to the first ';', blanks included: libre's
+	 * URI ends its host at a blank, so they are not part of it */
+	auri = addr->auri;
+	while (auri.l && lws(auri.p[auri.l - 1]))
+		--auri.l;
 
-
-/* The URI in <...> from lt; *gtp is set to its '>' */
-static int angle_uri(const char *lt, const char *end, struct acct_parsed *ap,
-		     const char **gtp, char *errbuf, size_t errsz)
-{
-	char uri[VREC_AOR_MAX];
-	const char *gt = memchr(lt, '>', (size_t)(end - lt));
-	size_t ulen;
-
-	if (!gt) {
+	if (memchr(auri.p, '<', auri.l)) {
 		olog_errf(errbuf, errsz, "'<' without a closing '>'");
 		return EBADMSG;
 	}
 
-	ulen = (size_t)(gt - lt - 1);
-	if (ulen == 0 || ulen >= sizeof(uri)) {
-		olog_errf(errbuf, errsz, "empty or overlong URI in <...>");
+	if (!auri.l || auri.l >= sizeof(uri) ||
+	    addr->uri.scheme.p != auri.p ||
+	    (pl_strcasecmp(&addr->uri.scheme, "sip") &&
+	     pl_strcasecmp(&addr->uri.scheme, "sips"))) {
+		olog_errf(errbuf, errsz, "'%.*s' is not a sip: or sips: URI",
+			  (int)(auri.l < 64 ? auri.l : 64), auri.p);
 		return EBADMSG;
 	}
-	memcpy(uri, lt + 1, ulen);
-	uri[ulen] = '\0';
-	if (!acct_aor_valid(uri)) {
-		olog_errf(errbuf, errsz, "'%s' is not a SIP URI", uri);
+
+	memcpy(uri, auri.p, auri.l);
+	uri[auri.l] = '\0';
+	if (!acct_aor_valid(uri) || aor_key(uri, aor, aorsz)) {
+		olog_errf(errbuf, errsz, "'%.*s' is not a SIP URI",
+			  (int)(auri.l < 64 ? auri.l : 64), auri.p);
 		return EBADMSG;
 	}
-	(void)aor_key(uri, ap->aor, sizeof(ap->aor));
-	*gtp = gt;
 
 	return 0;
 }
 
 
-/* One ";name[=value]" of a line: where its parts are */
-struct param {
-	const char *name;
-	size_t nlen;
-	const char *v;       /* NULL: no '=' */
-	size_t vn;
-	const char *end;     /* just past the parameter */
-};
-
-
-/* The parameter at p (a ';'), values possibly quoted */
-static int param_scan(const char *p, const char *end, struct param *pm,
-		      char *errbuf, size_t errsz)
+/*
+ * The parameter whose value msg_param_decode() found as v in prms: from
+ * its ';' to the end of its value.  libre's grammar for it is
+ * ;[lws]name[lws]=[lws]value, and a "quoted" value comes back without
+ * its quotes (and with its backslashes).
+ */
+static int param_span(const struct pl *prms, const char *name,
+		      const struct pl *v, const char **sp, const char **ep)
 {
-	const char *q;
+	const char *b = prms->p, *s = v->p, *e = v->p + v->l;
+	size_t nl = strlen(name);
 
-	pm->name = p + 1;
-	pm->v = NULL;
-	pm->vn = 0;
-	for (q = pm->name; q < end && *q != '=' && *q != ';' &&
-		     !isspace((unsigned char)*q); ++q)
-		;
-	pm->nlen = (size_t)(q - pm->name);
-
-	if (q < end && *q == '=') {
-		pm->v = ++q;
-		if (q < end && *q == '"') {
-			for (++q; q < end && *q != '"'; ++q) {
-				if (*q == '\\' && q + 1 < end)
-					++q;
-			}
-			if (q >= end) {
-				olog_errf(errbuf, errsz, "unterminated"
-					  " quoted value");
-				return EBADMSG;
-			}
-			++q;
-		}
-		else {
-			while (q < end && *q != ';' &&
-			       !isspace((unsigned char)*q))
-				++q;
-		}
-		pm->vn = (size_t)(q - pm->v);
+	if (s > b && s[-1] == '"') {
+		--s;
+		++e;
 	}
+	while (s > b && lws(s[-1]))
+		--s;
+	if (s == b || s[-1] != '=')
+		return EBADMSG;
+	--s;
+	while (s > b && lws(s[-1]))
+		--s;
+	if ((size_t)(s - b) < nl || strncasecmp(s - nl, name, nl))
+		return EBADMSG;
+	s -= nl;
+	while (s > b && lws(s[-1]))
+		--s;
+	if (s == b || s[-1] != ';')
+		return EBADMSG;
 
-	pm->end = q;
+	*sp = s - 1;
+	*ep = e;
 
 	return 0;
 }
 
 
-/* ;auth_pass= and ;auth_user= are taken into ap (*drop: not copied) */
-static int param_take(const struct param *pm, struct acct_parsed *ap,
-		      bool *drop, char *errbuf, size_t errsz)
+/* The first ;name=value libre finds in [p, end): 0, ENOENT or EBADMSG */
+static int param_next(const char *p, const char *end, const char *name,
+		      const char **sp, const char **ep)
 {
-	*drop = false;
+	struct pl pl, v;
 
-	if (pm->nlen == 9 && !strncmp(pm->name, "auth_pass", 9)) {
-		if (!pm->v || !pm->vn) {
-			olog_errf(errbuf, errsz, "empty ;auth_pass=");
-			return EBADMSG;
-		}
-		if (!ap->pass || value_copy(pm->v, pm->vn, ap->pass,
-					    ap->passsz)) {
-			olog_errf(errbuf, errsz, "password longer than"
-				  " %zu characters", ap->passsz - 1);
-			return EBADMSG;
-		}
-		ap->has_pass = true;
-		*drop = true;
-	}
-	else if (pm->nlen == 9 && !strncmp(pm->name, "auth_user", 9)) {
-		if (!pm->v || !pm->vn || value_copy(pm->v, pm->vn, ap->user,
-						    sizeof(ap->user))) {
-			olog_errf(errbuf, errsz, "empty or overlong"
-				  " ;auth_user=");
-			return EBADMSG;
-		}
-		ap->has_user = true;
-		*drop = true;
-	}
+	pl.p = p;
+	pl.l = (size_t)(end - p);
+	if (!pl.l || msg_param_decode(&pl, name, &v))
+		return ENOENT;
 
-	return 0;
+	return param_span(&pl, name, &v, sp, ep);
 }
 
 
-/* The ;name[=value] ... after '>', copied to w but for the dropped */
-static int params_parse(const char *p, const char *end,
-			struct acct_wbuf *w, struct acct_parsed *ap,
-			char *errbuf, size_t errsz)
+/*
+ * Writes the line to w without any ;auth_pass= or ;auth_user= libre
+ * finds in its parameters (prms), and without the blanks that end them
+ */
+static int params_strip(const char *line, size_t len, const struct pl *prms,
+			struct acct_wbuf *w)
 {
-	struct param pm;
-	bool drop;
-	int err;
+	const char *end = line + len;
+	const char *p = prms->l ? prms->p : end;
+	const char *pe = prms->l ? prms->p + prms->l : end;
+	size_t start;
 
-	while (p < end) {
+	acct_wput(w, line, (size_t)(p - line));
+	start = w->n;
 
-		if (isspace((unsigned char)*p)) {
-			acct_wput(w, p, 1);
-			++p;
-			continue;
-		}
+	for (;;) {
+		const char *s, *e, *s2, *e2;
+		int r1, r2;
 
-		if (*p != ';') {
-			olog_errf(errbuf, errsz,
-				  "unexpected '%c' after '>'", *p);
+		r1 = param_next(p, pe, "auth_pass", &s, &e);
+		r2 = param_next(p, pe, "auth_user", &s2, &e2);
+		if (r1 == EBADMSG || r2 == EBADMSG)
 			return EBADMSG;
+		if (r1 && r2)
+			break;
+		if (r1 || (!r2 && s2 < s)) {
+			s = s2;
+			e = e2;
 		}
 
-		err = param_scan(p, end, &pm, errbuf, errsz);
-		if (!err)
-			err = param_take(&pm, ap, &drop, errbuf, errsz);
-		if (err)
-			return err;
-
-		if (!drop)
-			acct_wput(w, p, (size_t)(pm.end - p));
-		p = pm.end;
+		acct_wput(w, p, (size_t)(s - p));
+		p = e;
 	}
+
+	acct_wput(w, p, (size_t)(end - p));
 
 	/* no trailing blanks left behind by a dropped parameter */
-	while (w->n && (w->p[w->n - 1] == ' ' || w->p[w->n - 1] == '\t'))
+	while (w->n > start && !w->over &&
+	       (w->p[w->n - 1] == ' ' || w->p[w->n - 1] == '\t'))
 		w->p[--w->n] = '\0';
+
+	return 0;
+}
+
+
+/* Does baresip read the rewritten line as the same account, with no
+ * ;auth_pass= or ;auth_user= left? */
+static bool strip_check(const char *out, size_t n, const char *aor)
+{
+	char aor2[VREC_AOR_MAX], e[8];
+	struct sip_addr addr;
+	struct pl v;
+
+	if (addr_read(out, n, &addr, aor2, sizeof(aor2), e, sizeof(e)))
+		return false;
+
+	return !strcmp(aor, aor2) &&
+		msg_param_decode(&addr.params, "auth_pass", &v) &&
+		msg_param_decode(&addr.params, "auth_user", &v);
+}
+
+
+/* The first ;auth_pass= and ;auth_user=, as account_alloc() takes them */
+static int params_take(const struct sip_addr *addr, struct acct_parsed *ap,
+		       char *errbuf, size_t errsz)
+{
+	struct pl v;
+
+	if (0 == msg_param_decode(&addr->params, "auth_pass", &v)) {
+		if (!ap->pass || v.l >= ap->passsz) {
+			olog_errf(errbuf, errsz, "password longer than"
+				  " %zu characters",
+				  ap->passsz ? ap->passsz - 1 : 0);
+			return EBADMSG;
+		}
+		memcpy(ap->pass, v.p, v.l);
+		ap->pass[v.l] = '\0';
+		ap->has_pass = true;
+	}
+
+	if (0 == msg_param_decode(&addr->params, "auth_user", &v)) {
+		if (v.l >= sizeof(ap->user)) {
+			olog_errf(errbuf, errsz, "overlong ;auth_user=");
+			return EBADMSG;
+		}
+		memcpy(ap->user, v.p, v.l);
+		ap->user[v.l] = '\0';
+		ap->has_user = true;
+	}
 
 	return 0;
 }
@@ -279,8 +307,8 @@ static int params_parse(const char *p, const char *end,
 int acct_parse(const char *line, size_t len, char *out, size_t outsz,
 	       struct acct_parsed *ap, char *errbuf, size_t errsz)
 {
-	const char *p = line, *end = line + len, *lt, *gt;
 	struct acct_wbuf w = {out, outsz, 0, false};
+	struct sip_addr addr;
 	int err;
 
 	if (!line || !out || !outsz || !ap)
@@ -292,42 +320,57 @@ int acct_parse(const char *line, size_t len, char *out, size_t outsz,
 		ap->pass[0] = '\0';
 	out[0] = '\0';
 
-	while (p < end && (*p == ' ' || *p == '\t' || *p == '\r'))
-		++p;
-
-	if (p == end || *p == '#') {
+	/* what baresip's conf_parse() skips: nothing else */
+	if (!len || line[0] == '#') {
 		acct_wput(&w, line, len);
 		goto out;
 	}
 
 	ap->is_account = true;
 
-	lt = memchr(p, '<', (size_t)(end - p));
-	if (!lt) {
-		err = bare_uri(p, end, ap, errbuf, errsz);
-		if (err)
-			return err;
-		acct_wput(&w, line, len);
-		goto out;
-	}
-
-	err = angle_uri(lt, end, ap, &gt, errbuf, errsz);
-	if (err)
-		return err;
-
-	acct_wput(&w, line, (size_t)(gt + 1 - line));
-
-	err = params_parse(gt + 1, end, &w, ap, errbuf, errsz);
-	if (err)
-		return err;
-
-out:
-	if (w.over) {
+	/* libre's regular expressions take time quadratic in the length */
+	if (len >= ACCT_LINE_MAX) {
 		olog_errf(errbuf, errsz, "line too long");
 		return ENAMETOOLONG;
 	}
 
+	err = addr_read(line, len, &addr, ap->aor, sizeof(ap->aor), errbuf,
+			errsz);
+	if (err)
+		return err;
+
+	err = params_take(&addr, ap, errbuf, errsz);
+	if (err)
+		goto fail;
+
+	err = params_strip(line, len, &addr.params, &w);
+	if (!err && !w.over && !strip_check(out, w.n, ap->aor))
+		err = EBADMSG;
+	if (err) {
+		olog_errf(errbuf, errsz, "baresip would read this line"
+			  " differently without its ;auth_pass= or"
+			  " ;auth_user=");
+		goto fail;
+	}
+
+ out:
+	if (w.over) {
+		olog_errf(errbuf, errsz, "line too long");
+		err = ENAMETOOLONG;
+		goto fail;
+	}
+
 	return 0;
+
+ fail:
+	/* nothing is changed: no password is left behind */
+	if (ap->pass && ap->passsz)
+		sodium_memzero(ap->pass, ap->passsz);
+	ap->has_pass = ap->has_user = false;
+	ap->user[0] = '\0';
+	out[0] = '\0';
+
+	return err;
 }
 
 

@@ -3,8 +3,10 @@
  *                   ;auth_pass= and ;auth_user= parameters
  *
  * An account line is  ["Name"] <sip:user@host[;uri-params]>[;params]
- * (or a bare sip: URI without parameters).  Blank lines and lines starting
- * with '#' are not accounts and are kept as they are.
+ * or  sip:user@host[;params], read as baresip reads it: by libre's
+ * sip_addr_decode() and msg_param_decode() (acctfile.c lists what that
+ * means).  Empty lines and lines starting with '#' (in the first column)
+ * are not accounts and are kept as they are.
  *
  * Copyright (C) 2026 OctaSIP developers.  BSD-3-Clause.
  */
@@ -13,6 +15,10 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+
+/* The longest line (in bytes, newline excluded) acct_parse() reads; baresip
+ * itself reads at most 511 (1.0.0) or 1023 (4.x) bytes of a line */
+#define ACCT_LINE_MAX 4096
 
 struct acct_parsed {
 	bool is_account;     /* false: comment or blank line            */
@@ -26,8 +32,8 @@ struct acct_parsed {
 
 /*
  * Parses one line (without its newline) of len bytes.  Writes the line
- * without ;auth_pass= and ;auth_user= to out.  Returns 0, or EBADMSG with
- * the reason in errbuf (nothing is changed).
+ * without ;auth_pass= and ;auth_user= to out.  Returns 0, or EBADMSG (or
+ * ENAMETOOLONG) with the reason in errbuf (nothing is changed).
  */
 int acct_parse(const char *line, size_t len, char *out, size_t outsz,
 	       struct acct_parsed *ap, char *errbuf, size_t errsz);

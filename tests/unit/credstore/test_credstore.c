@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <sodium.h>
+#include <re.h>
 #include "octasip_credstore/acctfile.h"
 #include "common/fileio.h"
 #include "octasip_credstore/keysrc.h"
@@ -496,7 +497,8 @@ static void test_accounts_lines(void)
 	UT_EQ_INT(acct_parse(l, strlen(l), out, sizeof(out), &ap, e,
 			     sizeof(e)), 0);
 	UT_CHECK(ap.is_account && ap.has_pass && ap.has_user);
-	UT_EQ_STR(pass, "p;w\"d");
+	/* as baresip: quotes off, backslashes kept */
+	UT_EQ_STR(pass, "p;w\\\"d");
 	UT_EQ_STR(ap.user, "al1");
 	UT_EQ_STR(ap.aor, "sip:al@ex.org");
 	UT_EQ_STR(out, "\"Al\" <sip:al@ex.org;transport=tls>;regint=0");
@@ -518,19 +520,10 @@ static void test_accounts_lines(void)
 	UT_EQ_INT(acct_parse(l, strlen(l), out, sizeof(out), &ap, e,
 			     sizeof(e)), EBADMSG);
 	UT_CHECK(strstr(e, "closing") != NULL);
-	l = "<sip:x@y>;auth_pass=\"open";
-	UT_EQ_INT(acct_parse(l, strlen(l), out, sizeof(out), &ap, e,
-			     sizeof(e)), EBADMSG);
-	UT_CHECK(strstr(e, "unterminated") != NULL);
 	l = "<http://x>;auth_pass=a";
 	UT_EQ_INT(acct_parse(l, strlen(l), out, sizeof(out), &ap, e,
 			     sizeof(e)), EBADMSG);
-	l = "<sip:x@y>;auth_pass=";
-	UT_EQ_INT(acct_parse(l, strlen(l), out, sizeof(out), &ap, e,
-			     sizeof(e)), EBADMSG);
-	l = "<sip:x@y> junk";
-	UT_EQ_INT(acct_parse(l, strlen(l), out, sizeof(out), &ap, e,
-			     sizeof(e)), EBADMSG);
+	UT_CHECK(!ap.has_pass && !pass[0]);
 
 	UT_CHECK(acct_aor_valid("sip:a@b.c"));
 	UT_CHECK(!acct_aor_valid("sip:a@b c"));
@@ -538,6 +531,160 @@ static void test_accounts_lines(void)
 	UT_CHECK(!acct_aor_valid("tel:123"));
 	UT_CHECK(aor_equal("<sip:a@b;transport=tcp>;regint=0", "sip:A@b"));
 	UT_CHECK(!aor_equal("sip:a@b", "sip:a@c"));
+}
+
+
+/* libre's reading of l, as baresip's account_alloc() does it: its URI
+ * and the value of ;name= (NULL: none; "" if name is NULL) */
+static const char *re_read(const char *l, const char *name, char *buf,
+			   size_t sz)
+{
+	struct sip_addr a;
+	struct pl pl, v;
+
+	pl_set_str(&pl, l);
+	if (sip_addr_decode(&a, &pl))
+		return NULL;
+	if (!name)
+		v = a.auri;
+	else if (msg_param_decode(&a.params, name, &v))
+		return NULL;
+
+	(void)pl_strcpy(&v, buf, sz);
+
+	return buf;
+}
+
+
+/* acct_parse(l) is 0, and it and libre read the same URI, password and
+ * user; the line is rewritten to want */
+static void agree(const char *l, const char *want)
+{
+	char out[1024], e[256], pass[VREC_SECRET_MAX], v[256], key[256];
+	struct acct_parsed ap;
+	const char *rp, *ru;
+	char rpb[256], rub[256];
+
+	memset(&ap, 0, sizeof(ap));
+	ap.pass = pass;
+	ap.passsz = sizeof(pass);
+	e[0] = '\0';
+
+	UT_EQ_INT(acct_parse(l, strlen(l), out, sizeof(out), &ap, e,
+			     sizeof(e)), 0);
+	if (e[0])
+		(void)fprintf(stderr, "  %s: %s\n", l, e);
+	UT_CHECK(ap.is_account);
+	UT_EQ_STR(out, want);
+
+	UT_CHECK(re_read(l, NULL, v, sizeof(v)) != NULL);
+	UT_EQ_INT(aor_key(v, key, sizeof(key)), 0);
+	UT_EQ_STR(ap.aor, key);
+
+	rp = re_read(l, "auth_pass", rpb, sizeof(rpb));
+	ru = re_read(l, "auth_user", rub, sizeof(rub));
+	UT_EQ_INT(ap.has_pass, rp != NULL);
+	UT_EQ_INT(ap.has_user, ru != NULL);
+	if (rp)
+		UT_EQ_STR(pass, rp);
+	if (ru)
+		UT_EQ_STR(ap.user, ru);
+
+	/* and baresip finds neither in the rewritten line */
+	UT_CHECK(!re_read(out, "auth_pass", rpb, sizeof(rpb)));
+	UT_CHECK(!re_read(out, "auth_user", rub, sizeof(rub)));
+}
+
+
+/* a line acct_parse() refuses, with reason */
+static void refused(const char *l, const char *reason)
+{
+	char out[1024], e[256], pass[VREC_SECRET_MAX];
+	struct acct_parsed ap;
+
+	memset(&ap, 0, sizeof(ap));
+	ap.pass = pass;
+	ap.passsz = sizeof(pass);
+	e[0] = '\0';
+
+	UT_EQ_INT(acct_parse(l, strlen(l), out, sizeof(out), &ap, e,
+			     sizeof(e)), EBADMSG);
+	UT_CHECK(strstr(e, reason) != NULL);
+	UT_CHECK(!ap.has_pass && !ap.has_user && !pass[0]);
+}
+
+
+/* Each way baresip 1.0.0 (libre) reads a line that OctaSIP's scanner
+ * used to read otherwise: both now read it alike */
+static void test_accounts_as_baresip(void)
+{
+	char v[256], out[64], e[128];
+	struct acct_parsed ap;
+
+	/* duplicated parameter: the first counts, none survives */
+	agree("<sip:d@ex.org>;auth_pass=first;regint=0;auth_pass=second"
+	      ";auth_user=u1;auth_user=u2",
+	      "<sip:d@ex.org>;regint=0");
+	UT_EQ_STR(re_read("<sip:d@ex.org>;auth_pass=first;auth_pass=2",
+			  "auth_pass", v, sizeof(v)), "first");
+
+	/* quoted value: quotes off, backslash kept; an unpaired quote is
+	 * part of the value */
+	agree("<sip:q@ex.org>;auth_pass=\"p;w\\\"d\";regint=0",
+	      "<sip:q@ex.org>;regint=0");
+	UT_EQ_STR(re_read("<sip:q@ex.org>;auth_pass=\"p;w\\\"d\"",
+			  "auth_pass", v, sizeof(v)), "p;w\\\"d");
+	agree("<sip:q@ex.org>;auth_pass=\"open", "<sip:q@ex.org>");
+
+	/* display name, quoted, with '<' and '>' in it */
+	agree("\"Al <x> Bob\" <sip:al@ex.org>;auth_pass=pw;regint=0",
+	      "\"Al <x> Bob\" <sip:al@ex.org>;regint=0");
+	agree("Al <sip:al@ex.org>;auth_user=al1", "Al <sip:al@ex.org>");
+
+	/* a bare URI with parameters: the account's */
+	agree("sip:b@ex.org;auth_user=bu;auth_pass=bp;regint=0",
+	      "sip:b@ex.org;regint=0");
+	agree("sip:b@ex.org", "sip:b@ex.org");
+
+	/* sips: */
+	agree("<sips:s@ex.org>;auth_pass=sp;regint=60",
+	      "<sips:s@ex.org>;regint=60");
+
+	/* ;transport=tls (or anything) inside <...> is the URI's */
+	agree("<sip:t@ex.org;transport=tls>;auth_pass=tp;regint=0",
+	      "<sip:t@ex.org;transport=tls>;regint=0");
+	agree("<sip:t@ex.org;transport=tls;auth_pass=u>;regint=0",
+	      "<sip:t@ex.org;transport=tls;auth_pass=u>;regint=0");
+
+	/* names in any case, blanks around them */
+	agree("<sip:c@ex.org>; AUTH_PASS = cp ;Auth_User=cu;regint=0",
+	      "<sip:c@ex.org> ;regint=0");
+
+	/* no value: no parameter; text after '>' is no parameter either */
+	agree("<sip:x@ex.org>;auth_pass=", "<sip:x@ex.org>;auth_pass=");
+	agree("<sip:x@ex.org> junk;auth_pass=;auth_pass=jp",
+	      "<sip:x@ex.org> junk;auth_pass=");
+
+	/* malformed: libre reads "<sip" as the scheme, or nothing */
+	refused("<sip:x@ex.org;auth_pass=1", "closing");
+	UT_EQ_STR(re_read("<sip:x@ex.org;auth_pass=1", NULL, v, sizeof(v)),
+		  "<sip:x@ex.org");
+	refused("   ", "not a SIP address");
+	UT_CHECK(!re_read("   ", NULL, v, sizeof(v)));
+	refused("  # indented", "not a SIP address");
+	UT_CHECK(!re_read("  # indented", NULL, v, sizeof(v)));
+	refused("<tel:+15551234>;auth_pass=t", "not a sip: or sips: URI");
+	refused("sip:x@ex.org regint=0", "not a SIP URI");
+	refused("<sip:x@ex.org>;auth_pass ;auth_user=u =v",
+		"differently");
+
+	/* an empty line and '#' in column 1 are not accounts */
+	memset(&ap, 0, sizeof(ap));
+	UT_EQ_INT(acct_parse("#x", 2, out, sizeof(out), &ap, e, sizeof(e)),
+		  0);
+	UT_CHECK(!ap.is_account);
+	UT_EQ_INT(acct_parse("", 0, out, sizeof(out), &ap, e, sizeof(e)), 0);
+	UT_CHECK(!ap.is_account);
 }
 
 
@@ -584,6 +731,7 @@ int main(void)
 	UT_RUN(test_full_disk);
 	UT_RUN(test_secrets_excluded_from_core_dumps);
 	UT_RUN(test_accounts_lines);
+	UT_RUN(test_accounts_as_baresip);
 	UT_RUN(test_accounts_each_plaintext);
 
 	{
