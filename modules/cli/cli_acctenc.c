@@ -772,54 +772,52 @@ int acctenc_choose(const char *config, const char *aor,
 
 
 /* The value of ;name= in [p, end), unquoted, into v */
-static bool param(const char *p, const char *end, const char *name,
-		  char *v, size_t sz)
+/* A parameter's value as baresip reads it (libre), quotes dropped */
+static bool param(const struct pl *params, const char *name, char *v,
+		  size_t sz)
 {
-	size_t nl = strlen(name);
+	struct pl pv;
 
-	for (; p < end; ++p) {
-		const char *q;
-		size_t n;
+	if (!pl_isset(params) || msg_param_decode(params, name, &pv))
+		return false;
 
-		if (*p != ';' || (size_t)(end - p) <= nl + 1 ||
-		    strncasecmp(p + 1, name, nl) || p[1 + nl] != '=')
-			continue;
-		q = p + 2 + nl;
-		if (*q == '"')
-			++q;
-		n = strcspn(q, ";\"> \t");
-		if ((size_t)(end - q) < n)
-			n = (size_t)(end - q);
-		(void)snprintf(v, sz, "%.*s", (int)n, q);
-		return true;
+	if (pv.l >= 2 && pv.p[0] == '"' && pv.p[pv.l - 1] == '"') {
+		++pv.p;
+		pv.l -= 2;
 	}
+	(void)pl_strcpy(&pv, v, sz);
 
-	return false;
+	return true;
 }
 
 
+/* What an accounts line uses, read as baresip reads it (libre) */
 void acctenc_describe(const char *line, size_t len, char *tp, size_t tpsz,
 		      char *me, size_t mesz)
 {
-	const char *end = line + len, *lt = memchr(line, '<', len), *gt;
-	const char *u = lt ? lt + 1 : line;
+	struct sip_addr addr;
+	struct pl pl;
 	char v[64];
 
-	gt = lt ? memchr(lt, '>', (size_t)(end - lt)) : NULL;
-	if (!gt)
-		gt = end;
-	u += strspn(u, " \t");
+	pl.p = line;
+	pl.l = len;
+	if (sip_addr_decode(&addr, &pl)) {
+		(void)snprintf(tp, tpsz, "?");
+		(void)snprintf(me, mesz, "?");
+		return;
+	}
 
-	if (!strncasecmp(u, "sips:", 5))
+	if (!pl_strcasecmp(&addr.uri.scheme, "sips"))
 		(void)snprintf(tp, tpsz, "tls");
-	else if (param(u, gt, "transport", v, sizeof(v)))
+	else if (param(&addr.uri.params, "transport", v, sizeof(v)))
 		(void)snprintf(tp, tpsz, "%s", v);
-	else if (param(gt, end, "outbound", v, sizeof(v)) &&
-		 !strncasecmp(v, "sips:", 5))
+	else if (param(&addr.params, "outbound", v, sizeof(v)) &&
+		 (!strncasecmp(v, "sips:", 5) ||
+		  strcasestr(v, ";transport=tls")))
 		(void)snprintf(tp, tpsz, "tls (outbound proxy)");
 	else
 		(void)snprintf(tp, tpsz, "udp (default)");
 
-	if (!param(gt, end, "mediaenc", me, mesz))
+	if (!param(&addr.params, "mediaenc", me, mesz))
 		(void)snprintf(me, mesz, "none");
 }

@@ -24,6 +24,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sodium.h>
+#include <re.h>
 #include "cli.h"
 #include "cli_acctparam.h"
 #include "octasip_credstore/acctfile.h"
@@ -324,36 +325,34 @@ static void prm_put(struct acct_wbuf *w, const struct acct_prm *pr)
 static int line_apply(const char *line, size_t len,
 		      const struct acct_prms *ps, struct acct_wbuf *w)
 {
-	const char *end = line + len, *lt, *gt, *p;
+	const char *end = line + len, *p;
 	bool done[ACCTPRM_MAX] = {false};
+	struct sip_addr addr;
+	struct pl pl;
 	size_t i;
 	int err;
 
-	lt = memchr(line, '<', len);
-	if (!lt) {
-		/* a bare URI (no parameters): put it into <...> */
-		p = line;
-		while (p < end && isspace((unsigned char)*p))
-			++p;
-		while (end > p && isspace((unsigned char)end[-1]))
-			--end;
+	/* the URI and what follows it, as baresip reads the line (libre):
+	 * a bare URI's own parameters are the account's */
+	pl.p = line;
+	pl.l = len;
+	if (sip_addr_decode(&addr, &pl))
+		return EBADMSG;
+
+	if (!memchr(line, '<', (size_t)(addr.auri.p - line))) {
+		/* a bare URI: put it into <...> */
 		wstr(w, "<");
-		err = uri_apply(p, (size_t)(end - p), ps->transport, w);
+		err = uri_apply(addr.auri.p, addr.auri.l, ps->transport, w);
 		wstr(w, ">");
-		p = end;
 	}
 	else {
-		gt = memchr(lt, '>', (size_t)(end - lt));
-		if (!gt)
-			return EBADMSG;
-		acct_wput(w, line, (size_t)(lt + 1 - line));
-		err = uri_apply(lt + 1, (size_t)(gt - lt - 1), ps->transport,
-				w);
+		acct_wput(w, line, (size_t)(addr.auri.p - line));
+		err = uri_apply(addr.auri.p, addr.auri.l, ps->transport, w);
 		wstr(w, ">");
-		p = gt + 1;
 	}
 	if (err)
 		return err;
+	p = pl_isset(&addr.params) ? addr.params.p : end;
 
 	/* ;name[=value], values possibly quoted, as acct_parse read them */
 	while (p < end) {

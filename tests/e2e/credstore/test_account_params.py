@@ -5,6 +5,7 @@ existing account; a parameter inside the URI, an unknown parameter, a
 secret or a malformed value is refused and changes nothing."""
 
 import hashlib
+import re
 
 import harness
 from harness import Instance
@@ -80,6 +81,27 @@ class AccountParams(harness.TestCase):
         self.assertIn("running baresip: restart it to use the new"
                       " parameters", p.stdout)
         self.assertEqual(a.stop(), 0)
+
+    def test_lines_read_as_baresip_reads_them(self):
+        # a bare URI's parameters are the account's (baresip, libre's
+        # sip_addr_decode): `set` keeps them after the '>', not in the
+        # URI; a display name with '<' in it does not hide the URI from
+        # `account list`
+        a = Instance(self, "alice")
+        a.write_accounts(["%s;regint=0;answermode=manual" % a.aor,
+                          '"Al <home>" <sip:al@127.0.0.1;transport=tls>'
+                          ';mediaenc=srtp-mand'])
+        harness.octasip("account", "set", a.aor, "--transport", "tcp",
+                        profile=a.profile)
+        user_host = a.aor[len("sip:"):]
+        self.assertEqual(account_lines(a)[0],
+                         "<sip:%s;transport=tcp>;regint=0;"
+                         "answermode=manual" % user_host)
+        out = harness.octasip("account", "list", profile=a.profile).stdout
+        self.assertRegex(out, r"(?m)^sip:al@127\.0\.0\.1\S*\t.*"
+                         r"\ttransport: tls\tmedia: srtp-mand$")
+        self.assertRegex(out, r"(?m)^%s\S*\t.*\ttransport: tcp\t"
+                         r"media: none$" % re.escape(a.aor))
 
     def test_bad_input_changes_nothing(self):
         a = Instance(self, "alice")
