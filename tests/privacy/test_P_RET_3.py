@@ -14,13 +14,14 @@ kept, so the flood pushed the history out.
 test_flood_of_20000: the issue's flood end to end, 20,000 INVITEs
 (about 45 s on a 2-core machine) against octasip_calllog_max_rows
 10000: the three calls with alice survive, 1,000 blocked rows are kept,
-and the call-log journal, if the flood fills it, says so once (not once
-per batch the writer commits).  Skipped in the sanitizer build, where the
-300-INVITE flood covers the same code.  The pruning rule is also tested
+and the call-log journal, if the flood fills it, says so when that starts
+and ends (not once per batch the writer commits).  Skipped in the
+sanitizer build, where the 300-INVITE flood covers the same code.  The pruning rule is also tested
 with 20,000 rows at the database level (tests/unit/calllog/
 test_calllog_db.c, test_retention_flood)."""
 
 import os
+import re
 import subprocess
 import time
 import unittest
@@ -135,10 +136,17 @@ class TestPRet3(harness.TestCase):
         t0 = time.monotonic()
         self.flood(b, 20000, 1000)
         print("20,000 INVITEs refused in %.1f s" % (time.monotonic() - t0))
-        # the journal may fill while the writer catches up: said once
+        # the journal may fill while the writer catches up: said when it
+        # starts and when it has been over for 10 s, not per batch (the
+        # code before alternated 5 times in one flood on a quiet machine;
+        # on a loaded one a real recovery mid-flood is a second pair)
         log = b.log()
-        self.assertLessEqual(log.count("is full of records not yet"), 1)
-        self.assertLessEqual(log.count("has room again"), 1)
+        states = re.findall(r"journal (is full of records|has room again)",
+                            log)
+        self.assertLessEqual(len(states), 4, states)
+        self.assertEqual(states, ["is full of records", "has room again"]
+                         * (len(states) // 2) + ["is full of records"]
+                         * (len(states) % 2), states)
         self.assertNotIn("memory bound reached", log)
         self.assertHistoryKept(b, 10000)
 
