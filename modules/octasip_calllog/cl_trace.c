@@ -6,6 +6,7 @@
  */
 #include <string.h>
 #include "common/siptrace_api.h"
+#include "common/sipcopy.h"
 #include "cl_status.h"
 #include "calllog.h"
 
@@ -66,8 +67,7 @@ static void sip_trace(bool tx, enum sip_transp tp, const struct sa *src,
 		      const struct sa *dst, const uint8_t *pkt, size_t len,
 		      void *arg)
 {
-	struct sip_msg *msg = NULL;
-	struct mbuf *mb;
+	struct sip_msg *msg;
 
 	(void)tp;
 	(void)src;
@@ -79,17 +79,11 @@ static void sip_trace(bool tx, enum sip_transp tp, const struct sa *src,
 			      memcmp(pkt, "CANCEL ", 7)))
 		return;
 
-	mb = mbuf_alloc(len);
-	if (!mb)
-		return;
-	(void)mbuf_write_mem(mb, pkt, len);
-	mb->pos = 0;
-
-	if (!sip_msg_decode(&msg, mb) && msg->req)
+	msg = sipcopy_decode(pkt, len);
+	if (msg && msg->req)
 		sip_end_seen(pkt[0] == 'B' ? "BYE" : "CANCEL", &msg->callid);
 
 	mem_deref(msg);
-	mem_deref(mb);
 }
 
 

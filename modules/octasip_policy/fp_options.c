@@ -9,8 +9,8 @@
  * the SIP trace hook right before it goes to the socket, with the bytes
  * that are sent (trace_send before udp_send/tcp_send in libre 1.1.0,
  * 2.0.1 and re 4.x), so the hook (srcaddr.c) passes each sent 200 here:
- *  - a 200 whose body has an a=tool line is parsed (libre's
- *    sip_msg_decode() on a copy) and taken only if it answers OPTIONS;
+ *  - a 200 whose body has an a=tool line is parsed (libre's parser on
+ *    a copy, sipcopy_decode()) and taken only if it answers OPTIONS;
  *  - each such line is removed in place: the body after it moves up,
  *    Content-Length is lowered by the line's length, written with
  *    leading zeros in the same width, and the bytes freed at the end
@@ -28,6 +28,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <re.h>
+#include "common/sipcopy.h"
 #include "fp_options.h"
 
 
@@ -91,8 +92,7 @@ static bool clen_lower(uint8_t *cl, size_t w, size_t v, size_t cut)
 
 void fp_options_sent(uint8_t *pkt, size_t len)
 {
-	struct sip_msg *msg = NULL;
-	struct mbuf *mb;
+	struct sip_msg *msg;
 	uint8_t *clen;
 	size_t body, blen, off, l, i;
 
@@ -100,14 +100,7 @@ void fp_options_sent(uint8_t *pkt, size_t len)
 	    !memmem(pkt, len, "\na=tool:", 8))
 		return;
 
-	mb = mbuf_alloc(len);
-	if (!mb)
-		return;
-	if (!mbuf_write_mem(mb, pkt, len)) {
-		mb->pos = 0;
-		(void)sip_msg_decode(&msg, mb);
-	}
-	mem_deref(mb);     /* msg holds its own reference */
+	msg = sipcopy_decode(pkt, len);
 	if (!msg)
 		return;
 

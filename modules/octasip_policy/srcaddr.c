@@ -33,6 +33,7 @@
 #include <stdint.h>
 #include <string.h>
 #include "common/bsip.h"
+#include "common/sipcopy.h"
 #include "fp_options.h"
 #include "realmpin.h"
 #include "srcaddr.h"
@@ -94,25 +95,6 @@ static void invite_add(const struct sa *src, const uint8_t *pkt,
 }
 
 
-/* libre's parser on a copy of a received message; NULL if malformed */
-static struct sip_msg *decode(const uint8_t *pkt, size_t len)
-{
-	struct sip_msg *msg = NULL;
-	struct mbuf *mb = mbuf_alloc(len);
-
-	if (!mb)
-		return NULL;
-
-	if (!mbuf_write_mem(mb, pkt, len)) {
-		mb->pos = 0;
-		(void)sip_msg_decode(&msg, mb);
-	}
-	mem_deref(mb);   /* msg holds its own reference */
-
-	return msg;
-}
-
-
 static void trace_handler(bool tx, enum sip_transp tp,
 			  const struct sa *src, const struct sa *dst,
 			  const uint8_t *pkt, size_t len, void *arg)
@@ -134,8 +116,9 @@ static void trace_handler(bool tx, enum sip_transp tp,
 	if (tx) {
 		if (len > 9 && !memcmp(pkt, "REGISTER ", 9))
 			trusted_add(dst);
-		/* P-NET-3: pkt is what libre sends next (fp_options.c) */
-		else if (len > 12 && !memcmp(pkt, "SIP/2.0 200 ", 12))
+		/* P-NET-3: pkt is what libre sends next; only a 200 to
+		 * OPTIONS is changed (fp_options.c) */
+		else
 			fp_options_sent((uint8_t *)(uintptr_t)pkt, len);
 		return;
 	}
@@ -147,7 +130,7 @@ static void trace_handler(bool tx, enum sip_transp tp,
 			      !memcmp(pkt, "SIP/2.0 407 ", 12))) {
 		/* P-CRED-3: pkt is libre's receive buffer, which its
 		 * handlers read after this hook (realmpin.c) */
-		msg = decode(pkt, len);
+		msg = sipcopy_decode(pkt, len);
 		if (msg)
 			realmpin_challenge(msg, (uint8_t *)(uintptr_t)pkt,
 					   len);
