@@ -98,6 +98,9 @@ void cli_snap_free(struct cli_snap *s);
 
 /* cli_ports.c */
 int cli_sip_ports_check(const struct cli_ctx *ctx);
+/* A loopback port P free for UDP and TCP with P+1 free too (SIP/TLS),
+ * never one this process handed out before */
+int cli_sip_free_port(uint16_t *portp);
 
 /* cli_logfilter.c */
 int cli_logfilter_start(void);

@@ -176,7 +176,7 @@ static int setup(struct peer *p, const char *root, const struct cli_ctx *c)
 		       root, p->name);
 	p->ctx.profile_explicit = true;
 
-	if (ctrl_free_port(&p->sip_port))
+	if (cli_sip_free_port(&p->sip_port))
 		return cli_err("no free loopback port for the demo");
 
 	err = cli_profile_seed(&p->ctx, true);
@@ -326,7 +326,7 @@ static int start(struct peer *p, const char *baresip)
 		    !log_addr_in_use(log))
 			break;
 
-		if (ctrl_free_port(&p->sip_port))
+		if (cli_sip_free_port(&p->sip_port))
 			break;
 		err = edit_file(p->ctx.profile, PROFILE_CONFIG, edit_config,
 				p);

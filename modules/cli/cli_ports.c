@@ -7,6 +7,7 @@
  * "ua: init failed"; `octasip run` says which port, what it is for and
  * which config key to change, before it starts baresip.  Without
  * sip_listen (or with port 0) baresip picks free ports: nothing to check.
+ * cli_sip_free_port() finds such ports on loopback (octasip demo).
  *
  * Copyright (C) 2026 OctaSIP developers.  BSD-3-Clause.
  */
@@ -25,9 +26,14 @@
 #include "common/profile.h"
 
 
-/* Could we bind addr:port with this socket type now? */
+/*
+ * Could we bind addr:port with this socket type now?  reuse: as
+ * baresip's own TCP listener binds (SO_REUSEADDR), so that a TCP
+ * TIME_WAIT leftover of a previous run is no conflict; UDP gets no such
+ * allowance.
+ */
 static bool bindable(const struct sockaddr_storage *ss, socklen_t len,
-		     int type)
+		     int type, bool reuse)
 {
 	int fd, one = 1;
 	bool ok;
@@ -36,9 +42,7 @@ static bool bindable(const struct sockaddr_storage *ss, socklen_t len,
 	if (fd < 0)
 		return true;      /* no such family here: baresip's problem */
 
-	/* a TCP TIME_WAIT leftover of a previous run is no conflict (as
-	 * for baresip's own listener); UDP gets no such allowance */
-	if (type == SOCK_STREAM)
+	if (reuse && type == SOCK_STREAM)
 		(void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one,
 				 sizeof(one));
 
@@ -142,7 +146,7 @@ int cli_sip_ports_check(const struct cli_ctx *ctx)
 		}
 
 		port_set(&ss, p);
-		if (bindable(&ss, len, binds[i].type))
+		if (bindable(&ss, len, binds[i].type, true))
 			continue;
 
 		return cli_err("port %u (%s sip_listen %s in %s) is already"
@@ -152,4 +156,87 @@ int cli_sip_ports_check(const struct cli_ctx *ctx)
 	}
 
 	return 0;
+}
+
+
+/* Could 127.0.0.1:port be bound for UDP and for TCP, strictly (no
+ * SO_REUSEADDR: a TIME_WAIT on it counts as taken)? */
+static bool loopback_free(unsigned port)
+{
+	struct sockaddr_storage ss;
+	struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
+
+	memset(&ss, 0, sizeof(ss));
+	sin->sin_family = AF_INET;
+	sin->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	port_set(&ss, port);
+
+	return bindable(&ss, sizeof(*sin), SOCK_DGRAM, false) &&
+		bindable(&ss, sizeof(*sin), SOCK_STREAM, false);
+}
+
+
+/* A port the kernel picks for bind(0) on loopback, or 0 */
+static uint16_t kernel_port(void)
+{
+	struct sockaddr_in sin;
+	socklen_t len = sizeof(sin);
+	uint16_t port = 0;
+	int fd;
+
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return 0;
+	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) == 0 &&
+	    getsockname(fd, (struct sockaddr *)&sin, &len) == 0)
+		port = ntohs(sin.sin_port);
+	(void)close(fd);
+
+	return port;
+}
+
+
+/*
+ * A loopback port P free for UDP and TCP, with P+1 free too: baresip
+ * binds the ports cli_sip_ports_check() checks, and an outgoing
+ * connection (or its TIME_WAIT) on P+1 makes it fail to start.  A port
+ * this process handed out before is never handed out again.
+ */
+int cli_sip_free_port(uint16_t *portp)
+{
+	enum { GIVEN_MAX = 8 };
+	static uint16_t given[GIVEN_MAX];
+	static size_t ngiven, next;
+	int tries;
+
+	for (tries = 0; tries < 200; ++tries) {
+
+		uint16_t port = kernel_port();
+		bool taken = false;
+		size_t i;
+
+		if (port == 0 || port == 65535)
+			continue;
+		for (i = 0; i < ngiven; ++i) {
+			if (given[i] == port || given[i] == port + 1 ||
+			    given[i] + 1 == port)
+				taken = true;
+		}
+		if (taken || !loopback_free(port) ||
+		    !loopback_free(port + 1u))
+			continue;
+
+		given[next] = port;
+		next = (next + 1) % GIVEN_MAX;
+		if (ngiven < GIVEN_MAX)
+			++ngiven;
+		*portp = port;
+		return 0;
+	}
+
+	return EADDRINUSE;
 }

@@ -10,9 +10,7 @@
  * Copyright (C) 2026 OctaSIP developers.  BSD-3-Clause.
  */
 #define _GNU_SOURCE
-#include <arpa/inet.h>
 #include <errno.h>
-#include <netinet/in.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -308,101 +306,6 @@ void ctrl_close(struct ctrl *c)
 	if (c->fd >= 0)
 		(void)close(c->fd);
 	c->fd = -1;
-}
-
-
-/* A loopback port that is free for both TCP and UDP right now */
-/* Whether 127.0.0.1:port can be bound for TCP and for UDP right now */
-static bool port_bindable(uint16_t port)
-{
-	static const int types[] = {SOCK_STREAM, SOCK_DGRAM};
-	struct sockaddr_in sin;
-	size_t i;
-
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	sin.sin_port = htons(port);
-
-	for (i = 0; i < sizeof(types) / sizeof(types[0]); ++i) {
-
-		int fd = socket(AF_INET, types[i] | SOCK_CLOEXEC, 0);
-		bool ok = fd >= 0 &&
-			bind(fd, (struct sockaddr *)&sin, sizeof(sin)) == 0;
-
-		if (fd >= 0)
-			(void)close(fd);
-		if (!ok)
-			return false;
-	}
-
-	return true;
-}
-
-
-/* A port the kernel picks for bind(0) on loopback, or 0 */
-static uint16_t kernel_port(void)
-{
-	struct sockaddr_in sin;
-	socklen_t len = sizeof(sin);
-	uint16_t port = 0;
-	int fd;
-
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-
-	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return 0;
-	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) == 0 &&
-	    getsockname(fd, (struct sockaddr *)&sin, &len) == 0)
-		port = ntohs(sin.sin_port);
-	(void)close(fd);
-
-	return port;
-}
-
-
-/*
- * A loopback port P free for TCP and UDP, with P+1 free too: baresip
- * listens for SIP/TLS on the SIP port + 1, and an outgoing connection
- * (or its TIME_WAIT) on P+1 makes baresip fail to start.  A port this
- * process handed out before is never handed out again.
- */
-int ctrl_free_port(uint16_t *portp)
-{
-	enum { GIVEN_MAX = 8 };
-	static uint16_t given[GIVEN_MAX];
-	static size_t ngiven, next;
-	int tries;
-
-	for (tries = 0; tries < 200; ++tries) {
-
-		uint16_t port = kernel_port();
-		bool taken = false;
-		size_t i;
-
-		if (port == 0 || port == 65535)
-			continue;
-		for (i = 0; i < ngiven; ++i) {
-			if (given[i] == port || given[i] == port + 1 ||
-			    given[i] + 1 == port)
-				taken = true;
-		}
-		if (taken || !port_bindable(port) ||
-		    !port_bindable((uint16_t)(port + 1)))
-			continue;
-
-		given[next] = port;
-		next = (next + 1) % GIVEN_MAX;
-		if (ngiven < GIVEN_MAX)
-			++ngiven;
-		*portp = port;
-		return 0;
-	}
-
-	return EADDRINUSE;
 }
 
 

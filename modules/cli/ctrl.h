@@ -62,8 +62,4 @@ bool ctrl_running(const char *profile);
  * running, answering or not)? */
 bool ctrl_locked(const char *profile);
 
-/* A loopback port P free for TCP and UDP with P+1 free too (SIP/TLS),
- * never one this process handed out before */
-int ctrl_free_port(uint16_t *portp);
-
 #endif
