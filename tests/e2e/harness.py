@@ -670,6 +670,22 @@ class TestCase(unittest.TestCase):
 
     maxDiff = None
 
+    def assertInviteStopped(self, rc, msgs, cancels=None):
+        """(rc, msgs) of sipp_after_block() for a blocked outgoing call:
+        on 4.x no INVITE left; on 1.x the callee's scenario ended by
+        itself (nothing answered it) and the INVITE was CANCELled:
+        `cancels` CANCELs if given, else at least one."""
+        if FAMILY == "4":
+            self.assertNotIn("INVITE sip:", msgs)
+            return
+        self.assertEqual(rc, 0, "sipp: the callee answered:\n" +
+                         msgs[-3000:])
+        if cancels is None:
+            self.assertIn("CANCEL sip:", msgs)
+        else:
+            self.assertEqual(len(re.findall(r"^CANCEL (?i:sip):", msgs,
+                                            re.M)), cancels)
+
     def assertUsageError(self, p, needle=None, sub=None):
         """A usage error of the octasip tool: exit 2, on stderr one line
         "octasip: MESSAGE" and the hint "Try 'octasip [SUB ]--help'."."""
