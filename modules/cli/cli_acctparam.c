@@ -354,7 +354,8 @@ static int line_apply(const char *line, size_t len,
 		return err;
 	p = pl_isset(&addr.params) ? addr.params.p : end;
 
-	/* ;name[=value], values possibly quoted, as acct_parse read them */
+	/* ;name[=value], values possibly quoted: still its own scan, not
+	 * libre's msg_param_decode() as acct_parse() now reads them */
 	while (p < end) {
 
 		const char *name, *q;
