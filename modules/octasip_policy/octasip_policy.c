@@ -311,7 +311,7 @@ static int module_init(void)
 		return err;
 
 	/* where each INVITE came from: the per-address flood cap */
-	if (srcaddr_init())
+	if (srcaddr_init(fc.max_incoming_per_address > 0))
 		warning("octasip_policy: no SIP stack: the per-address flood"
 			" cap is off\n");
 	else

@@ -17,6 +17,11 @@
  *  - a sent REGISTER: its destination is the account's registrar or
  *    outbound proxy, so calls from that address are the provider's, not
  *    one caller's (up to SRCADDR_TRUSTED addresses, by IP).
+ * Only the per-address cap reads the INVITEs' sources: with it off
+ * (octasip_policy_max_incoming_per_address 0, read once at load) no
+ * INVITE is copied and none is parsed (issue 21: about 25 us of the
+ * event loop per call, the parse's allocations and its two RAND_bytes
+ * included).
  * The hook is libre's only one: when baresip was started with -s (its
  * SIP trace, bsip_sip_trace_requested()), baresip's own trace
  * handler is found (uag_enable_sip_trace() puts it in the same field of
@@ -57,6 +62,7 @@ static struct {
 	sip_trace_h *chained;     /* baresip's own trace (-s), or NULL */
 	sip_trace_h *chain[SRCADDR_CHAIN];   /* other OctaSIP modules'  */
 	bool on;
+	bool invites;             /* keep INVITEs for srcaddr_find()  */
 } s;
 
 
@@ -124,7 +130,8 @@ static void trace_handler(bool tx, enum sip_transp tp,
 	}
 
 	if (len > 7 && !memcmp(pkt, "INVITE ", 7)) {
-		invite_add(src, pkt, len);
+		if (s.invites)
+			invite_add(src, pkt, len);
 	}
 	else if (len > 12 && (!memcmp(pkt, "SIP/2.0 401 ", 12) ||
 			      !memcmp(pkt, "SIP/2.0 407 ", 12))) {
@@ -175,13 +182,15 @@ static sip_trace_h *baresip_trace(struct sip *sip)
 }
 
 
-int srcaddr_init(void)
+int srcaddr_init(bool invites)
 {
 	struct sip *sip = uag_sip();
 
 	memset(&s, 0, sizeof(s));
 	if (!sip)
 		return ENOENT;
+
+	s.invites = invites;
 
 	if (bsip_sip_trace_requested())
 		s.chained = baresip_trace(sip);
@@ -271,6 +280,8 @@ int srcaddr_find(const char *callid, struct sa *sa)
 
 	if (!callid || !sa)
 		return EINVAL;
+	if (!s.invites)
+		return ENOENT;
 
 	invite_parse();
 

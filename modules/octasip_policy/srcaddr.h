@@ -11,10 +11,12 @@
 
 struct sa;
 
-int  srcaddr_init(void);
+/* invites: keep each INVITE's source for srcaddr_find() */
+int  srcaddr_init(bool invites);
 void srcaddr_close(void);
 
-/* the transport peer of the INVITE with this Call-ID: 0 or ENOENT */
+/* the transport peer of the INVITE with this Call-ID: 0 or ENOENT
+ * (always ENOENT when srcaddr_init() was told not to keep INVITEs) */
 int  srcaddr_find(const char *callid, struct sa *sa);
 
 /* the address of a registrar/outbound proxy our REGISTERs went to */

@@ -66,16 +66,30 @@ def variant_bin(variant):
 
 def variant_drops(variant):
     """Module lines a variant drops: "stock" all four, "octasip" none,
-    "only:octasip_<area>" the other three (that module alone); any
+    "only:octasip_<area>" the other three (that module alone),
+    "without:octasip_<area>" that one module (the other three),
+    "keep:octasip_<a>+octasip_<b>" those modules only; any
     other name with "@" (another build) keeps all four."""
     variant, binary = variant_bin(variant)
     if binary != DEFAULT_BIN and variant not in ("stock", "manual") and \
-            not variant.startswith("only:"):
+            not variant.startswith(("only:", "without:", "keep:")):
         return ()
     if variant in ("stock", "manual"):
         return OCTA_MODS
     if variant == "octasip":
         return ()
+    if variant.startswith("keep:"):
+        keep = [m if m.endswith(".so") else m + ".so"
+                for m in variant[5:].split("+")]
+        if not set(keep) <= set(OCTA_MODS):
+            raise SystemExit("unknown module in variant %r" % variant)
+        return tuple(m for m in OCTA_MODS if m not in keep)
+    if variant.startswith("without:"):
+        drop = variant[8:]
+        drop = drop if drop.endswith(".so") else drop + ".so"
+        if drop not in OCTA_MODS:
+            raise SystemExit("unknown module in variant %r" % variant)
+        return (drop,)
     if variant.startswith("only:"):
         keep = variant[5:]
         keep = keep if keep.endswith(".so") else keep + ".so"

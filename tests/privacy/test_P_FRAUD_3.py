@@ -63,6 +63,26 @@ class TestPFraud3(harness.TestCase):
         # another address (alice, 127.0.0.1) is still answered
         harness.call(a, b)
 
+    def test_cap_zero_is_off(self):
+        """0 switches the cap off: the policy then keeps no INVITE (no
+        copy, no parse per call, issue 21), and a flood from one
+        address with a new From user each time is not refused as one
+        address; the per-source cap still counts each From user."""
+        b = Instance(self, "bob", config={
+            "octasip_policy_max_incoming_per_address": "0"})
+        b.start()
+
+        p = flood(b, "127.0.0.2", 30)
+        self.assertEqual(p.returncode, 0, p.stdout[-2000:])
+        time.sleep(0.5)
+        self.assertEqual(blocked_rows(b, RULE % 0), [])
+        self.assertNotIn("per address cap", b.log())
+        ok, out = b.command("fraud")
+        self.assertTrue(ok)
+        self.assertIn("incoming 0 (per address 0, per source 0)", out)
+        rows = [r for r in b.calllog_rows() if r["status"] != "blocked"]
+        self.assertEqual(len(rows), 30, rows[-3:])
+
     def test_registrar_address_not_capped(self):
         reg_port = harness.free_port()
         reg = subprocess.Popen(
