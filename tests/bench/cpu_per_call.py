@@ -238,7 +238,9 @@ def main():
                     help="call lengths in ms, comma list")
     ap.add_argument("--variants", default="stock,stock-control,octasip",
                     help="first is the baseline; stock-control is a"
-                    " second stock; NAME@/path/to/octasip another build")
+                    " second stock; only:/without:/keep: module sets"
+                    " (sipp_compare.py); NAME@/path/to/octasip another"
+                    " build")
     ap.add_argument("--capacity", default="",
                     help="rate steps (cps) for the capacity search, e.g."
                     " 120,160,200,250,300,400; \"\" skips it")

@@ -361,6 +361,8 @@ def main():
     ap.add_argument("--variants", default="stock,octasip",
                     help="comma list, first is the baseline: stock, "
                     "octasip, only:octasip_<area> (that module alone), "
+                    "without:octasip_<area> (the other three), "
+                    "keep:octasip_<a>+octasip_<b> (those modules), "
                     "manual (stock with a manual-answer account answered "
                     "by setup_answer.so: baresip's own cost of answering "
                     "from an event handler); "
