@@ -295,20 +295,6 @@ static int uri_apply(const char *uri, size_t n, const char *transport,
 }
 
 
-static const struct acct_prm *prm_find(const struct acct_prms *ps,
-				       const char *name, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < ps->n; ++i) {
-		if (name_is(name, n, ps->v[i].key))
-			return &ps->v[i];
-	}
-
-	return NULL;
-}
-
-
 static void prm_put(struct acct_wbuf *w, const struct acct_prm *pr)
 {
 	if (!pr->val[0])
@@ -354,51 +340,34 @@ static int line_apply(const char *line, size_t len,
 		return err;
 	p = pl_isset(&addr.params) ? addr.params.p : end;
 
-	/* ;name[=value], values possibly quoted: still its own scan, not
-	 * libre's msg_param_decode() as acct_parse() now reads them */
-	while (p < end) {
+	/* the parameters as baresip finds them (libre's msg_param_decode(),
+	 * acct_param_next()): one being set is written where baresip finds
+	 * it, later copies baresip would not read are dropped, and every
+	 * other byte stays as it was */
+	for (;;) {
+		const char *s = NULL, *e = NULL, *s1, *e1;
+		const struct acct_prm *pr = NULL;
 
-		const char *name, *q;
-		const struct acct_prm *pr;
-
-		if (*p != ';') {
-			acct_wput(w, p, 1);
-			++p;
-			continue;
-		}
-
-		name = p + 1;
-		for (q = name; q < end && *q != '=' && *q != ';' &&
-			     !isspace((unsigned char)*q); ++q)
-			;
-		pr = prm_find(ps, name, (size_t)(q - name));
-
-		if (q < end && *q == '=') {
-			++q;
-			if (q < end && *q == '"') {
-				for (++q; q < end && *q != '"'; ++q) {
-					if (*q == '\\' && q + 1 < end)
-						++q;
-				}
-				if (q < end)
-					++q;
-			}
-			else {
-				while (q < end && *q != ';' &&
-				       !isspace((unsigned char)*q))
-					++q;
+		for (i = 0; i < ps->n; ++i) {
+			err = acct_param_next(p, end, ps->v[i].key, &s1, &e1);
+			if (err == EBADMSG)
+				return EBADMSG;
+			if (!err && (!pr || s1 < s)) {
+				s = s1;
+				e = e1;
+				pr = &ps->v[i];
 			}
 		}
+		if (!pr)
+			break;
 
-		if (pr) {
-			done[pr - ps->v] = true;
+		acct_wput(w, p, (size_t)(s - p));
+		if (!done[pr - ps->v])
 			prm_put(w, pr);
-		}
-		else {
-			acct_wput(w, p, (size_t)(q - p));
-		}
-		p = q;
+		done[pr - ps->v] = true;
+		p = e;
 	}
+	acct_wput(w, p, (size_t)(end - p));
 
 	for (i = 0; i < ps->n; ++i) {
 		if (!done[i])

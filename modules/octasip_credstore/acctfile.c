@@ -196,8 +196,8 @@ static int param_span(const struct pl *prms, const char *name,
 
 
 /* The first ;name=value libre finds in [p, end): 0, ENOENT or EBADMSG */
-static int param_next(const char *p, const char *end, const char *name,
-		      const char **sp, const char **ep)
+int acct_param_next(const char *p, const char *end, const char *name,
+		    const char **sp, const char **ep)
 {
 	struct pl pl, v;
 
@@ -229,8 +229,8 @@ static int params_strip(const char *line, size_t len, const struct pl *prms,
 		const char *s, *e, *s2, *e2;
 		int r1, r2;
 
-		r1 = param_next(p, pe, "auth_pass", &s, &e);
-		r2 = param_next(p, pe, "auth_user", &s2, &e2);
+		r1 = acct_param_next(p, pe, "auth_pass", &s, &e);
+		r2 = acct_param_next(p, pe, "auth_user", &s2, &e2);
 		if (r1 == EBADMSG || r2 == EBADMSG)
 			return EBADMSG;
 		if (r1 && r2)

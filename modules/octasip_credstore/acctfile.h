@@ -67,6 +67,12 @@ struct acct_wbuf {
 };
 void acct_wput(struct acct_wbuf *w, const char *s, size_t n);
 
+/* The first ;name=value that libre's msg_param_decode() (as baresip)
+ * finds in [p, end), from its ';' to the end of its value (a quoted
+ * value's closing quote included): 0, ENOENT or EBADMSG */
+int acct_param_next(const char *p, const char *end, const char *name,
+		    const char **sp, const char **ep);
+
 /* Is aor a plausible SIP URI for an account (no spaces, <, >, ")? */
 bool acct_aor_valid(const char *aor);
 

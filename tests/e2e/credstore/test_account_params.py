@@ -103,6 +103,29 @@ class AccountParams(harness.TestCase):
         self.assertRegex(out, r"(?m)^%s\S*\t.*\ttransport: tcp\t"
                          r"media: none$" % re.escape(a.aor))
 
+    def test_set_finds_parameters_as_baresip_does(self):
+        # baresip reads the first ;name=value libre's msg_param_decode()
+        # finds, blanks around '=' and any case of the name included:
+        # `set` replaces that one where it stands and drops the copies
+        # baresip would never read (before, "; regint = 5" was kept and
+        # a second regint appended behind it, so baresip kept reading 5)
+        a = Instance(self, "alice")
+        a.write_accounts(['<%s>; regint = 5;answermode=manual;REGINT=6;'
+                          'x-note="a;b"' % a.aor])
+        harness.octasip("account", "set", a.aor, "--regint", "7",
+                        profile=a.profile)
+        self.assertEqual(account_lines(a),
+                         ['<%s>;regint=7;answermode=manual;x-note="a;b"'
+                          % a.aor])
+        # a quoted value is replaced whole, quotes included
+        a.write_accounts(['<%s>;outbound="sip:old.example.org";regint=0'
+                          % a.aor])
+        harness.octasip("account", "set", a.aor, "--outbound",
+                        "sip:proxy.example.org", profile=a.profile)
+        self.assertEqual(account_lines(a),
+                         ['<%s>;outbound=sip:proxy.example.org;regint=0'
+                          % a.aor])
+
     def test_bad_input_changes_nothing(self):
         a = Instance(self, "alice")
         self.add(a, "--regint", "0")
