@@ -64,6 +64,16 @@ def variant_bin(variant):
     return variant, DEFAULT_BIN
 
 
+def module_set(variant, names, one):
+    """"octasip_a+octasip_b" (".so" optional) as module file names; a
+    name that is not an OctaSIP module, or more than one where one is
+    asked for, ends the run"""
+    mods = {m if m.endswith(".so") else m + ".so" for m in names.split("+")}
+    if not mods <= set(OCTA_MODS) or (one and len(mods) != 1):
+        raise SystemExit("unknown module in variant %r" % variant)
+    return mods
+
+
 def variant_drops(variant):
     """Module lines a variant drops: "stock" all four, "octasip" none,
     "only:octasip_<area>" the other three (that module alone),
@@ -78,24 +88,13 @@ def variant_drops(variant):
         return OCTA_MODS
     if variant == "octasip":
         return ()
-    if variant.startswith("keep:"):
-        keep = [m if m.endswith(".so") else m + ".so"
-                for m in variant[5:].split("+")]
-        if not set(keep) <= set(OCTA_MODS):
-            raise SystemExit("unknown module in variant %r" % variant)
-        return tuple(m for m in OCTA_MODS if m not in keep)
-    if variant.startswith("without:"):
-        drop = variant[8:]
-        drop = drop if drop.endswith(".so") else drop + ".so"
-        if drop not in OCTA_MODS:
-            raise SystemExit("unknown module in variant %r" % variant)
-        return (drop,)
-    if variant.startswith("only:"):
-        keep = variant[5:]
-        keep = keep if keep.endswith(".so") else keep + ".so"
-        if keep not in OCTA_MODS:
-            raise SystemExit("unknown module in variant %r" % variant)
-        return tuple(m for m in OCTA_MODS if m != keep)
+    for prefix in ("only:", "keep:", "without:"):
+        if variant.startswith(prefix):
+            named = module_set(variant, variant[len(prefix):],
+                               prefix != "keep:")
+            if prefix == "without:":
+                return tuple(m for m in OCTA_MODS if m in named)
+            return tuple(m for m in OCTA_MODS if m not in named)
     raise SystemExit("unknown variant %r" % variant)
 
 
