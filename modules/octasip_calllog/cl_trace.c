@@ -6,6 +6,7 @@
  */
 #include <string.h>
 #include "common/siptrace_api.h"
+#include "common/sipcallid.h"
 #include "common/sipcopy.h"
 #include "cl_status.h"
 #include "calllog.h"
@@ -67,7 +68,8 @@ static void sip_trace(bool tx, enum sip_transp tp, const struct sa *src,
 		      const struct sa *dst, const uint8_t *pkt, size_t len,
 		      void *arg)
 {
-	struct sip_msg *msg;
+	struct sip_msg *msg = NULL;
+	struct pl callid;
 
 	(void)tp;
 	(void)src;
@@ -79,10 +81,18 @@ static void sip_trace(bool tx, enum sip_transp tp, const struct sa *src,
 			      memcmp(pkt, "CANCEL ", 7)))
 		return;
 
-	msg = sipcopy_decode(pkt, len);
-	if (msg && msg->req)
-		sip_end_seen(pkt[0] == 'B' ? "BYE" : "CANCEL", &msg->callid);
+	/* the Call-ID alone (sipcallid.h); libre's whole parse only for
+	 * what that does not read */
+	if (sipcallid_read(pkt, len, &callid)) {
+		msg = sipcopy_decode(pkt, len);
+		if (!msg || !msg->req)
+			goto out;
+		callid = msg->callid;
+	}
 
+	sip_end_seen(pkt[0] == 'B' ? "BYE" : "CANCEL", &callid);
+
+ out:
 	mem_deref(msg);
 }
 
