@@ -240,24 +240,46 @@ static void clean_field(char *dst, size_t sz, const char *src)
 }
 
 
+/*
+ * t as UTC ISO 8601.  The last second's text is kept (per thread): a
+ * call start audits two or three lines in one second, and gmtime_r()
+ * takes glibc's time zone lock each time.
+ */
+static const char *iso_utc(long long t)
+{
+	static _Thread_local struct {
+		long long t;
+		bool ok;
+		char iso[32];
+	} c;
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (c.ok && c.t == t)
+		return c.iso;
+
+	c.ok = gmtime_r(&tt, &tm) &&
+		strftime(c.iso, sizeof(c.iso), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (!c.ok)
+		(void)snprintf(c.iso, sizeof(c.iso), "?");
+	c.t = t;
+
+	return c.iso;
+}
+
+
 /* One audit line into buf (at most PERM_AUDIT_LINE bytes); its length */
 static size_t audit_line(char *buf, const struct perm_audit_line *l)
 {
-	char subj[32], dec[32], why[256], iso[32];
-	time_t tt = (time_t)l->t;
-	struct tm tm;
+	char subj[32], dec[32], why[256];
 	int n;
 
 	clean_field(subj, sizeof(subj), l->subject);
 	clean_field(dec, sizeof(dec), l->decision);
 	clean_field(why, sizeof(why), l->reason ? l->reason : "");
 
-	if (!gmtime_r(&tt, &tm) ||
-	    !strftime(iso, sizeof(iso), "%Y-%m-%dT%H:%M:%SZ", &tm))
-		(void)snprintf(iso, sizeof(iso), "?");
-
 	n = snprintf(buf, PERM_AUDIT_LINE, "%lld\t%s\t%s\t%s\t%s\n", l->t,
-		     iso, subj, dec, why);
+		     iso_utc(l->t), subj, dec, why);
 	if (n < 0)
 		return 0;
 	if ((size_t)n >= PERM_AUDIT_LINE) {

@@ -32,7 +32,7 @@ enum {
 	HEARTBEAT_MS = 10000,     /* in_progress rows refreshed         */
 	HEARTBEAT_FIRST_MS = 1000, /* ... first 1 s after an answer    */
 	TSAMPLES     = 8192,      /* handler timings kept               */
-	CPU_SAMPLE   = 8,         /* thread CPU read for 1 event in 8   */
+	CPU_SAMPLE   = 64,        /* thread CPU read for 1 event in 64  */
 	PATH_SZ      = 4200,
 	CALL_BUCKETS = 64,        /* open calls found by their pointer  */
 	CL_JFULL_QUIET_MS = 10000, /* journal not full this long: room  */

@@ -428,6 +428,10 @@ static void test_audit(void)
 	UT_CHECK(text &&
 		 strstr(text, "\tmicrophone\tdeny\ttab here newline\n"));
 	UT_CHECK(text && strstr(text, "1970-01-01T00:01:40Z"));
+	/* each line's own time, also right after a line of another second
+	 * (the last second's text is kept) */
+	UT_CHECK(text && strstr(text, "200\t1970-01-01T00:03:20Z\t"));
+	UT_CHECK(text && strstr(text, "300\t1970-01-01T00:05:00Z\t"));
 	free(text);
 
 	/* a torn last line does not swallow the next entry */
