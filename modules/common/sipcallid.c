@@ -28,25 +28,44 @@ static bool is_ws(char c)
 }
 
 
-/* A start line libre accepts as a request's; *rest: after its LF */
+/* a token of libre's start-line pattern: no SP, HT, CR or LF; its end */
+static const char *token(const char *p, const char *end)
+{
+	const char *t = p;
+
+	while (t < end && *t != ' ' && *t != '\t' && *t != '\r' &&
+	       *t != '\n')
+		++t;
+
+	return t > p && t < end && *t == ' ' ? t : NULL;
+}
+
+
+/*
+ * "METHOD SP URI SP SIP/2.0 CRLF": a line libre's start-line pattern
+ * ("[^ \t\r\n]+ [^ \t\r\n]+ [^\r\n]*[\r]*[\n]1") matches and takes
+ * as a request's (version "SIP/2.0"), in the one form it has here.  Any
+ * other line (a response's, two spaces, a bare LF) is libre's to read.
+ * *rest: after the LF.
+ */
 static int start_line(const char *p, size_t len, const char **rest)
 {
-	struct pl met, ruri, ver, e;
-	struct uri uri;
+	static const char ver[] = "SIP/2.0\r\n";
+	const char *end = p + len;
 
-	if (re_regex(p, len, "[^ \t\r\n]+ [^ \t\r\n]+ [^\r\n]*[\r]*[\n]1",
-		     &met, &ruri, &ver, NULL, &e) || met.p != p)
+	p = token(p, end);
+	if (!p)
+		return EBADMSG;
+	p = token(p + 1, end);
+	if (!p)
+		return EBADMSG;
+	++p;
+
+	if ((size_t)(end - p) < sizeof(ver) - 1 ||
+	    memcmp(p, ver, sizeof(ver) - 1))
 		return EBADMSG;
 
-	if (pl_strcmp(&ver, "SIP/2.0") || uri_decode(&uri, &ruri))
-		return EBADMSG;
-
-	/* the same line ended by CRLF, as every header line must be */
-	if (e.p - p < 2 || e.p[-1] != '\r' || memchr(p, '\r', (size_t)
-						      (e.p - 1 - p)))
-		return EBADMSG;
-
-	*rest = e.p + e.l;
+	*rest = p + sizeof(ver) - 1;
 
 	return 0;
 }
