@@ -128,7 +128,7 @@ void trace_start(void);
 void trace_stop(void);
 
 /* cl_cmd.c */
-void recent_add(const struct cl_rec *r);
+void recent_take(struct cl_rec *r);
 void recent_merge_preload(void);
 extern const struct cmd calllog_cmdv[];
 extern const size_t calllog_cmdc;

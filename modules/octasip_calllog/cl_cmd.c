@@ -11,13 +11,9 @@
 #include "calllog.h"
 
 
-void recent_add(const struct cl_rec *r)
+/* r's contents go to the front of the list; r is left empty */
+void recent_take(struct cl_rec *r)
 {
-	struct cl_rec copy;
-
-	if (cl_rec_copy(&copy, r))
-		return;
-
 	if (d.nrecent == RECENT_MAX) {
 		--d.nrecent;
 		d.nblocked -= cl_status_is(&d.recent[d.nrecent],
@@ -27,9 +23,10 @@ void recent_add(const struct cl_rec *r)
 
 	memmove(&d.recent[1], &d.recent[0],
 		d.nrecent * sizeof(d.recent[0]));
-	d.recent[0] = copy;
+	d.recent[0] = *r;
 	++d.nrecent;
-	d.nblocked += cl_status_is(&copy, CL_ST_BLOCKED);
+	d.nblocked += cl_status_is(r, CL_ST_BLOCKED);
+	memset(r, 0, sizeof(*r));
 }
 
 

@@ -448,7 +448,8 @@ static bool note_rtcp(struct callrec *cr, const struct call *call)
 }
 
 
-/* The record's last state, queued now: the record goes */
+/* The record's last state, queued now: the record goes (its fields to
+ * the recent list, not copied) */
 static void callrec_done(struct callrec *cr)
 {
 	list_unlink(&cr->pe);
@@ -457,7 +458,7 @@ static void callrec_done(struct callrec *cr)
 	check_started();
 	queue(cr);
 	flush_later();
-	recent_add(&cr->rec);
+	recent_take(&cr->rec);
 	mem_deref(cr);
 }
 
@@ -696,7 +697,7 @@ static int api_blocked(const struct calllog_blocked *b)
 	if (!err)
 		err = clw_block(d.w, &r);
 	if (!err)
-		recent_add(&r);
+		recent_take(&r);
 
 	cl_rec_reset(&r);
 
