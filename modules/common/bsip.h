@@ -77,6 +77,7 @@ struct bsip_event {
 	struct ua *ua;          /* or NULL */
 	struct call *call;      /* or NULL */
 	const char *prm;        /* the event's text, never NULL */
+	bool main_thread;       /* emitted on baresip's main thread */
 	const void *native;     /* the core's own event (adapter only) */
 };
 
@@ -85,9 +86,19 @@ typedef void (bsip_event_h)(const struct bsip_event *e, void *arg);
 /*
  * Handlers run in registration order, across all modules, as the core's
  * own.  A module registers at most BSIP_EVENT_SLOTS handlers.
+ *
+ * The cores call handlers on the thread that emits the event.  That is
+ * the main thread, except for module_event() called elsewhere: 4.10's
+ * sndfile opens its files in the audio threads and reports each with
+ * module_event() from there, into every handler, while the main thread
+ * runs on.  A handler registered with bsip_event_register() sees main
+ * thread events only (the others are not given to it); one registered
+ * with bsip_event_register_any_thread() sees both and must tell them
+ * apart (e->main_thread).
  */
 #define BSIP_EVENT_SLOTS 4
 int  bsip_event_register(bsip_event_h *h, void *arg);
+int  bsip_event_register_any_thread(bsip_event_h *h, void *arg);
 void bsip_event_unregister(bsip_event_h *h);
 
 /* The core's name of the event ("CALL_INCOMING"), for logs */

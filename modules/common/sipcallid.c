@@ -111,8 +111,9 @@ int sipcallid_read(const uint8_t *pkt, size_t len, struct pl *callid)
 		if (!is_callid(name, n))
 			continue;
 
+		/* which one: libre says */
 		if (found)
-			return EBADMSG;               /* which one: ask libre */
+			return EBADMSG;
 
 		for (val = colon + 1; val < eol && is_ws(*val); ++val)
 			;

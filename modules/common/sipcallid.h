@@ -11,19 +11,21 @@
  *
  * What is read: a start line "METHOD SP URI SP SIP/2.0 CRLF" (one that
  * libre's start-line pattern takes as a request's), then header lines,
- * each ended by CRLF, up to an empty line.  A header is the Call-ID when libre would file it
- * there: the compact name "i", or a longer name whose libre header hash
- * (hash_joaat_ci() & 0xfff, names beginning "x-" excluded) is
- * SIP_HDR_CALL_ID; its value without the white space around it, as libre
- * takes it.  Anything outside that (a folded line, a bare CR or LF, a
- * line without a colon, no empty line, no Call-ID, more than one, an
- * empty value) is EBADMSG: the caller parses the message with libre.
+ * each ended by CRLF, up to an empty line.  A header is the Call-ID when
+ * libre would file it there: the compact name "i", or a longer name whose
+ * libre header hash (hash_joaat_ci() & 0xfff, names beginning "x-"
+ * excluded) is SIP_HDR_CALL_ID; its value without the white space around
+ * it, as libre takes it.  Anything outside that (a folded line, a bare CR
+ * or LF, a line without a colon, no empty line, no Call-ID, more than
+ * one, an empty value) is EBADMSG: the caller parses the message with
+ * libre.
  *
  * A message libre would refuse for another reason (a malformed request
  * URI, Via, From, To or CSeq) still yields its Call-ID here; baresip
- * never sees such a request (the call log's use: cl_trace.c).  tests/fuzz/fuzz_callid.c checks, for any bytes, that
- * a Call-ID read here is the one libre's parser reads whenever libre
- * accepts the message.
+ * never sees such a request (the call log's use: cl_trace.c).
+ * tests/fuzz/fuzz_callid.c checks, for any bytes, that a Call-ID read
+ * here is the one libre's parser reads whenever libre accepts the
+ * message.
  *
  * Copyright (C) 2026 OctaSIP developers.  BSD-3-Clause.
  */

@@ -47,6 +47,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,6 +69,13 @@ enum {
 	OUT_MAX     = 1 << 20,     /* replies/events a client may owe us */
 	LINE_MAX_SZ = 4096,        /* command line given to baresip      */
 	REFUSED_LOG = 32,          /* refusals logged one by one         */
+	OFF_MAX     = 16384,       /* events from other threads waiting  */
+};
+
+/* An event encoded on another thread, waiting for the main thread */
+struct offev {
+	struct le le;
+	struct mbuf *json;
 };
 
 struct client {
@@ -90,7 +98,14 @@ static struct {
 	unsigned nclients;
 	uint64_t refused;          /* connections from another uid       */
 	struct tmr reap;
-} d = {.lfd = -1, .lockfd = -1};
+	struct mqueue *mq;         /* wakes the main thread for them     */
+	struct {                   /* events from other threads (bsip.h) */
+		pthread_mutex_t lock;
+		struct list q;
+		unsigned n;
+		unsigned dropped;
+	} off;
+} d = {.lfd = -1, .lockfd = -1, .off = {.lock = PTHREAD_MUTEX_INITIALIZER}};
 
 
 static int print_handler(const char *p, size_t size, void *arg)
@@ -547,18 +562,105 @@ static void accept_handler(int flags, void *arg)
 }
 
 
+static void send_all(struct mbuf *json)
+{
+	struct le *le;
+
+	for (le = list_head(&d.clients); le; le = le->next)
+		client_send(le->data, json);
+}
+
+
+static void offev_destructor(void *arg)
+{
+	struct offev *o = arg;
+
+	mem_deref(o->json);
+}
+
+
+/* On another thread: queue json for the main thread (taken over) */
+static void off_push(struct mbuf *json)
+{
+	struct offev *o = mem_zalloc(sizeof(*o), offev_destructor);
+	bool wake;
+
+	if (o)
+		o->json = json;
+	else
+		mem_deref(json);
+
+	pthread_mutex_lock(&d.off.lock);
+	if (!o || d.off.n >= OFF_MAX) {
+		++d.off.dropped;
+		o = mem_deref(o);
+	}
+	wake = o && list_isempty(&d.off.q);
+	if (o) {
+		list_append(&d.off.q, &o->le, o);
+		++d.off.n;
+	}
+	pthread_mutex_unlock(&d.off.lock);
+
+	/* one wake-up per batch: the main thread takes the whole queue */
+	if (wake)
+		(void)mqueue_push(d.mq, 0, NULL);
+}
+
+
+/* On the main thread: the queued events, in order, to every client */
+static void mq_handler(int id, void *data, void *arg)
+{
+	struct list q = LIST_INIT;
+	unsigned dropped;
+	struct le *le;
+
+	(void)id;
+	(void)data;
+	(void)arg;
+
+	/* moved one by one: each element knows its list (libre's le) */
+	pthread_mutex_lock(&d.off.lock);
+	while ((le = list_head(&d.off.q))) {
+		list_unlink(le);
+		list_append(&q, le, le->data);
+	}
+	d.off.n = 0;
+	dropped = d.off.dropped;
+	d.off.dropped = 0;
+	pthread_mutex_unlock(&d.off.lock);
+
+	while ((le = list_head(&q))) {
+		struct offev *o = le->data;
+
+		list_unlink(le);
+		send_all(o->json);
+		mem_deref(o);
+	}
+
+	if (dropped)
+		warning("octasip_ctrl: %u event(s) from other threads not"
+			" sent (more than %u waiting)\n", dropped, OFF_MAX);
+}
+
+
+/*
+ * Every event goes to every client, also one the core emits on another
+ * thread (4.10's sndfile reports the file it opens from an audio thread):
+ * it is encoded there, while the core's event is valid, as ctrl_tcp
+ * does, and sent by the main thread, which alone touches the clients.
+ */
 static void ua_event_handler(const struct bsip_event *e, void *arg)
 {
 	struct mbuf *json;
 	struct re_printf pf;
 	struct odict *od = NULL;
-	struct le *le;
 	int err;
 
 	(void)arg;
 
 	/* nobody listening: no JSON work at all */
-	if (!d.nclients)
+	if (e->main_thread && !d.nclients)
 		return;
 
 	json = mbuf_alloc(1024);
@@ -575,12 +677,19 @@ static void ua_event_handler(const struct bsip_event *e, void *arg)
 	if (!err)
 		err = json_encode_odict(&pf, od);
 	if (err) {
-		warning("octasip_ctrl: cannot encode an event: %m\n", err);
+		if (e->main_thread)
+			warning("octasip_ctrl: cannot encode an event: %m\n",
+				err);
 		goto out;
 	}
 
-	for (le = list_head(&d.clients); le; le = le->next)
-		client_send(le->data, json);
+	if (!e->main_thread) {
+		off_push(json);
+		json = NULL;
+		goto out;
+	}
+
+	send_all(json);
 
  out:
 	mem_deref(od);
@@ -627,6 +736,9 @@ static int listen_socket(void)
 static int module_close(void)
 {
 	bsip_event_unregister(ua_event_handler);
+	d.mq = mem_deref(d.mq);
+	list_flush(&d.off.q);
+	d.off.n = 0;
 	tmr_cancel(&d.reap);
 	list_flush(&d.clients);
 
@@ -720,7 +832,9 @@ static int module_init(void)
 			      err);
 	}
 
-	err = bsip_event_register(ua_event_handler, NULL);
+	err = mqueue_alloc(&d.mq, mq_handler, NULL);
+	if (!err)
+		err = bsip_event_register_any_thread(ua_event_handler, NULL);
 	if (err)
 		return refuse(err, "cannot watch events (%m)", err);
 

@@ -44,7 +44,7 @@ static void dispatch(const struct evslot *s, struct ua *ua, enum ua_event ev,
 	struct native_ev n = {ua, ev, call, prm};
 	struct bsip_event e;
 
-	if (!s->h)
+	if (!evslot_takes(s, &e.main_thread))
 		return;
 
 	e.ev     = evmap_get(&a.evm, (int)ev);
@@ -133,7 +133,16 @@ int bsip_event_register(bsip_event_h *h, void *arg)
 	if (!a.evm.ok && evmap_build(&a.evm, native_name))
 		return EPROTO;
 
-	return evslot_add(a.slotv, h, arg, native_slot);
+	return evslot_add(a.slotv, h, arg, false, native_slot);
+}
+
+
+int bsip_event_register_any_thread(bsip_event_h *h, void *arg)
+{
+	if (!a.evm.ok && evmap_build(&a.evm, native_name))
+		return EPROTO;
+
+	return evslot_add(a.slotv, h, arg, true, native_slot);
 }
 
 

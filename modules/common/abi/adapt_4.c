@@ -57,7 +57,7 @@ static void dispatch(const struct evslot *s, enum bevent_ev ev,
 	struct bsip_event e;
 	const char *txt;
 
-	if (!s->h)
+	if (!evslot_takes(s, &e.main_thread))
 		return;
 
 	txt = bevent_get_text(event);
@@ -158,7 +158,16 @@ int bsip_event_register(bsip_event_h *h, void *arg)
 	if (!a.evm.ok && evmap_build(&a.evm, native_name))
 		return EPROTO;
 
-	return evslot_add(a.slotv, h, arg, native_slot);
+	return evslot_add(a.slotv, h, arg, false, native_slot);
+}
+
+
+int bsip_event_register_any_thread(bsip_event_h *h, void *arg)
+{
+	if (!a.evm.ok && evmap_build(&a.evm, native_name))
+		return EPROTO;
+
+	return evslot_add(a.slotv, h, arg, true, native_slot);
 }
 
 

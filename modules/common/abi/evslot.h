@@ -15,14 +15,24 @@
 struct evslot {
 	bsip_event_h *h;
 	void *arg;
+	bool any_thread;   /* also events emitted on other threads */
 };
 
 /* Register (on) or unregister trampoline i with the core; errno */
 typedef int (evslot_native_h)(size_t i, bool on);
 
-/* A free slot for h: 0, ENOSPC, or the core's error */
+/*
+ * A free slot for h: 0, ENOSPC, or the core's error.  Called on the main
+ * thread (module init): the first call notes which thread that is.
+ */
 int  evslot_add(struct evslot *v, bsip_event_h *h, void *arg,
-		evslot_native_h *nh);
+		bool any_thread, evslot_native_h *nh);
+
+/*
+ * Does slot s take an event emitted now?  *main: is this the main
+ * thread.  Only any_thread slots take events from other threads.
+ */
+bool evslot_takes(const struct evslot *s, bool *main);
 /* Every slot holding h, unregistered */
 void evslot_remove(struct evslot *v, bsip_event_h *h, evslot_native_h *nh);
 
