@@ -105,7 +105,11 @@ static struct {
 		unsigned n;
 		unsigned dropped;
 	} off;
-} d = {.lfd = -1, .lockfd = -1, .off = {.lock = PTHREAD_MUTEX_INITIALIZER}};
+} d = {
+	.lfd = -1,
+	.lockfd = -1,
+	.off = {.lock = PTHREAD_MUTEX_INITIALIZER},
+};
 
 
 static int print_handler(const char *p, size_t size, void *arg)
