@@ -138,6 +138,7 @@ def measure(variant, rate, calls, hold_ms, workdir):
     cg = Cgroup("octasip-bench-%d-%d" % (os.getpid(), SEQ[0]))
     try:
         pid = sc.baresip_pid(inst)
+        sc.pin_callee(pid)
         cg.add(pid)
         sc.detach(inst)
         time.sleep(0.5)
@@ -246,8 +247,12 @@ def main():
                     " 120,160,200,250,300,400; \"\" skips it")
     ap.add_argument("--capacity-seconds", type=int, default=6)
     ap.add_argument("--capacity-hold", type=int, default=1000)
+    ap.add_argument("--pin", action="store_true",
+                    help="the callee's threads on the last CPU, sipp on"
+                    " the others (sipp_compare.py --pin)")
     ap.add_argument("--out", default=None)
     a = ap.parse_args()
+    sc.PIN = a.pin
     variants = [v.strip() for v in a.variants.split(",") if v.strip()]
     for v in variants:
         sc.variant_drops(variant_of(v))
