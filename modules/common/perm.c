@@ -240,46 +240,32 @@ static void clean_field(char *dst, size_t sz, const char *src)
 }
 
 
-/*
- * t as UTC ISO 8601.  The last second's text is kept (per thread): a
- * call start audits two or three lines in one second, and gmtime_r()
- * takes glibc's time zone lock each time.
- */
-static const char *iso_utc(long long t)
+void perm_audit_time(long long t, char *iso, size_t sz)
 {
-	static _Thread_local struct {
-		long long t;
-		bool ok;
-		char iso[32];
-	} c;
 	time_t tt = (time_t)t;
 	struct tm tm;
 
-	if (c.ok && c.t == t)
-		return c.iso;
-
-	c.ok = gmtime_r(&tt, &tm) &&
-		strftime(c.iso, sizeof(c.iso), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	if (!c.ok)
-		(void)snprintf(c.iso, sizeof(c.iso), "?");
-	c.t = t;
-
-	return c.iso;
+	if (!gmtime_r(&tt, &tm) ||
+	    !strftime(iso, sz, "%Y-%m-%dT%H:%M:%SZ", &tm))
+		(void)snprintf(iso, sz, "?");
 }
 
 
 /* One audit line into buf (at most PERM_AUDIT_LINE bytes); its length */
 static size_t audit_line(char *buf, const struct perm_audit_line *l)
 {
-	char subj[32], dec[32], why[256];
+	char subj[32], dec[32], why[256], iso[32];
 	int n;
 
 	clean_field(subj, sizeof(subj), l->subject);
 	clean_field(dec, sizeof(dec), l->decision);
 	clean_field(why, sizeof(why), l->reason ? l->reason : "");
 
+	if (!l->iso)
+		perm_audit_time(l->t, iso, sizeof(iso));
+
 	n = snprintf(buf, PERM_AUDIT_LINE, "%lld\t%s\t%s\t%s\t%s\n", l->t,
-		     iso_utc(l->t), subj, dec, why);
+		     l->iso ? l->iso : iso, subj, dec, why);
 	if (n < 0)
 		return 0;
 	if ((size_t)n >= PERM_AUDIT_LINE) {
@@ -356,7 +342,7 @@ int perm_audit_append_lines(const char *path,
 int perm_audit_append(const char *path, long long t, const char *subject,
 		      const char *decision, const char *reason)
 {
-	const struct perm_audit_line l = {t, subject, decision, reason};
+	const struct perm_audit_line l = {t, subject, decision, reason, NULL};
 
 	return perm_audit_append_lines(path, &l, 1);
 }

@@ -103,7 +103,12 @@ struct perm_audit_line {
 	const char *subject;
 	const char *decision;
 	const char *reason;      /* may be NULL                          */
+	const char *iso;         /* t as perm_audit_time() gives it, or
+				  * NULL: formatted here                 */
 };
+
+/* t as the audit log's UTC ISO 8601 text ("2026-12-07T09:00:00Z") */
+void perm_audit_time(long long t, char *iso, size_t sz);
 
 int perm_audit_append_lines(const char *path,
 			    const struct perm_audit_line *v, size_t n);

@@ -18,6 +18,27 @@ void audit_close(void)
 }
 
 
+/*
+ * t's ISO text; the last second's is kept: a call start audits two or
+ * three lines in one second, and gmtime_r() takes glibc's time zone lock
+ * each time.  Main thread only.
+ */
+static const char *iso_time(long long t)
+{
+	static struct {
+		long long t;
+		char iso[32];
+	} c = {-1, ""};
+
+	if (c.t != t) {
+		perm_audit_time(t, c.iso, sizeof(c.iso));
+		c.t = t;
+	}
+
+	return c.iso;
+}
+
+
 /* Append the queued audit lines, oldest first. */
 void audit_flush(void)
 {
@@ -34,6 +55,7 @@ void audit_flush(void)
 		v[i].subject = d.audq[i].subject;
 		v[i].decision = d.audq[i].decision;
 		v[i].reason = d.audq[i].reason;
+		v[i].iso = iso_time(v[i].t);
 	}
 
 	/* the file stays open: one write() for the turn's lines (and

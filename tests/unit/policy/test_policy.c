@@ -475,6 +475,8 @@ static void test_audit_lines(void)
 		v[i].subject = "microphone";
 		v[i].decision = i % 2 ? "deny" : "use";
 		v[i].reason = i == 1 ? "line\nbreak" : NULL;
+		/* the caller's time text is used as given */
+		v[i].iso = i == 2 ? "given-iso" : NULL;
 	}
 
 	UT_EQ_INT(perm_audit_append_lines(path, v, 0), EINVAL);
@@ -486,6 +488,8 @@ static void test_audit_lines(void)
 	UT_CHECK(text && !strncmp(text, "100\ttorn\n1000\t", 14));
 	UT_CHECK(text && strstr(text, "\tmicrophone\tdeny\tline break\n"));
 	UT_CHECK(text && strstr(text, "\tmicrophone\tuse\t\n"));
+	UT_CHECK(text && strstr(text, "1002\tgiven-iso\tmicrophone\tuse"));
+	UT_CHECK(text && strstr(text, "1003\t1970-01-01T00:16:43Z\t"));
 	{
 		size_t lines = 0;
 		const char *c;
