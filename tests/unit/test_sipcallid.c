@@ -141,7 +141,7 @@ static void test_ask_libre(void)
 	check(START VIA "Call-ID x\r\n" TAIL, EBADMSG, NULL);
 	check(START VIA ": x\r\nCall-ID: y\r\n" TAIL, EBADMSG, NULL);
 	check(START VIA "Call-ID: x\r\n", EBADMSG, NULL);
-	/* a response, a start line libre refuses, a bad request URI */
+	/* a response, two spaces, another version: not read here */
 	check("SIP/2.0 200 OK\r\n" VIA "Call-ID: x\r\n" TAIL, EBADMSG,
 	      NULL);
 	check("BYE  sip:b@h SIP/2.0\r\nCall-ID: x\r\n" TAIL, EBADMSG, NULL);

@@ -7,8 +7,9 @@ opens a recording.  A handler that touched the control channel's clients
 there raced the main thread (which serves commands on the same clients):
 bob's baresip died now and then in a recorded call on 4.10.
 
-evthread.so (tests/unit/evthread/evthread.c) emits N events from a thread of its own
-while two clients hammer the main thread with commands.  Both clients
+evthread.so (tests/unit/evthread/evthread.c) emits N events from a
+thread of its own while two clients hammer the main thread with
+commands.  Both clients
 get every event, in order, as well-formed frames, every command gets its
 answer, and baresip is alive at the end.  baresip 1.0.0 has no
 module_event(): skipped there.
