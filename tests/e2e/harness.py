@@ -14,6 +14,7 @@ import atexit
 import json
 import os
 import re
+import select
 import shutil
 import signal
 import socket
@@ -186,6 +187,49 @@ def octasip(*args, profile=None, stdin=None, env=None, check=True,
                              (" ".join(args), p.returncode, p.stdout,
                               p.stderr))
     return p
+
+
+def octasip_on_tty(*args, profile=None, prompt, answer, env=None,
+                   timeout=60):
+    """Run the octasip tool on a terminal (a pty on stdin, stdout and
+    stderr) and type answer once prompt has been printed.  Returns
+    (exit code, everything the terminal showed).
+
+    This side keeps the terminal open until the child has exited and its
+    output is drained: the last thing a child writes before it exits (a
+    refusal's message) must not race the terminal's close, which reads
+    as EIO on this side and once lost that message in CI."""
+    cmd = [OCTASIP] + (["-d", profile] if profile else []) + list(args)
+    e = dict(os.environ)
+    if env:
+        e.update(env)
+    master, slave = os.openpty()
+    out = b""
+    try:
+        proc = subprocess.Popen(cmd, stdin=slave, stdout=slave,
+                                stderr=slave, env=e)
+        sent = False
+        quiet_since = None
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            r, _, _ = select.select([master], [], [], 0.05)
+            if r:
+                out += os.read(master, 65536)
+                quiet_since = None
+            elif proc.poll() is not None:
+                quiet_since = quiet_since or time.monotonic()
+                if time.monotonic() - quiet_since > 0.3:
+                    break
+            if not sent and prompt.encode() in out:
+                os.write(master, answer.encode())
+                sent = True
+        else:
+            proc.kill()
+        rc = proc.wait(timeout=10)
+    finally:
+        os.close(slave)
+        os.close(master)
+    return rc, out.decode("utf-8", "replace")
 
 
 def sanitizer_env():

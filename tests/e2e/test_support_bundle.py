@@ -11,12 +11,9 @@ the log, and (strace) no connection to anything but the profile's own
 control socket."""
 
 import os
-import pty
 import re
-import select
 import shutil
 import subprocess
-import time
 import unittest
 
 import harness
@@ -199,31 +196,10 @@ class SupportBundleTest(harness.TestCase):
 
     def run_tty(self, profile, out, answer, env):
         """The bundle on a terminal; returns (terminal output, rc)."""
-        pid, fd = pty.fork()
-        if pid == 0:
-            os.environ.update(env)
-            os.execv(harness.OCTASIP, [harness.OCTASIP, "-d", profile,
-                                       "support", "bundle", out])
-        buf = b""
-        sent = False
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            r, _, _ = select.select([fd], [], [], 0.2)
-            if r:
-                try:
-                    chunk = os.read(fd, 65536)
-                except OSError:
-                    break
-                if not chunk:
-                    break
-                buf += chunk
-            if not sent and b"[y/N]" in buf:
-                os.write(fd, answer)
-                sent = True
-        _, status = os.waitpid(pid, 0)
-        os.close(fd)
-        return buf.decode("utf-8", "replace"), os.waitstatus_to_exitcode(
-            status)
+        rc, term = harness.octasip_on_tty("support", "bundle", out,
+                                          profile=profile, prompt="[y/N]",
+                                          answer=answer.decode(), env=env)
+        return term, rc
 
     def test_terminal_shows_before_writing(self):
         a = Instance(self, "alice")

@@ -11,7 +11,6 @@
 
 import json
 import os
-import pty
 import resource
 import signal
 import subprocess
@@ -68,25 +67,9 @@ class DataCliTest(harness.TestCase):
         self.assertIn(a.aor, [x.get("aor") for x in doc["accounts"]])
 
     def wipe_on_tty(self, profile, answer):
-        pid, fd = pty.fork()
-        if pid == 0:
-            os.execv(harness.OCTASIP, [harness.OCTASIP, "-d", profile,
-                                       "data", "wipe"])
-        out = b""
-        while b"Type 'wipe'" not in out:
-            out += os.read(fd, 4096)
-        os.write(fd, answer.encode() + b"\n")
-        while True:
-            try:
-                chunk = os.read(fd, 4096)
-            except OSError:
-                break
-            if not chunk:
-                break
-            out += chunk
-        _, status = os.waitpid(pid, 0)
-        os.close(fd)
-        return os.waitstatus_to_exitcode(status), out.decode()
+        return harness.octasip_on_tty("data", "wipe", profile=profile,
+                                      prompt="to go on: ",
+                                      answer=answer + "\n")
 
     def test_wipe_confirmation(self):
         a = Instance(self, "alice")
