@@ -254,18 +254,21 @@ void perm_audit_time(long long t, char *iso, size_t sz)
 /* One audit line into buf (at most PERM_AUDIT_LINE bytes); its length */
 static size_t audit_line(char *buf, const struct perm_audit_line *l)
 {
-	char subj[32], dec[32], why[256], iso[32];
+	char subj[32], dec[32], why[256], own[32];
+	const char *iso = l->iso;
 	int n;
 
 	clean_field(subj, sizeof(subj), l->subject);
 	clean_field(dec, sizeof(dec), l->decision);
 	clean_field(why, sizeof(why), l->reason ? l->reason : "");
 
-	if (!l->iso)
-		perm_audit_time(l->t, iso, sizeof(iso));
+	if (!iso) {
+		perm_audit_time(l->t, own, sizeof(own));
+		iso = own;
+	}
 
 	n = snprintf(buf, PERM_AUDIT_LINE, "%lld\t%s\t%s\t%s\t%s\n", l->t,
-		     l->iso ? l->iso : iso, subj, dec, why);
+		     iso, subj, dec, why);
 	if (n < 0)
 		return 0;
 	if ((size_t)n >= PERM_AUDIT_LINE) {

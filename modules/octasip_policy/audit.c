@@ -26,13 +26,15 @@ void audit_close(void)
 static const char *iso_time(long long t)
 {
 	static struct {
+		bool set;
 		long long t;
 		char iso[32];
-	} c = {-1, ""};
+	} c;
 
-	if (c.t != t) {
+	if (!c.set || c.t != t) {
 		perm_audit_time(t, c.iso, sizeof(c.iso));
 		c.t = t;
+		c.set = true;
 	}
 
 	return c.iso;

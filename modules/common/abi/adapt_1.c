@@ -128,21 +128,24 @@ static int native_slot(size_t i, bool on)
 }
 
 
-int bsip_event_register(bsip_event_h *h, void *arg)
+static int event_register(bsip_event_h *h, void *arg, bool any_thread)
 {
 	if (!a.evm.ok && evmap_build(&a.evm, native_name))
 		return EPROTO;
 
-	return evslot_add(a.slotv, h, arg, false, native_slot);
+	return evslot_add(a.slotv, h, arg, any_thread, native_slot);
+}
+
+
+int bsip_event_register(bsip_event_h *h, void *arg)
+{
+	return event_register(h, arg, false);
 }
 
 
 int bsip_event_register_any_thread(bsip_event_h *h, void *arg)
 {
-	if (!a.evm.ok && evmap_build(&a.evm, native_name))
-		return EPROTO;
-
-	return evslot_add(a.slotv, h, arg, true, native_slot);
+	return event_register(h, arg, true);
 }
 
 
