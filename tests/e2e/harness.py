@@ -548,6 +548,26 @@ class Instance(Process):
     def path(self, *parts):
         return os.path.join(self.profile, *parts)
 
+    def audit(self, pattern=None, timeout=5.0):
+        """permissions.audit's text ("" if there is none).  With
+        pattern (a regex): waits until the text matches it.  The policy
+        writes a line up to a second after it stored it (at most one
+        write a second: docs/policy.md, "Audit log")."""
+        def text():
+            try:
+                with open(self.path("permissions.audit")) as f:
+                    return f.read()
+            except FileNotFoundError:
+                return ""
+        if pattern is None:
+            return text()
+        deadline = time.monotonic() + timeout
+        while True:
+            t = text()
+            if re.search(pattern, t) or time.monotonic() > deadline:
+                return t
+            time.sleep(0.05)
+
     def write_permissions(self, perms):
         with open(self.path("permissions"), "w") as f:
             for k, v in perms.items():

@@ -70,8 +70,8 @@ class TestPAudio1(harness.TestCase):
         self.assertEqual([p for p in audio_files(a.root, start)
                           if not p.startswith(arec + os.sep)], [])
         self.assertEqual(audio_files(os.getcwd(), start), [])
-        with open(b.path("permissions.audit")) as f:
-            self.assertRegex(f.read(), r"\trecording\tdeny\t")
+        self.assertRegex(b.audit(r"\trecording\tdeny\t"),
+                         r"\trecording\tdeny\t")
 
 
 if __name__ == "__main__":

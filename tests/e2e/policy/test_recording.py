@@ -45,8 +45,8 @@ class RecordingTest(harness.TestCase):
         b.wait_event("CALL_RTPESTAB")
         hangup(a, b)
         self.assertEqual(os.listdir(rec), [])
-        with open(b.path("permissions.audit")) as f:
-            self.assertRegex(f.read(), r"\trecording\tdeny\t")
+        self.assertRegex(b.audit(r"\trecording\tdeny\t"),
+                         r"\trecording\tdeny\t")
 
     def test_allowed_records_with_notice_tone(self):
         a, b, rec = pair(self, {"recording": "allow"})
