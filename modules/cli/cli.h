@@ -133,6 +133,7 @@ int cli_crash_signal(const char *crashdir, const char *id, char *sig,
 int cli_credstore_profile_init(const struct cli_ctx *ctx);
 int cli_calllog_profile_init(const struct cli_ctx *ctx);
 void cli_calllog_settle(const struct cli_ctx *ctx);
+void cli_policy_settle(const struct cli_ctx *ctx);
 int cli_policy_profile_init(const struct cli_ctx *ctx);
 int cli_crash_profile_init(const struct cli_ctx *ctx);
 

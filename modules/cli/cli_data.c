@@ -191,8 +191,9 @@ static int data_export(int argc, char **argv, struct cli_ctx *ctx)
 	o.snd_path = snd_path(ctx, snd, sizeof(snd));
 	o.now = (long long)time(NULL);
 
-	/* calls a killed baresip left in the call log's journal */
+	/* calls and audit lines a killed baresip left */
 	cli_calllog_settle(ctx);
+	cli_policy_settle(ctx);
 
 	if (file && strcmp(file, "-"))
 		err = export_to_file(file, &o, &r);

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <time.h>
 #include "cli.h"
+#include "common/auditpend.h"
 #include "common/fileio.h"
 #include "common/perm.h"
 #include "octasip_policy/permfile.h"
@@ -44,6 +45,34 @@ static void when(char *buf, size_t sz, long long t)
 	if (!t || !localtime_r(&tt, &tm) ||
 	    !strftime(buf, sz, "%Y-%m-%d %H:%M:%S", &tm))
 		(void)snprintf(buf, sz, "never");
+}
+
+
+/*
+ * Audit lines a killed baresip left in permissions.audit.pending go into
+ * the audit log first (auditpend.h), so that list and export see them
+ * and this tool's own lines come after them.  Only when no baresip holds
+ * the file (EBUSY: the running one writes them itself).
+ */
+static void audit_settle(const char *audit_path)
+{
+	int e = auditpend_settle(audit_path);
+
+	if (e && e != EBUSY)
+		(void)fprintf(stderr, "octasip: note: audit lines in %s%s"
+			      " could not be written to %s: %s\n",
+			      audit_path, AUDITPEND_SUFFIX, audit_path,
+			      strerror(e));
+}
+
+
+/* octasip data export: the pending audit lines into the log first */
+void cli_policy_settle(const struct cli_ctx *ctx)
+{
+	struct permfile pf;
+
+	if (!permfile_init(&pf, ctx->profile))
+		audit_settle(pf.audit);
 }
 
 
@@ -114,6 +143,8 @@ int cli_perm(int argc, char **argv, struct cli_ctx *ctx)
 
 	if (permfile_init(&pf, ctx->profile))
 		return cli_err("profile path too long: %s", ctx->profile);
+
+	audit_settle(pf.audit);
 
 	if (!strcmp(argv[1], "list"))
 		return perm_list(&pf);

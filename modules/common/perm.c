@@ -252,7 +252,7 @@ void perm_audit_time(long long t, char *iso, size_t sz)
 
 
 /* One audit line into buf (at most PERM_AUDIT_LINE bytes); its length */
-static size_t audit_line(char *buf, const struct perm_audit_line *l)
+size_t perm_audit_format(char *buf, const struct perm_audit_line *l)
 {
 	char subj[32], dec[32], why[256], own[32];
 	const char *iso = l->iso;
@@ -280,6 +280,15 @@ static size_t audit_line(char *buf, const struct perm_audit_line *l)
 }
 
 
+bool perm_audit_torn(int fd, long long size)
+{
+	char last = '\n';
+
+	return size > 0 && pread(fd, &last, 1, (off_t)size - 1) == 1 &&
+		last != '\n';
+}
+
+
 /*
  * Lines to an audit file open for appending (O_RDWR | O_APPEND): one
  * write(); with check_torn (a freshly opened file) a torn last line
@@ -292,7 +301,6 @@ int perm_audit_write(int fd, const struct perm_audit_line *v, size_t n,
 	const char *out = buf + 1;  /* buf[0]: '\n' after a torn line */
 	size_t len = 0, i;
 	struct stat st;
-	char last = '\n';
 	ssize_t w;
 
 	if (fd < 0 || !v || !n || n > PERM_AUDIT_MAX)
@@ -301,11 +309,11 @@ int perm_audit_write(int fd, const struct perm_audit_line *v, size_t n,
 	for (i = 0; i < n; ++i) {
 		if (!v[i].subject || !v[i].decision)
 			return EINVAL;
-		len += audit_line(buf + 1 + len, &v[i]);
+		len += perm_audit_format(buf + 1 + len, &v[i]);
 	}
 
-	if (check_torn && fstat(fd, &st) == 0 && st.st_size > 0 &&
-	    pread(fd, &last, 1, st.st_size - 1) == 1 && last != '\n') {
+	if (check_torn && fstat(fd, &st) == 0 &&
+	    perm_audit_torn(fd, st.st_size)) {
 		buf[0] = '\n';
 		out = buf;
 		++len;

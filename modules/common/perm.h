@@ -110,10 +110,19 @@ struct perm_audit_line {
 /* t as the audit log's UTC ISO 8601 text ("2026-12-07T09:00:00Z") */
 void perm_audit_time(long long t, char *iso, size_t sz);
 
+/* One line as the log holds it, into buf (PERM_AUDIT_LINE bytes, not
+ * NUL-terminated); its length with the '\n' */
+size_t perm_audit_format(char *buf, const struct perm_audit_line *l);
+
 int perm_audit_append_lines(const char *path,
 			    const struct perm_audit_line *v, size_t n);
 int perm_audit_write(int fd, const struct perm_audit_line *v, size_t n,
 		     bool check_torn);
+
+/* Does the log open on fd, size bytes long, end in a torn line (a crash,
+ * a full disk)?  The next write then first gives it its '\n', so that it
+ * cannot swallow the next line. */
+bool perm_audit_torn(int fd, long long size);
 
 /*
  * The last time each permission was used ("use" or "once-used") and the

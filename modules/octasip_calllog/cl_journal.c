@@ -6,14 +6,11 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <fcntl.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
 #include <unistd.h>
+#include "common/mapfile.h"
 #include "cl_journal.h"
 
 
@@ -60,8 +57,7 @@ struct rfix {
 };
 
 struct clj {
-	int fd;
-	uint8_t *map;
+	struct mapfile mf;
 	struct fhdr *hdr;
 	uint8_t *ring;
 	uint64_t cap;
@@ -157,33 +153,6 @@ static uint64_t scan(const struct clj *j)
 }
 
 
-/*
- * The file written with zeros once: its blocks are allocated and written
- * (not merely reserved), so a write to the mapping never needs disk
- * space (no SIGBUS on a full disk) and a page's first write after the
- * kernel wrote it back costs no block conversion on the event loop.
- */
-static int zero_fill(int fd)
-{
-	static const uint8_t zero[65536];
-	off_t off;
-
-	if (ftruncate(fd, 0))
-		return errno;
-
-	for (off = 0; off < (off_t)CLJ_SIZE; off += sizeof(zero)) {
-		ssize_t n = pwrite(fd, zero, sizeof(zero), off);
-
-		if (n < 0)
-			return errno;
-		if (n != (ssize_t)sizeof(zero))
-			return ENOSPC;
-	}
-
-	return 0;
-}
-
-
 static bool header_ok(int fd)
 {
 	struct fhdr h;
@@ -196,58 +165,23 @@ static bool header_ok(int fd)
 int clj_open(struct clj **jp, const char *path, bool create)
 {
 	struct clj *j;
-	struct stat st;
-	int err = 0, fd;
+	int err;
 
 	if (!jp || !path)
 		return EINVAL;
 
-	fd = open(path, O_RDWR | O_NOFOLLOW | O_CLOEXEC |
-		  (create ? O_CREAT : 0), 0600);
-	if (fd < 0)
-		return errno;
-
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
-		err = errno ? errno : EINVAL;
-		goto out;
-	}
-
-	/* P-FILE-1 */
-	if ((st.st_mode & 077) && fchmod(fd, st.st_mode & 0600)) {
-		err = errno;
-		goto out;
-	}
-
-	if (flock(fd, LOCK_EX | LOCK_NB)) {
-		err = errno == EWOULDBLOCK ? EBUSY : errno;
-		goto out;
-	}
-
-	if (st.st_size != CLJ_SIZE || !header_ok(fd)) {
-		err = zero_fill(fd);
-		if (err) {
-			(void)ftruncate(fd, 0);
-			goto out;
-		}
-	}
-
 	j = calloc(1, sizeof(*j));
-	if (!j) {
-		err = ENOMEM;
-		goto out;
-	}
+	if (!j)
+		return ENOMEM;
 
-	j->map = mmap(NULL, CLJ_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED,
-		      fd, 0);
-	if (j->map == MAP_FAILED) {
-		err = errno;
+	err = mapfile_open(&j->mf, path, CLJ_SIZE, create, header_ok);
+	if (err) {
 		free(j);
-		goto out;
+		return err;
 	}
 
-	j->fd = fd;
-	j->hdr = (struct fhdr *)(void *)j->map;
-	j->ring = j->map + HDR_SZ;
+	j->hdr = (struct fhdr *)(void *)j->mf.map;
+	j->ring = j->mf.map + HDR_SZ;
 	j->cap = CLJ_SIZE - HDR_SZ;
 
 	if (j->hdr->magic != FILE_MAGIC || j->hdr->cap != j->cap)
@@ -259,10 +193,6 @@ int clj_open(struct clj **jp, const char *path, bool create)
 	*jp = j;
 
 	return 0;
-
- out:
-	(void)close(fd);
-	return err;
 }
 
 
@@ -271,8 +201,7 @@ void clj_close(struct clj *j)
 	if (!j)
 		return;
 
-	(void)munmap(j->map, CLJ_SIZE);
-	(void)close(j->fd);
+	mapfile_close(&j->mf);
 	free(j);
 }
 

@@ -301,6 +301,7 @@ static int module_init(void)
 	tmr_init(&d.tmr_audit);
 
 	perms_load();
+	audit_start();
 	micgate_init(&d.gate, allowed(PERM_MICROPHONE), 0);
 
 	/* first in the encode chain: loaded before every other filter */
@@ -347,9 +348,7 @@ static int module_close(void)
 {
 	tmr_cancel(&d.tmr_start);
 	tmr_cancel(&d.tmr_idle);
-	tmr_cancel(&d.tmr_audit);
-	audit_flush();
-	audit_close();
+	audit_stop();
 	list_flush(&d.ops);
 	cmd_unregister(baresip_commands(), policy_cmdv);
 	if (d.answer_last)

@@ -15,7 +15,8 @@
  *                     pure and unit-tested: fastpath.c)
  *   enforce.c         the enforcement points, one per permission
  *   permwatch.c       the permissions file: load, watch, "once" grants
- *   audit.c           the audit queue
+ *   audit.c           the audit lines: pending (kill-proof), then
+ *                     written at most once a second
  *   admit.c           admission: encryption policy and fraud guard
  *
  * Where each promise is kept (one enforcement point per permission):
@@ -28,8 +29,9 @@
  *                          (answer_now(): in baresip's own loop turn)
  *   fast_path()            when baresip may answer an auto account's
  *                          calls itself (answered_by_baresip())
- *   audit()                audit lines, written after the turn's SIP
- *                          replies went out (audit_flush())
+ *   audit()                audit lines, stored kill-proof at once and
+ *                          written after the turn's SIP replies, at
+ *                          most once a second (audit_flush())
  *   check_outgoing() / check_incoming()  encryption policy + fraud guard
  *
  * Copyright (C) 2026 OctaSIP developers.  BSD-3-Clause.
@@ -51,7 +53,6 @@
 #define MAX_ACCOUNTS 32
 #define RECORDER     "sndfile.so"
 #define CONTACTS_MOD "contact.so"
-#define AUDIT_QUEUE  PERM_AUDIT_MAX
 
 enum op_kind {
 	OP_HANGUP = 0,
@@ -103,15 +104,11 @@ struct policy_state {
 	bool contacts_unloaded;      /* we unloaded contact.so          */
 	bool recorder_configured;    /* the config loads sndfile.so     */
 	bool recorder_missing_told;  /* "allowed but none configured"   */
-	unsigned audit_lost;         /* lines not written since failing */
+	struct auditpend *audit_pend; /* lines not yet written (audit.c) */
+	unsigned audit_lost;         /* lines dropped: pending area full */
+	bool audit_failing;          /* the last write failed           */
+	uint64_t audit_last;         /* tmr_jiffies() of the last write */
 	int audit_fd;                /* permissions.audit kept open, -1 */
-	struct {
-		long long t;
-		char subject[32];
-		char decision[32];
-		char reason[200];
-	} audq[AUDIT_QUEUE];         /* audit lines of this loop turn   */
-	unsigned naudq;
 	struct tmr tmr_audit;
 	bool answer_last;            /* answer_now() is registered      */
 	struct hash *checked;        /* calls that raised CALL_INCOMING */
@@ -157,6 +154,8 @@ static inline bool allowed(enum perm p)
 void audit(const char *subject, const char *decision, const char *reason);
 void audit_flush(void);
 void audit_close(void);
+void audit_start(void);
+void audit_stop(void);
 
 /* calls.c */
 unsigned calls_active(void);

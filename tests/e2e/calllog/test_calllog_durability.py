@@ -239,6 +239,13 @@ class DurabilityTest(harness.TestCase):
             if how == "quit":
                 self.assertRegex(log, r"exiting with 3 record\(s\) not"
                                  r" written .*journal")
+                self.assertRegex(log, r"octasip_policy: exiting with 3"
+                                 r" audit line\(s\) not written .*"
+                                 r"permissions\.audit\.pending")
+            # the calls' audit lines, held the same way (the policy's
+            # pending file), are in the audit log once
+            with open(a.path("permissions.audit")) as f:
+                self.assertEqual(f.read().count("\tcall audio"), 3, how)
 
     def test_hash_retention_migration_contacts(self):
         a = Instance(self, "alice", permissions=PERMS,

@@ -144,24 +144,17 @@ class SetupPathTest(harness.TestCase):
         """Dial b, wait until b's audit line of this call's automatic
         answer is on disk (timer flush), hang up; returns the audit
         file's text."""
-        def audit_text():
-            try:
-                with open(b.path("permissions.audit")) as f:
-                    return f.read()
-            except FileNotFoundError:
-                return ""
-
-        answers = audit_text().count("automatic answer")
+        answers = b.audit().count("automatic answer")
         na, nb = len(a.ctrl.events), len(b.ctrl.events)
         a.command("dial", b.aor)
         a.wait_event("CALL_ESTABLISHED", start=na)
         b.wait_event("CALL_ESTABLISHED", start=nb)
-        harness.wait_for(lambda: audit_text().count("automatic answer") >
+        harness.wait_for(lambda: b.audit().count("automatic answer") >
                          answers, what="the call's audit line")
         a.command("hangup")
         a.wait_event("CALL_CLOSED", start=na)
         b.wait_event("CALL_CLOSED", start=nb)
-        return audit_text()
+        return b.audit()
 
 
 if __name__ == "__main__":
