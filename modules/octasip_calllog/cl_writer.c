@@ -48,6 +48,7 @@ struct clw {
 	bool memory_only;
 	bool kick;
 	bool gathering;         /* in the group-commit window       */
+	bool hurry;             /* end the window now (clw_hurry)    */
 	struct clw_stats st;
 	struct cl_rec *preload;
 	uint32_t npreload;
@@ -515,12 +516,13 @@ static void *writer_main(void *arg)
 
 			w->gathering = true;
 			timeout_at(&ts, (int)w->conf.batch_ms);
-			while (!w->stop &&
+			while (!w->stop && !w->hurry &&
 			       pthread_cond_timedwait(&w->cond, &w->mtx, &ts)
 			       != ETIMEDOUT)
 				;
 			w->gathering = false;
 		}
+		w->hurry = false;
 
 		stop = w->stop;
 		monly = w->memory_only;
@@ -741,6 +743,21 @@ void clw_kick(struct clw *w)
 	pthread_mutex_lock(&w->mtx);
 	if (!w->kick && !w->gathering) {
 		w->kick = true;
+		(void)pthread_cond_signal(&w->cond);
+	}
+	pthread_mutex_unlock(&w->mtx);
+}
+
+
+/* the journal fills: the window ends now, not when its time is up */
+void clw_hurry(struct clw *w)
+{
+	if (!w)
+		return;
+
+	pthread_mutex_lock(&w->mtx);
+	if (w->gathering && !w->hurry) {
+		w->hurry = true;
 		(void)pthread_cond_signal(&w->cond);
 	}
 	pthread_mutex_unlock(&w->mtx);

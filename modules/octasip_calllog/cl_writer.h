@@ -16,7 +16,9 @@
  * record in it: the writer replays what the last process left there at
  * its first open, before marking that process's running calls
  * interrupted, and marks each batch committed in the journal once it is
- * in calllog.db; a batch then gathers for CLW_BATCH_JOURNAL_MS.
+ * in calllog.db; a batch then gathers for CLW_BATCH_JOURNAL_MS, or until
+ * the event loop finds the journal half full (clw_hurry), so a flood
+ * does not fill it while the writer waits.
  *
  * When a write fails (disk full, read-only, I/O error, database busy) the
  * batch stays in memory, coalesced per call (the newest record of a call
@@ -44,7 +46,8 @@
 
 #define CLW_RETRY_MS       1000
 #define CLW_BATCH_MS         2     /* without a journal            */
-#define CLW_BATCH_JOURNAL_MS 500   /* with one: a kill loses nothing */
+#define CLW_BATCH_JOURNAL_MS 2000  /* with one: a kill loses nothing;
+				    * see docs/calllog.md           */
 #define CLW_RECOVER_MS     3000    /* writes working this long: the
 				    * failure is over               */
 #define CLW_THREAD_NAME "oc-calllog"
@@ -93,6 +96,7 @@ int  clw_queue(struct clw *w, const struct cl_rec *r);
 int  clw_block(struct clw *w, const struct cl_rec *r);
 void clw_set_memory_only(struct clw *w, bool on);
 void clw_kick(struct clw *w);
+void clw_hurry(struct clw *w);
 void clw_stats(struct clw *w, struct clw_stats *st);
 bool clw_peer_key(struct clw *w, uint8_t key[CLDB_HKEY_LEN]);
 bool clw_idle(struct clw *w, int timeout_ms);

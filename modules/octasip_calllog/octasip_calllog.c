@@ -159,6 +159,8 @@ static void flush_pending(void *arg)
 	}
 
 	clw_kick(d.w);
+	if (d.j && clj_used(d.j) >= CLJ_SIZE / 2)
+		clw_hurry(d.w);
 	clj_prefault(d.j);
 }
 

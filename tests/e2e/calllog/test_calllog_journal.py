@@ -74,7 +74,7 @@ class JournalTest(harness.TestCase):
         harness.call(a, b)
         b.kill()
         a.kill()
-        # the call was only in the journal (batches every 500 ms)
+        # the call was only in the journal (batches every 2 s)
         self.assertEqual(clutil.rows(b), [])
         out = octasip("calllog", "list", profile=b.profile)
         self.assertIn(a.aor.split(":", 1)[1], str(out))

@@ -104,7 +104,7 @@ static void rec_init(struct cl_rec *r, int i)
 }
 
 
-static struct clw *start(bool memory_only)
+static struct clw *start_batch(bool memory_only, uint32_t batch_ms)
 {
 	struct clw_conf c;
 	struct clw *w = NULL;
@@ -112,12 +112,19 @@ static struct clw *start(bool memory_only)
 	memset(&c, 0, sizeof(c));
 	c.path = path;
 	c.memory_only = memory_only;
+	c.batch_ms = batch_ms;
 	c.preload = 10;
 	c.reporth = on_report;
 
 	UT_EQ_INT(clw_start(&w, &c), 0);
 
 	return w;
+}
+
+
+static struct clw *start(bool memory_only)
+{
+	return start_batch(memory_only, 0);
 }
 
 
@@ -282,6 +289,34 @@ static void test_stop_flushes(void)
 }
 
 
+/* a 10 s window: nothing written after 300 ms; clw_hurry ends it now */
+static void test_hurry(void)
+{
+	struct clw *w;
+	struct cl_rec r;
+	int t;
+
+	fresh();
+	w = start_batch(false, 10000);
+	rec_init(&r, 3);
+	UT_EQ_INT(clw_put(w, &r), 0);
+	cl_rec_reset(&r);
+
+	sleep_ms(300);
+	UT_CHECK(q_int("SELECT count(*) FROM calls") < 1);
+
+	clw_hurry(w);
+	for (t = 0; t < 2000; t += 10) {
+		if (q_int("SELECT count(*) FROM calls") == 1)
+			break;
+		sleep_ms(10);
+	}
+	UT_CHECK(t < 2000);
+	UT_EQ_INT(q_int("SELECT count(*) FROM calls"), 1);
+	clw_stop(w);
+}
+
+
 static void test_preload_and_interrupt(void)
 {
 	struct clw *w;
@@ -321,6 +356,7 @@ int main(void)
 	UT_RUN(test_disk_full);
 	UT_RUN(test_memory_only);
 	UT_RUN(test_stop_flushes);
+	UT_RUN(test_hurry);
 	UT_RUN(test_preload_and_interrupt);
 
 	(void)snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
