@@ -101,10 +101,15 @@ static void drop(struct hdr *h, uint8_t *area, size_t n)
 unsigned auditpend_lines(const struct auditpend *ap)
 {
 	size_t i, n = auditpend_pending(ap);
+	const uint8_t *p;
 	unsigned c = 0;
 
+	if (!n)
+		return 0;
+
+	p = ap->area + atomic_load(&ap->h->head);
 	for (i = 0; i < n; ++i)
-		c += ap->area[atomic_load(&ap->h->head) + i] == '\n';
+		c += p[i] == '\n';
 
 	return c;
 }
@@ -185,6 +190,14 @@ static void resolve_intent(struct auditpend *ap, const char *audit_path)
 }
 
 
+/* the pending file's path: the log's with AUDITPEND_SUFFIX */
+static int pend_path(char *buf, size_t sz, const char *audit_path)
+{
+	return re_snprintf(buf, sz, "%s%s", audit_path, AUDITPEND_SUFFIX)
+		< 0 ? ENAMETOOLONG : 0;
+}
+
+
 int auditpend_open(struct auditpend **app, const char *audit_path)
 {
 	struct auditpend *ap;
@@ -198,10 +211,8 @@ int auditpend_open(struct auditpend **app, const char *audit_path)
 		return ENOMEM;
 	ap->mf.fd = -1;
 
-	if (re_snprintf(path, sizeof(path), "%s%s", audit_path,
-			AUDITPEND_SUFFIX) < 0)
-		ap->err = ENAMETOOLONG;
-	else
+	ap->err = pend_path(path, sizeof(path), audit_path);
+	if (!ap->err)
 		ap->err = mapfile_open(&ap->mf, path, AUDITPEND_SIZE, true,
 				       header_ok);
 
@@ -348,9 +359,9 @@ int auditpend_settle(const char *audit_path)
 	if (!audit_path)
 		return EINVAL;
 
-	if (re_snprintf(path, sizeof(path), "%s%s", audit_path,
-			AUDITPEND_SUFFIX) < 0)
-		return ENAMETOOLONG;
+	err = pend_path(path, sizeof(path), audit_path);
+	if (err)
+		return err;
 	if (!has_pending(path))
 		return 0;
 
@@ -360,8 +371,7 @@ int auditpend_settle(const char *audit_path)
 
 	err = auditpend_error(ap);
 	if (!err && auditpend_pending(ap)) {
-		fd = open(audit_path, O_RDWR | O_APPEND | O_CREAT |
-			  O_CLOEXEC, 0600);
+		fd = perm_audit_open(audit_path);
 		if (fd < 0)
 			err = errno;
 		else {

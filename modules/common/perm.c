@@ -329,6 +329,17 @@ int perm_audit_write(int fd, const struct perm_audit_line *v, size_t n,
 }
 
 
+int perm_audit_open(const char *path)
+{
+	if (!path) {
+		errno = EINVAL;
+		return -1;
+	}
+
+	return open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+}
+
+
 int perm_audit_append_lines(const char *path,
 			    const struct perm_audit_line *v, size_t n)
 {
@@ -337,7 +348,7 @@ int perm_audit_append_lines(const char *path,
 	if (!path || !v || !n || n > PERM_AUDIT_MAX)
 		return EINVAL;
 
-	fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+	fd = perm_audit_open(path);
 	if (fd < 0)
 		return errno;
 

@@ -114,6 +114,10 @@ void perm_audit_time(long long t, char *iso, size_t sz);
  * NUL-terminated); its length with the '\n' */
 size_t perm_audit_format(char *buf, const struct perm_audit_line *l);
 
+/* The log opened for appending (O_RDWR: perm_audit_torn() reads its
+ * last byte), created 0600; -1 with errno on failure */
+int perm_audit_open(const char *path);
+
 int perm_audit_append_lines(const char *path,
 			    const struct perm_audit_line *v, size_t n);
 int perm_audit_write(int fd, const struct perm_audit_line *v, size_t n,

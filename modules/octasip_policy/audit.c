@@ -5,7 +5,6 @@
  * Copyright (C) 2026 OctaSIP developers.  BSD-3-Clause.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <unistd.h>
 #include "common/auditpend.h"
 #include "policy.h"
@@ -93,8 +92,7 @@ void audit_flush(void)
 	 * replaced or removed, and after a failure.  A failure is logged
 	 * once, and so is the recovery. */
 	if (d.audit_fd < 0) {
-		d.audit_fd = open(d.pf.audit, O_RDWR | O_APPEND | O_CREAT |
-				  O_CLOEXEC, 0600);
+		d.audit_fd = perm_audit_open(d.pf.audit);
 		err = d.audit_fd < 0 ? errno : 0;
 		fresh = true;
 	}
