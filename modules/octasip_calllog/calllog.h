@@ -46,6 +46,7 @@ struct callrec {
 	const struct call *call;   /* never dereferenced after CLOSED  */
 	const struct ua *ua;
 	struct cl_rec rec;
+	int64_t hb_due;            /* its next heartbeat refresh (ms)   */
 };
 
 struct calllog_state {
