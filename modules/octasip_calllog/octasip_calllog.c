@@ -266,13 +266,21 @@ static int64_t hb_next(const struct callrec *cr, int64_t now)
 static void heartbeat(void *arg);
 
 
-/* the timer for the earliest due refresh; a later one is moved up (at
- * most HEARTBEAT_MS away: the wall clock may be set back) */
+/*
+ * The timer for the earliest due refresh; a later one is moved up (at
+ * most HEARTBEAT_MS away: the wall clock may be set back).  Heartbeats
+ * are HEARTBEAT_GAP_MS apart at least: with calls arriving steadily a
+ * refresh comes due every few milliseconds, and each run walks the open
+ * calls and libre's timer list; so a refresh may come up to 0.1 s late.
+ */
 static void hb_arm(int64_t due, bool earliest)
 {
 	int64_t now = cl_now_ms();
-	uint64_t delay = due > now ? (uint64_t)(due - now) : 0;
+	uint64_t delay;
 
+	if (due < d.hb_last + HEARTBEAT_GAP_MS)
+		due = d.hb_last + HEARTBEAT_GAP_MS;
+	delay = due > now ? (uint64_t)(due - now) : 0;
 	if (delay > HEARTBEAT_MS)
 		delay = HEARTBEAT_MS;
 
@@ -288,6 +296,8 @@ static void heartbeat(void *arg)
 	struct le *le;
 
 	(void)arg;
+
+	d.hb_last = now;
 
 	for (le = list_head(&d.calls); le; le = le->next) {
 		struct callrec *cr = le->data;
