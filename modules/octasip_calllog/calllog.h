@@ -31,7 +31,6 @@ enum {
 	RECENT_MAX   = 50,        /* calls kept in memory for /calllog  */
 	HEARTBEAT_MS = 10000,     /* in_progress rows refreshed         */
 	HEARTBEAT_FIRST_MS = 1000, /* ... first 1 s after an answer    */
-	HEARTBEAT_GAP_MS = 100,   /* between two heartbeats at least    */
 	TSAMPLES     = 8192,      /* handler timings kept               */
 	CPU_SAMPLE   = 64,        /* thread CPU read for 1 event in 64  */
 	PATH_SZ      = 4200,
@@ -47,7 +46,6 @@ struct callrec {
 	const struct call *call;   /* never dereferenced after CLOSED  */
 	const struct ua *ua;
 	struct cl_rec rec;
-	int64_t hb_due;            /* its next heartbeat refresh (ms)   */
 };
 
 struct calllog_state {
@@ -70,7 +68,6 @@ struct calllog_state {
 	} trace;
 	struct mqueue *mq;
 	struct tmr tmr_hb;
-	int64_t hb_last;           /* when the heartbeat last ran (ms)  */
 	struct tmr tmr_wake;
 	char db_path[PATH_SZ];
 	char j_path[PATH_SZ];

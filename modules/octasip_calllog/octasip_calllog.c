@@ -238,80 +238,47 @@ struct callrec *callrec_find_id(const char *id)
 
 
 /*
- * Each in_progress row is refreshed on its own schedule: when its call's
- * age since the answer has doubled (1 s, 2 s, 4 s, 8 s after it), then
- * every HEARTBEAT_MS; a call not answered yet every HEARTBEAT_MS.  A
- * process killed during a call (no CALL_CLOSED) leaves its row's
- * updated_at, from which recovery takes the duration: short of the true
- * one by less than half of it (or 1 s), never by HEARTBEAT_MS or more
- * (docs/calllog.md).  Only the calls due are refreshed, so a call costs
- * a few refreshes over its life, not one per heartbeat of the youngest.
+ * The next refresh of in_progress rows: when the youngest answered
+ * call's age has doubled (1 s, 2 s, 4 s, 8 s after its answer), then
+ * every HEARTBEAT_MS.  A process killed during a call (no CALL_CLOSED)
+ * leaves its row's updated_at, from which recovery takes the duration:
+ * short of the true one by less than half of it (or 1 s), never by
+ * HEARTBEAT_MS or more (docs/calllog.md).
  */
-static int64_t hb_next(const struct callrec *cr, int64_t now)
+static uint64_t heartbeat_delay(void)
 {
-	int64_t step;
+	uint64_t now = cl_now_ms(), delay = HEARTBEAT_MS;
+	struct le *le;
 
-	if (!cr->rec.answered_at)
-		return now + HEARTBEAT_MS;
+	for (le = list_head(&d.calls); le; le = le->next) {
+		const struct callrec *cr = le->data;
+		uint64_t age;
 
-	for (step = HEARTBEAT_FIRST_MS; step < HEARTBEAT_MS; step *= 2) {
-		if (now < cr->rec.answered_at + step)
-			return cr->rec.answered_at + step;
+		if (!cr->rec.answered_at)
+			continue;
+		age = now > (uint64_t)cr->rec.answered_at ?
+			now - (uint64_t)cr->rec.answered_at : 0;
+		if (age < HEARTBEAT_FIRST_MS)
+			age = HEARTBEAT_FIRST_MS;
+		if (age < delay)
+			delay = age;
 	}
 
-	return now + HEARTBEAT_MS;
-}
-
-
-static void heartbeat(void *arg);
-
-
-/*
- * The timer for the earliest due refresh; a later one is moved up (at
- * most HEARTBEAT_MS away: the wall clock may be set back).  Heartbeats
- * are HEARTBEAT_GAP_MS apart at least: with calls arriving steadily a
- * refresh comes due every few milliseconds, and each run walks the open
- * calls and libre's timer list; so a refresh may come up to 0.1 s late.
- */
-static void hb_arm(int64_t due, bool earliest)
-{
-	int64_t now = cl_now_ms();
-	uint64_t delay;
-
-	if (due < d.hb_last + HEARTBEAT_GAP_MS)
-		due = d.hb_last + HEARTBEAT_GAP_MS;
-	delay = due > now ? (uint64_t)(due - now) : 0;
-	if (delay > HEARTBEAT_MS)
-		delay = HEARTBEAT_MS;
-
-	if (earliest || !tmr_isrunning(&d.tmr_hb) ||
-	    tmr_get_expire(&d.tmr_hb) > delay)
-		tmr_start(&d.tmr_hb, delay, heartbeat, NULL);
+	return delay;
 }
 
 
 static void heartbeat(void *arg)
 {
-	int64_t now = cl_now_ms(), first = 0;
 	struct le *le;
 
 	(void)arg;
 
-	d.hb_last = now;
+	for (le = list_head(&d.calls); le; le = le->next)
+		push(le->data);
 
-	for (le = list_head(&d.calls); le; le = le->next) {
-		struct callrec *cr = le->data;
-
-		if (cr->hb_due <= now) {
-			push(cr);
-			cr->hb_due = hb_next(cr, now);
-		}
-		if (!first || cr->hb_due < first)
-			first = cr->hb_due;
-	}
-
-	if (first)
-		hb_arm(first, true);
+	if (!list_isempty(&d.calls))
+		tmr_start(&d.tmr_hb, heartbeat_delay(), heartbeat, NULL);
 }
 
 
@@ -439,8 +406,8 @@ static struct callrec *callrec_new(struct ua *ua, const struct call *call)
 
 	d.started = true;
 
-	cr->hb_due = hb_next(cr, cr->rec.started_at);
-	hb_arm(cr->hb_due, false);
+	if (!tmr_isrunning(&d.tmr_hb))
+		tmr_start(&d.tmr_hb, HEARTBEAT_MS, heartbeat, NULL);
 
 	return cr;
 }
@@ -569,8 +536,9 @@ static void call_event(struct ua *ua, enum bsip_ev ev, struct call *call,
 			note_encryption(cr, ua, call);
 			dirty = true;
 			/* its first refresh 1 s after the answer */
-			cr->hb_due = hb_next(cr, cr->rec.answered_at);
-			hb_arm(cr->hb_due, false);
+			if (tmr_get_expire(&d.tmr_hb) > HEARTBEAT_FIRST_MS)
+				tmr_start(&d.tmr_hb, HEARTBEAT_FIRST_MS,
+					  heartbeat, NULL);
 		}
 		break;
 
