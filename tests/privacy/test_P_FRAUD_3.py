@@ -74,12 +74,15 @@ class TestPFraud3(harness.TestCase):
 
         p = flood(b, "127.0.0.2", 30)
         self.assertEqual(p.returncode, 0, p.stdout[-2000:])
-        time.sleep(0.5)
+        time.sleep(harness.CALLLOG_COMMIT_S + 0.5)
         self.assertEqual(blocked_rows(b, RULE % 0), [])
         self.assertNotIn("per address cap", b.log())
         ok, out = b.command("fraud")
         self.assertTrue(ok)
         self.assertIn("incoming 0 (per address 0, per source 0)", out)
+        harness.wait_for(lambda: len([
+            r for r in b.calllog_rows() if r["status"] != "blocked"]) >= 30,
+            timeout=10, what="30 rows")
         rows = [r for r in b.calllog_rows() if r["status"] != "blocked"]
         self.assertEqual(len(rows), 30, rows[-3:])
 

@@ -58,6 +58,10 @@ class TestLiveAccounts(harness.TestCase):
         ok, _ = a.command("uafind", a.aor)
         self.assertTrue(ok)
 
+        harness.wait_for(lambda: [
+            r["status"] for r in a.calllog_rows()
+            if "carol" in r["account"]] not in ([], ["in_progress"]),
+            timeout=10, what="carol's call's row")
         rows = [r for r in a.calllog_rows() if "carol" in r["account"]]
         self.assertEqual(len(rows), 1, rows)
         self.assertNotEqual(rows[0]["status"], "in_progress")

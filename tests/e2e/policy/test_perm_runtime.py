@@ -98,7 +98,7 @@ class PermRuntimeTest(harness.TestCase):
 
         set_ctrl(self, b, "storage", "deny")
         self.assertEqual(self.recorded_call(a, b, rec), 0)
-        time.sleep(0.5)
+        time.sleep(harness.CALLLOG_COMMIT_S + 0.5)
         self.assertEqual(len(b.calllog_rows()), 1,
                          "storage denied at run time: row written")
 
