@@ -11,7 +11,6 @@
 #include "numnorm.h"
 
 
-#define URI_MAX 512
 
 /* RFC 3966 visual separators, and space and '/' as people write them */
 static const char separators[] = " -.()/";
@@ -98,7 +97,7 @@ static void lower(char *s)
 static int phone_context(const char *params, bool escaped, char *ctx,
 			 size_t sz)
 {
-	char buf[URI_MAX], vbuf[URI_MAX];
+	char buf[NUMNORM_URI_MAX], vbuf[NUMNORM_URI_MAX];
 	struct pl pl, val;
 	size_t i, o = 0;
 	int err;
@@ -176,7 +175,7 @@ static int addr_spec(const char *uri, char *buf, size_t sz)
 
 int numnorm_uri(const char *uri, struct numuri *u)
 {
-	char buf[URI_MAX], dec[URI_MAX], par[URI_MAX];
+	char buf[NUMNORM_URI_MAX], dec[NUMNORM_URI_MAX], par[NUMNORM_URI_MAX];
 	struct uri d;
 	struct pl pl, user;
 	char *semi;

@@ -29,6 +29,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#define NUMNORM_URI_MAX  512   /* a longer URI is malformed */
 #define NUMNORM_USER_MAX 128
 #define NUMNORM_HOST_MAX 128
 #define NUMNORM_NUM_MAX  40
