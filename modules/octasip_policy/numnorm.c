@@ -11,7 +11,6 @@
 #include "numnorm.h"
 
 
-
 /* RFC 3966 visual separators, and space and '/' as people write them */
 static const char separators[] = " -.()/";
 

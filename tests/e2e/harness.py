@@ -93,13 +93,13 @@ def _built_for_version():
 
 BARESIP_VERSION = _built_for_version()
 BARESIP = os.environ.get("OCTASIP_BARESIP") or _built_for()
+# the octasip tool and everything it starts run the same one
+os.environ["OCTASIP_BARESIP"] = BARESIP
 
 # the call log's group-commit window (CLW_BATCH_JOURNAL_MS): a row reaches
 # calllog.db up to this long after its event; a check that nothing was
 # written must wait past it
 CALLLOG_COMMIT_S = 2.0
-# the octasip tool and everything it starts run the same one
-os.environ["OCTASIP_BARESIP"] = BARESIP
 
 
 def baresip_version():
