@@ -158,6 +158,11 @@ def _bindable(port):
     return True
 
 
+# how a start that lost its port to another process ends (cli_profile.c's
+# check before baresip starts; baresip's own bind error after it)
+PORT_TAKEN = re.compile(r"is already in use;|Address already in use")
+
+
 def free_port():
     """A loopback port P free for TCP and UDP right now, with P+1 free too
     (baresip binds SIP/TLS on the SIP port + 1), never handed out twice
@@ -301,9 +306,11 @@ def ctrl_socket_path(profile, env=None, override=None):
 
 class Ctrl:
     """Client of octasip_ctrl's Unix socket: netstring framed JSON, as
-    ctrl_tcp speaks it.  path: the socket file (ctrl_socket_path())."""
+    ctrl_tcp speaks it.  path: the socket file (ctrl_socket_path());
+    alive: if given, waiting ends as soon as it returns False (the
+    process that would open the socket has exited)."""
 
-    def __init__(self, path, timeout=10.0):
+    def __init__(self, path, timeout=10.0, alive=None):
         deadline = time.monotonic() + timeout
         while True:
             try:
@@ -314,6 +321,9 @@ class Ctrl:
                 break
             except OSError:
                 self.sock.close()
+                if alive is not None and not alive():
+                    raise CtrlError("control socket %s never opened:"
+                                    " the process exited" % path)
                 if time.monotonic() > deadline:
                     raise CtrlError("control socket %s never opened" %
                                     path)
@@ -627,15 +637,17 @@ class Instance(Process):
         options of `octasip run`, e.g. ("--log",)).
 
         free_port() can only say a port was free when it looked: if another
-        process took it before baresip bound it ("Address already in use"),
-        the instance moves to new ports and starts again (twice at most)."""
+        process took it before this one, `octasip run` refuses to start
+        ("port ... is already in use") or baresip fails to bind ("Address
+        already in use"); then the instance moves to new ports and starts
+        again (twice at most)."""
         for attempt in range(3):
             try:
                 return self._start(args, timeout, wait_ready, env,
                                    run_args)
             except AssertionError:
-                if (attempt == 2 or "Address already in use" not in
-                        self.log() or self.proc.poll() is None):
+                if (attempt == 2 or self.proc.poll() is None or
+                        not PORT_TAKEN.search(self.log()[self.log_mark:])):
                     raise
                 self._forget()
                 self._move_ports()
@@ -668,7 +680,8 @@ class Instance(Process):
         _live.append(self)
         if wait_ready:
             try:
-                self.ctrl = Ctrl(self.ctrl_sock(e), timeout)
+                self.ctrl = Ctrl(self.ctrl_sock(e), timeout,
+                                 alive=lambda: self.proc.poll() is None)
             except CtrlError:
                 raise AssertionError("baresip did not start:\n" + self.log())
             self.wait_log(r"baresip is ready", timeout)

@@ -6,6 +6,7 @@ already in use" and "ua: init failed"; a second instance on the same
 profile ports is refused the same way and the first keeps running."""
 
 import socket
+import time
 
 import harness
 from harness import Instance
@@ -60,6 +61,27 @@ class SipPorts(harness.TestCase):
         a.edit_config({"sip_listen": "localhost5060"})
         p = self.run_tool(a)
         self.assertOneLine(p, "sip_listen", "localhost5060")
+
+    def test_harness_moves_off_a_taken_port(self):
+        """The suite runs tests in parallel: a port free_port() saw free
+        can be taken before baresip starts.  The harness must see the
+        refusal above and start again on new ports, without waiting out
+        its control socket timeout (CI stop 27 lost test_fraud to this)."""
+        a = Instance(self, "alice")
+        old = a.sip_port
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s.bind(("127.0.0.1", old))
+        try:
+            t0 = time.monotonic()
+            a.start()
+            took = time.monotonic() - t0
+        finally:
+            s.close()
+        self.assertNotEqual(a.sip_port, old)
+        self.assertIn("restarting on new ports", a.log())
+        self.assertLess(took, 10.0)
+        ok, _ = a.command("reginfo")
+        self.assertTrue(ok)
 
     def test_free_ports_start(self):
         a = Instance(self, "alice")
