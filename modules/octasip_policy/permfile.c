@@ -52,9 +52,15 @@ int permfile_set(const struct permfile *pf, enum perm p,
 		return err;
 	}
 
-	(void)snprintf(dec, sizeof(dec), "set-%s", perm_state_name(st));
-	(void)snprintf(why, sizeof(why), "changed by %s", who ? who : "?");
-	(void)perm_audit_append(pf->audit, now, perm_name(p), dec, why);
+	/* P-PERM-2: storage deny wins, the change itself included */
+	if (perm_permits(&cur, PERM_STORAGE)) {
+		(void)snprintf(dec, sizeof(dec), "set-%s",
+			       perm_state_name(st));
+		(void)snprintf(why, sizeof(why), "changed by %s",
+			       who ? who : "?");
+		(void)perm_audit_append(pf->audit, now, perm_name(p), dec,
+					why);
+	}
 
 	if (ps)
 		*ps = cur;
@@ -80,7 +86,8 @@ int permfile_reset(const struct permfile *pf, const char *who,
 		return err;
 
 	(void)snprintf(why, sizeof(why), "reset by %s", who ? who : "?");
-	for (i = 0; i < PERM_COUNT; ++i) {
+	for (i = 0; perm_permits(&def, PERM_STORAGE) && i < PERM_COUNT;
+	     ++i) {
 		(void)snprintf(dec, sizeof(dec), "set-%s",
 			       perm_state_name(def.state[i]));
 		(void)perm_audit_append(pf->audit, now, perm_name(i), dec,
@@ -95,10 +102,10 @@ int permfile_reset(const struct permfile *pf, const char *who,
 
 
 int permfile_consume_once(const struct permfile *pf, struct perm_set *ps,
-			  long long now, unsigned *consumed)
+			  unsigned *consumed)
 {
 	unsigned bits = 0;
-	int i, err;
+	int i;
 
 	if (!pf || !ps || !consumed)
 		return EINVAL;
@@ -114,14 +121,5 @@ int permfile_consume_once(const struct permfile *pf, struct perm_set *ps,
 	if (!bits)
 		return 0;
 
-	err = perm_save(pf->path, ps);
-
-	for (i = 0; i < PERM_COUNT; ++i) {
-		if (bits & (1u << i))
-			(void)perm_audit_append(pf->audit, now, perm_name(i),
-						"once-used",
-						"granted for this call only");
-	}
-
-	return err;
+	return perm_save(pf->path, ps);
 }

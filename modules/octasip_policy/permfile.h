@@ -5,7 +5,8 @@
  * (/perm set) and the tool (octasip perm set): read the file strictly,
  * refuse to touch a malformed one (the error names the line; nothing is
  * overwritten), change one state, write it back atomically (0600) and
- * append the change to the audit log.
+ * append the change to the audit log, unless the new set denies storage
+ * (storage deny wins: P-PERM-2).
  *
  * Copyright (C) 2026 OctaSIP developers.  BSD-3-Clause.
  */
@@ -38,10 +39,11 @@ int permfile_reset(const struct permfile *pf, const char *who,
 
 /*
  * Consume "once" grants for a call that starts now: every permission in
- * state "once" goes back to "ask" in the file, with a "once-used" audit
- * line.  *consumed gets one bit per permission (1 << enum perm).
+ * state "once" goes back to "ask" in the file.  *consumed gets one bit
+ * per permission (1 << enum perm).  The "once-used" audit lines are the
+ * caller's (the module's pending audit path, which honours storage).
  */
 int permfile_consume_once(const struct permfile *pf, struct perm_set *ps,
-			  long long now, unsigned *consumed);
+			  unsigned *consumed);
 
 #endif

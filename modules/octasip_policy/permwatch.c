@@ -122,13 +122,22 @@ void call_starts(void)
 	if (d.malformed)
 		return;
 
-	err = permfile_consume_once(&d.pf, &d.ps, now_s(), &bits);
+	err = permfile_consume_once(&d.pf, &d.ps, &bits);
 	if (err)
 		warning("octasip_policy: cannot write %s: %m\n", d.pf.path,
 			err);
 	if (bits) {
+		int i;
+
 		d.once_live |= bits;
 		(void)perm_stat(&d.perm_st);
 		enforce_all();
+
+		/* P-PERM-2: audit() writes nothing with storage denied */
+		for (i = 0; i < PERM_COUNT; ++i) {
+			if (bits & (1u << i))
+				audit(perm_name(i), "once-used",
+				      "granted for this call only");
+		}
 	}
 }

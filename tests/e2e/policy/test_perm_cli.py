@@ -60,6 +60,20 @@ class PermCliTest(harness.TestCase):
         self.assertEqual(sorted(n for n in os.listdir(self.prof)
                                 if "tmp" in n), [])
 
+    def test_storage_denied_changes_not_audited(self):
+        """Storage deny wins (P-PERM-2): while it is denied no change
+        goes to the audit log; allowing storage again is audited."""
+        audit = os.path.join(self.prof, "permissions.audit")
+        octasip("perm", "set", "storage", "deny", profile=self.prof)
+        octasip("perm", "set", "microphone", "deny", profile=self.prof)
+        self.assertFalse(os.path.exists(audit))
+        self.assertIn("microphone deny", self.read())
+        octasip("perm", "set", "storage", "allow", profile=self.prof)
+        with open(audit) as f:
+            lines = f.read().splitlines()
+        self.assertEqual([l.split("\t")[2:4] for l in lines],
+                         [["storage", "set-allow"]])
+
     def test_bad_arguments(self):
         p = octasip("perm", "set", "camera", "allow", profile=self.prof,
                     check=False)

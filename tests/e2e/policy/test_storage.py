@@ -45,6 +45,44 @@ class StorageTest(harness.TestCase):
         # only and left no row in it
         self.assertEqual(b.calllog_rows(), [])
 
+    def once_call(self, storage):
+        """bob, recording "once", takes one call from alice; then a
+        console /perm set.  Returns bob, stopped."""
+        a = Instance(self, "alice")
+        b = Instance(self, "bob", root=a.root,
+                     permissions={"recording": "once",
+                                  "storage": storage})
+        a.start()
+        b.start()
+        harness.call(a, b)
+        b.wait_event("CALL_ESTABLISHED")
+        na, nb = len(a.ctrl.events), len(b.ctrl.events)
+        a.command("hangup")
+        a.wait_event("CALL_CLOSED", start=na)
+        b.wait_event("CALL_CLOSED", start=nb)
+        ok, _ = b.command("perm", "set microphone deny")
+        self.assertTrue(ok)
+        with open(b.path("permissions")) as f:
+            # the grant was this call's: "ask" again
+            self.assertRegex(f.read(), r"(?m)^recording\s+ask$")
+        return b
+
+    def test_denied_once_grant_and_console_change_write_no_audit(self):
+        """Storage denied: a "once" grant used by a call and a /perm set
+        on the console change the permissions file, but neither writes a
+        line to permissions.audit (storage deny wins, P-PERM-2)."""
+        b = self.once_call("deny")
+        self.assertEqual(b.stop(), 0)    # a quit writes what is pending
+        self.assertNotIn("permissions.audit", os.listdir(b.profile))
+
+    def test_allowed_once_grant_is_audited(self):
+        """The same with storage allowed: the grant's use and the change
+        are both in the audit log."""
+        b = self.once_call("allow")
+        b.audit(r"recording\tonce-used\tgranted for this call only")
+        b.audit(r"microphone\tset-deny\tchanged by console")
+        self.assertEqual(b.stop(), 0)
+
 
 if __name__ == "__main__":
     harness.main()

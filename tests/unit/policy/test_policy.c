@@ -395,13 +395,13 @@ static void test_consume_once(void)
 			       NULL, 0), 0);
 	UT_CHECK(perm_permits(&ps, PERM_RECORDING));
 
-	UT_EQ_INT(permfile_consume_once(&pf, &ps, 3, &bits), 0);
+	UT_EQ_INT(permfile_consume_once(&pf, &ps, &bits), 0);
 	UT_EQ_INT(bits, 1u << PERM_RECORDING);
 	UT_EQ_INT(perm_load(pf.path, &back, NULL, 0), 0);
 	UT_EQ_INT(back.state[PERM_RECORDING], PERM_ASK);
 	UT_CHECK(!perm_permits(&back, PERM_RECORDING));
 
-	UT_EQ_INT(permfile_consume_once(&pf, &ps, 4, &bits), 0);
+	UT_EQ_INT(permfile_consume_once(&pf, &ps, &bits), 0);
 	UT_EQ_INT(bits, 0);
 }
 
