@@ -23,6 +23,9 @@
  * Then every 10 s (first right after all modules loaded): the module
  * table for backtraces is refreshed, the storage permission re-read, the
  * statistics flushed (only with consent), and pending reports uploaded.
+ * The storage permission is also re-read as soon as the permissions file
+ * changes (an inotify watch on the profile, read on the event loop): a
+ * crash after "octasip perm set storage deny" writes nothing (P-PERM-2).
  *
  * Configuration keys (in baresip's config file):
  *   octasip_crash_enable       yes|no  catch fatal signals (default yes)
@@ -54,6 +57,7 @@
 #include <unistd.h>
 #include "common/bsip.h"
 #include "common/calllog_api.h"
+#include "common/dirwatch.h"
 #include "common/fileio.h"
 #include "common/perm.h"
 #include "common/profile.h"
@@ -98,6 +102,7 @@ static struct {
 	uint32_t watchdog;
 	struct store_limits lim;
 	struct tmr tick;
+	struct dirwatch watch;         /* the permissions file            */
 	struct stats delta;            /* counted since the last flush */
 	struct tracked *calls;
 	size_t ncalls;                 /* slots in calls[]              */
@@ -109,7 +114,7 @@ static struct {
 	bool worker_stats;
 	struct send_result res;
 	int worker_err;
-} d = {.dirfd = -1};
+} d = {.dirfd = -1, .watch = {.fd = -1}};
 
 
 static bool storage_allowed(void)
@@ -389,22 +394,41 @@ static void ua_event_handler(const struct bsip_event *e, void *arg)
 
 /* ---- periodic work ------------------------------------------------------ */
 
-static void tick(void *arg)
+/* P-PERM-2: the handler writes a record only while storage is allowed */
+static void storage_refresh(void)
 {
-	bool storage;
+	bool storage = storage_allowed();
 
-	(void)arg;
-
-	(void)crash_sig_modules_refresh();
-
-	storage = storage_allowed();
 	if (storage != d.storage)
 		info("octasip_crash: storage permission %s: crash reports"
 		     " %s\n", storage ? "allowed" : "denied",
 		     storage ? "on" : "off");
 	d.storage = storage;
 	crash_sig_set_storage(storage && dir_writable());
+}
 
+
+static void perm_changed(int flags, void *arg)
+{
+	(void)flags;
+	(void)arg;
+
+	if (!dirwatch_changed(&d.watch) && dirwatch_active(&d.watch))
+		return;
+
+	storage_refresh();
+
+	if (!dirwatch_active(&d.watch))
+		bsip_dirwatch_stop(&d.watch);
+}
+
+
+static void tick(void *arg)
+{
+	(void)arg;
+
+	(void)crash_sig_modules_refresh();
+	storage_refresh();
 	stats_flush();
 	worker_start(false);
 
@@ -550,6 +574,14 @@ static int module_init(void)
 	if (err)
 		return err;
 
+	/* before the first read of the file: no change slips between */
+	if (bsip_dirwatch_start(&d.watch, d.profile, (const char *const[]){
+				PROFILE_PERMISSIONS}, 1, DIRWATCH_IN_PLACE,
+				perm_changed, NULL))
+		info("octasip_crash: cannot watch %s: a change of the storage"
+		     " permission is seen within %u s\n", d.profile,
+		     TICK_MS / 1000);
+
 	d.storage = storage_allowed();
 
 	if (d.storage) {
@@ -624,6 +656,7 @@ static int module_init(void)
 static int module_close(void)
 {
 	tmr_cancel(&d.tick);
+	bsip_dirwatch_stop(&d.watch);
 
 	if (d.cmds) {
 		cmd_unregister(baresip_commands(), cmdv);

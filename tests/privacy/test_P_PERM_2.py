@@ -12,7 +12,7 @@ import sqlite3
 
 import harness
 import privutil
-from harness import Instance
+from harness import Instance, octasip
 
 
 def rows(path):
@@ -62,6 +62,32 @@ class TestPPerm2(harness.TestCase):
                           if n != "consent"], [])
         self.assertEqual(glob.glob(a.path("*.wav")), [])
         self.assertGreaterEqual(rows(b.path("calllog.db")), 1)
+
+    def test_denied_at_runtime_crash_writes_nothing(self):
+        """Storage denied on a running instance (octasip perm set, as a
+        user would): a crash a moment later leaves no crash record.  The
+        crash reporter used to re-read the permission every 10 s only."""
+        a = Instance(self, "alice")
+        a.start()
+        octasip("perm", "set", "storage", "deny", profile=a.profile)
+        a.wait_log(r"octasip_crash: storage permission denied: crash"
+                   r" reports off", timeout=2)
+        privutil.crash(a)
+        self.assertEqual([n for n in os.listdir(a.path("crash"))
+                          if n != "consent"], [])
+
+    def test_allowed_again_at_runtime_crash_is_recorded(self):
+        """The other direction, so that the test above cannot pass by a
+        crash reporter that writes nothing at all."""
+        a = Instance(self, "alice", permissions={"storage": "deny"})
+        os.makedirs(a.path("crash"), mode=0o700, exist_ok=True)
+        a.start()
+        octasip("perm", "set", "storage", "allow", profile=a.profile)
+        a.wait_log(r"octasip_crash: storage permission allowed: crash"
+                   r" reports on", timeout=2)
+        privutil.crash(a)
+        self.assertTrue([n for n in os.listdir(a.path("crash"))
+                         if n.startswith("raw-")])
 
 
 if __name__ == "__main__":
