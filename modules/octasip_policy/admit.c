@@ -5,6 +5,7 @@
  *
  * Copyright (C) 2026 OctaSIP developers.  BSD-3-Clause.
  */
+#include <string.h>
 #include "common/calllog_api.h"
 #include "policy.h"
 #include "recstore.h"
@@ -24,9 +25,38 @@ static void block_log(const char *dir, const char *subject,
 }
 
 
+/*
+ * P-PERM-1: a call that would run under "once" grants another call holds
+ * (call_starts()): the rule that refuses it, and its audit subject (the
+ * first such permission).  false: none held.
+ */
+static bool once_held(unsigned held, char *rule, size_t sz,
+		      const char **subject)
+{
+	int i, n = 0;
+
+	if (!held)
+		return false;
+
+	(void)re_snprintf(rule, sz, "a \"once\" grant is in use by another"
+			  " call:");
+	for (i = 0; i < PERM_COUNT; ++i) {
+		size_t l = strlen(rule);
+
+		if (!(held & (1u << i)))
+			continue;
+		if (!n++)
+			*subject = perm_name(i);
+		(void)re_snprintf(rule + l, sz - l, " %s", perm_name(i));
+	}
+
+	return true;
+}
+
+
 /* returns true if the call was blocked (it ends in this loop turn) */
 bool check_outgoing(struct ua *ua, struct call *call,
-		    const struct bsip_event *e)
+		    const struct bsip_event *e, unsigned held)
 {
 	const char *menc = account_mediaenc(ua_account(ua));
 	char rule[128], reason[200];
@@ -47,6 +77,10 @@ bool check_outgoing(struct ua *ua, struct call *call,
 		subject = "encryption";
 		v = FRAUD_BLOCK;
 	}
+
+	if (v != FRAUD_BLOCK && once_held(held, rule, sizeof(rule),
+					  &subject))
+		v = FRAUD_BLOCK;
 
 	if (v != FRAUD_BLOCK)
 		return false;
@@ -81,7 +115,8 @@ static const char *source_addr(const struct call *call, char *buf,
 }
 
 
-static bool check_incoming(struct ua *ua, struct call *call)
+static bool check_incoming(struct ua *ua, struct call *call,
+			   unsigned held)
 {
 	const struct calllog_api *api;
 	const char *menc = account_mediaenc(ua_account(ua));
@@ -97,15 +132,21 @@ static bool check_incoming(struct ua *ua, struct call *call)
 	    fraud_check_incoming(d.fraud, call_peeruri(call), now_ms(),
 				 rule, sizeof(rule)) != FRAUD_BLOCK) {
 
-		if (enc_call_allowed(d.enc, menc))
+		if (!enc_call_allowed(d.enc, menc)) {
+			(void)re_snprintf(rule, sizeof(rule), "encryption"
+					  " required (account mediaenc=%s)",
+					  menc ? menc : "none");
+			subject = "encryption";
+			scode = 488;
+			phrase = "Not Acceptable Here";
+		}
+		else if (once_held(held, rule, sizeof(rule), &subject)) {
+			scode = 486;
+			phrase = "Busy Here";
+		}
+		else {
 			return false;
-
-		(void)re_snprintf(rule, sizeof(rule), "encryption required"
-				  " (account mediaenc=%s)",
-				  menc ? menc : "none");
-		subject = "encryption";
-		scode = 488;
-		phrase = "Not Acceptable Here";
+		}
 	}
 
 	block_log("incoming", subject, rule);
@@ -186,9 +227,8 @@ void call_used_microphone(void)
 bool admit_incoming(struct ua *ua, struct call *call)
 {
 	take_over_answermodes();
-	call_starts();
 
-	if (check_incoming(ua, call))
+	if (check_incoming(ua, call, call_starts()))
 		return false;
 
 	call_used_microphone();
@@ -255,11 +295,7 @@ void idle_check(void *arg)
 		return;
 	}
 
-	if (d.once_live) {
-		d.once_live = 0;
-		info("octasip_policy: \"once\" grants ended with the call\n");
-	}
-
+	(void)once_grants_end();
 	enforce_all();
 
 	if (d.retention_days && recorder_loaded()) {

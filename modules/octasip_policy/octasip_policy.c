@@ -93,8 +93,7 @@ static void ua_event_handler(const struct bsip_event *e, void *arg)
 		    !strcmp(prm, "offer")) {
 
 			take_over_answermodes();
-			call_starts();
-			if (!check_outgoing(ua, call, e)) {
+			if (!check_outgoing(ua, call, e, call_starts())) {
 				call_used_microphone();
 				label_call(call);
 			}

@@ -111,16 +111,50 @@ void perms_refresh(void)
 }
 
 
-/* A call starts: changed file, then "once" grants become this call's. */
-void call_starts(void)
+/* The call that held the "once" grants has ended (false: none held) */
+bool once_grants_end(void)
 {
-	unsigned bits = 0;
+	if (!d.once_live)
+		return false;
+
+	d.once_live = 0;
+	info("octasip_policy: \"once\" grants ended with the call\n");
+
+	return true;
+}
+
+
+/*
+ * A call starts: changed file, then "once" grants become this call's.
+ * The permissions are process-wide (a loaded recorder records every
+ * call, an open microphone gate serves every call), so a grant is only
+ * ever live while its call is the only one (P-PERM-1: "once" is for one
+ * call):
+ *  - another call holds grants: they are returned, and this call must
+ *    not run (the caller refuses it); nothing is consumed for it;
+ *  - other calls run, none with a grant: grants in the file wait for a
+ *    call that starts alone; this one runs under the file's states.
+ */
+unsigned call_starts(void)
+{
+	unsigned bits = 0, others;
 	int err;
 
 	perms_refresh();
 
-	if (d.malformed)
-		return;
+	others = calls_active();
+	others = others ? others - 1 : 0;   /* this call is in the list */
+
+	/* the call that held them has ended; idle_check() has not run yet
+	 * (it runs after CALL_CLOSED, from a timer) */
+	if (!others && once_grants_end())
+		enforce_all();
+
+	if (d.once_live)
+		return d.once_live;
+
+	if (d.malformed || others)
+		return 0;
 
 	err = permfile_consume_once(&d.pf, &d.ps, &bits);
 	if (err)
@@ -140,4 +174,6 @@ void call_starts(void)
 				      "granted for this call only");
 		}
 	}
+
+	return 0;
 }

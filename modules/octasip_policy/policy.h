@@ -33,6 +33,7 @@
  *                          written after the turn's SIP replies, at
  *                          most once a second (audit_flush())
  *   check_outgoing() / check_incoming()  encryption policy + fraud guard
+ *                          + "once" grants held by another call
  *
  * Copyright (C) 2026 OctaSIP developers.  BSD-3-Clause.
  */
@@ -143,10 +144,14 @@ static inline uint64_t now_ms(void)
 }
 
 
-/* allowed now: by the file, or by a "once" grant a live call holds */
+/*
+ * allowed now: by the file ("allow"), or by a "once" grant a live call
+ * holds.  A "once" still in the file permits nothing: it is a grant
+ * waiting for a call that starts alone (call_starts(), P-PERM-1).
+ */
 static inline bool allowed(enum perm p)
 {
-	return perm_permits(&d.ps, p) || (d.once_live & (1u << p));
+	return d.ps.state[p] == PERM_ALLOW || (d.once_live & (1u << p));
 }
 
 
@@ -182,7 +187,8 @@ void enforce_all(void);
 void watch_open(const char *profile);
 void perms_load(void);
 void perms_refresh(void);
-void call_starts(void);
+unsigned call_starts(void);
+bool once_grants_end(void);
 
 /* answer.c */
 const struct acc_mode *acc_find(const char *aor);
@@ -193,7 +199,7 @@ void fraud_refresh(void);
 
 /* admit.c */
 bool check_outgoing(struct ua *ua, struct call *call,
-		    const struct bsip_event *e);
+		    const struct bsip_event *e, unsigned held);
 void label_call(struct call *call);
 void call_used_microphone(void);
 bool admit_incoming(struct ua *ua, struct call *call);
