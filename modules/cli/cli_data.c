@@ -24,7 +24,8 @@
  *       is kept.  Asks for confirmation on a terminal unless --yes; with
  *       no terminal and no --yes it refuses.  Refuses while a baresip
  *       runs on the profile (its control socket answers as this user,
- *       or its control lock is held).
+ *       or its control lock, the call log's journal lock or the audit's
+ *       pending-file lock is held).
  *
  * Copyright (C) 2026 OctaSIP developers.  BSD-3-Clause.
  */
@@ -41,10 +42,12 @@
 #include <unistd.h>
 #include <sodium.h>
 #include "cli.h"
+#include "common/auditpend.h"
 #include "common/cfgedit.h"
 #include "ctrl.h"
 #include "privacy/export.h"
 #include "common/fileio.h"
+#include "octasip_calllog/cl_journal.h"
 #include "octasip_credstore/keysrc.h"
 #include "common/profile.h"
 #include "runlog.h"
@@ -217,10 +220,29 @@ static int data_export(int argc, char **argv, struct cli_ctx *ctx)
 }
 
 
-/* Is a baresip running (or starting) on this profile?  (ctrl.h) */
+static bool profile_file_locked(const char *profile, const char *name)
+{
+	char path[4200];
+
+	return !fio_path(path, sizeof(path), profile, name) &&
+		fio_locked(path);
+}
+
+
+/*
+ * Is a baresip running (or starting) on this profile?  Its control
+ * socket (ctrl.h), or, without octasip_ctrl (the modules added to a
+ * baresip of one's own), the locks the call log and the policy hold on
+ * their mapped files while they run: a wipe under them would be undone
+ * by the next call (P-WIPE-1).
+ */
 static bool baresip_running(const struct cli_ctx *ctx)
 {
-	return ctrl_running(ctx->profile) || ctrl_locked(ctx->profile);
+	return ctrl_running(ctx->profile) || ctrl_locked(ctx->profile) ||
+		profile_file_locked(ctx->profile,
+				    PROFILE_CALLLOG CLJ_SUFFIX) ||
+		profile_file_locked(ctx->profile, PROFILE_PERMISSIONS_AUDIT
+				    AUDITPEND_SUFFIX);
 }
 
 
@@ -354,8 +376,9 @@ static int data_wipe(int argc, char **argv, struct cli_ctx *ctx)
 
 	if (baresip_running(ctx))
 		return cli_err("a baresip is running on %s (its control"
-			       " socket answers): quit it first; nothing was"
-			       " deleted", ctx->profile);
+			       " socket answers, or it holds the call log's"
+			       " journal or the pending audit lines): quit it"
+			       " first; nothing was deleted", ctx->profile);
 
 	if (!yes && confirm(ctx))
 		return 1;

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "ctrlpath.h"
+#include "fileio.h"
 
 
 enum {
@@ -192,14 +193,5 @@ int ctrlpath_lock(const struct ctrlpath *p, int *fdp)
 
 bool ctrlpath_locked(const struct ctrlpath *p)
 {
-	int fd = open(p->lock, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	bool held;
-
-	if (fd < 0)
-		return false;
-
-	held = flock(fd, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK;
-	(void)close(fd);
-
-	return held;
+	return fio_locked(p->lock);
 }

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include "fileio.h"
@@ -36,6 +37,21 @@ int fio_exists(const char *path)
 	struct stat st;
 
 	return path && stat(path, &st) == 0;
+}
+
+
+bool fio_locked(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	bool held;
+
+	if (fd < 0)
+		return false;
+
+	held = flock(fd, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK;
+	(void)close(fd);
+
+	return held;
 }
 
 

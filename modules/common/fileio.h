@@ -13,6 +13,7 @@
 #ifndef OCTASIP_FILEIO_H
 #define OCTASIP_FILEIO_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -28,6 +29,10 @@ int fio_mkdir_private(const char *path);
 int fio_path(char *buf, size_t sz, const char *dir, const char *name);
 int fio_fsync_dir(const char *path);
 int fio_exists(const char *path);
+/* true: another open file description holds a flock() on path (a
+ * running process: the ctrl lock, the call log's journal, the pending
+ * audit lines); false also when it cannot be opened */
+bool fio_locked(const char *path);
 int fio_mkdir_parents(const char *path);
 
 #endif

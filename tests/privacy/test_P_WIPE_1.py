@@ -116,6 +116,23 @@ class TestPWipe1(harness.TestCase):
         privutil.restart(a)
         self.assertEqual(a.stop(), 0)
 
+    def test_refused_under_a_baresip_without_ctrl(self):
+        """The modules added to a baresip of one's own, without
+        octasip_ctrl: no control socket answers, yet the call log and the
+        policy run and would write again after the wipe.  Their locks
+        tell: wipe refuses and deletes nothing."""
+        a = Instance(self, "alice", drop_modules=("octasip_ctrl.so",))
+        a.start(wait_ready=False)
+        a.wait_log(r"baresip is ready")
+        p = octasip("data", "wipe", "--yes", profile=a.profile,
+                    check=False)
+        self.assertNotEqual(p.returncode, 0)
+        self.assertIn("quit it first", p.stderr)
+        self.assertTrue(os.path.exists(a.path("vault")))
+        a.kill()
+        p = octasip("data", "wipe", "--yes", profile=a.profile)
+        self.assertIn("profile is empty and ready", p.stdout)
+
 
 if __name__ == "__main__":
     harness.main()
