@@ -9,6 +9,7 @@ fast path)."""
 import os
 import subprocess
 import sys
+import time
 import harness
 import polutil
 from harness import Instance
@@ -52,6 +53,29 @@ class FraudTest(harness.TestCase):
         line = (r"\tfraud_guard\tdeny\toutgoing call blocked: deny-list"
                 r" prefix \+1900")
         self.assertRegex(a.audit(line), line)
+
+    def test_peer_transfer_to_denied_number_is_blocked(self):
+        """A hostile peer in a call sends REFER (call transfer) to a
+        premium number: baresip follows it by dialling the target
+        itself, and that call meets the same fraud guard as one the user
+        dials (check_outgoing at its offer), so it never rings."""
+        a = Instance(self, "alice")
+        c = Instance(self, "+19005550100", root=a.root)
+        b = Instance(self, "bob", root=a.root, config={
+            "octasip_policy_deny_prefixes": "+1900"})
+        for i in (a, b, c):
+            i.start()
+        harness.call(a, b)
+        nc = len(c.ctrl.events)
+        ok, _ = a.command("transfer", c.aor)
+        self.assertTrue(ok)
+        b.wait_log(r"blocked outgoing call: deny-list prefix \+1900")
+        line = (r"\tfraud_guard\tdeny\toutgoing call blocked: deny-list"
+                r" prefix \+1900")
+        self.assertRegex(b.audit(line), line)
+        time.sleep(1.0)
+        self.assertNotIn("CALL_ESTABLISHED",
+                         [e.get("type") for e in c.ctrl.events[nc:]])
 
     def test_allow_list_wins_over_deny_list(self):
         a = Instance(self, "alice", config={
