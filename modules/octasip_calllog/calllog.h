@@ -79,8 +79,10 @@ struct calllog_state {
 	uint32_t max_rows;
 	bool cfg_memory_only;
 
-	/* memory-only: config, api, or the storage permission */
+	/* memory-only: config, api (once the policy has set it, it decides:
+	 * it applies "once" grants), or the storage permission */
 	bool api_memory_only;
+	bool api_set;
 	bool memory_only;
 	struct {
 		bool valid;

@@ -12,6 +12,9 @@
  * The storage permission, read with perm_load() and cached by the
  * file's identity and mtime: deny, ask or a malformed file mean
  * memory-only; a missing file or line means the product default (allow).
+ * "once" too means memory-only: only the policy applies a grant (to the
+ * one call that takes it), and once it has set the mode through the API
+ * this file check no longer decides (update_mode()).
  */
 bool calllog_storage_allowed(void)
 {
@@ -45,7 +48,7 @@ bool calllog_storage_allowed(void)
 		d.perm.size = st.st_size;
 		d.perm.mtime = st.st_mtim;
 	}
-	d.perm.allowed = perm_permits(&ps, PERM_STORAGE);
+	d.perm.allowed = ps.state[PERM_STORAGE] == PERM_ALLOW;   /* P-PERM-1 */
 
 	return d.perm.allowed;
 }
@@ -53,8 +56,8 @@ bool calllog_storage_allowed(void)
 
 void update_mode(void)
 {
-	bool mo = d.cfg_memory_only || d.api_memory_only ||
-		!calllog_storage_allowed();
+	bool mo = d.cfg_memory_only || (d.api_set ? d.api_memory_only :
+					  !calllog_storage_allowed());
 
 	if (mo == d.memory_only)
 		return;

@@ -454,6 +454,21 @@ static void write_cycle(struct clw *w)
 }
 
 
+/* The batch's records join the held list, each replacing its call's */
+static void hold(struct clw *w, struct opq *batch)
+{
+	struct op *op, *next;
+
+	for (op = batch->head; op; op = next) {
+		next = op->next;
+		opq_coalesce(&w->held, op);
+		opq_append(&w->held, op);
+	}
+
+	memset(batch, 0, sizeof(*batch));
+}
+
+
 static void timeout_at(struct timespec *ts, int ms)
 {
 	(void)clock_gettime(CLOCK_REALTIME, ts);
@@ -471,7 +486,6 @@ static void *writer_main(void *arg)
 	struct clw *w = arg;
 	bool stop = false, monly;
 	struct opq batch;
-	struct op *op, *next;
 
 	(void)pthread_setname_np(pthread_self(), CLW_THREAD_NAME);
 	/* a batch is a burst of work: it yields to the event loop (and to
@@ -534,7 +548,13 @@ static void *writer_main(void *arg)
 		pthread_mutex_unlock(&w->mtx);
 
 		if (monly) {
-			opq_clear(&batch);
+			/* queued while storage was allowed (enqueue() drops
+			 * what comes after): those calls are written, once;
+			 * what a failing disk holds is dropped with the rest
+			 * (P-PERM-2: nothing kept for later) */
+			hold(w, &batch);
+			if (w->held.n && (w->db || !db_open(w)))
+				(void)flush_held(w);
 			opq_clear(&w->held);
 			/* dropped: nothing of them stays in the journal */
 			clj_commit(w->conf.journal,
@@ -544,11 +564,7 @@ static void *writer_main(void *arg)
 			w->failing = false;
 		}
 		else {
-			for (op = batch.head; op; op = next) {
-				next = op->next;
-				opq_coalesce(&w->held, op);
-				opq_append(&w->held, op);
-			}
+			hold(w, &batch);
 
 			if (w->held.n || (w->conf.journal && !w->replayed))
 				write_cycle(w);
@@ -730,6 +746,7 @@ void clw_set_memory_only(struct clw *w, bool on)
 	w->memory_only = on;
 	w->st.memory_only = on;
 	w->kick = true;
+	w->hurry = w->gathering;     /* the mode applies now */
 	(void)pthread_cond_signal(&w->cond);
 	pthread_mutex_unlock(&w->mtx);
 }

@@ -713,6 +713,7 @@ static int api_set_memory_only(bool on)
 		return ENOENT;
 
 	d.api_memory_only = on;
+	d.api_set = true;
 	update_mode();
 
 	return 0;

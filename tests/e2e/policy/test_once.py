@@ -110,6 +110,27 @@ class OnceTest(harness.TestCase):
             self.assertRegex(f.read(), r"(?m)^recording\s+ask$")
         self.assertEqual(b.stop(), 0)
 
+    def test_storage_once_logs_that_call_only(self):
+        """storage once: the call that takes it is in the call log, the
+        next one (storage back to ask) is not.  The call log used to read
+        the file itself, which says "ask" once the grant is taken, and
+        logged neither."""
+        a = Instance(self, "alice")
+        b = Instance(self, "bob", root=a.root,
+                     permissions={"storage": "once"})
+        a.start()
+        b.start()
+        for _ in range(2):
+            nb = len(b.ctrl.events)
+            harness.call(a, b)
+            a.command("hangup")
+            b.wait_event("CALL_CLOSED", start=nb)
+        self.assertEqual(b.stop(), 0)
+        rows = b.calllog_rows()
+        self.assertEqual([(r["direction"], r["status"]) for r in rows],
+                         [("incoming", "answered")])
+        self.assertRegex(b.audit(), r"storage\tonce-used")
+
 
 if __name__ == "__main__":
     harness.main()

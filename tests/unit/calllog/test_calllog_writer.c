@@ -271,6 +271,35 @@ static void test_memory_only(void)
 }
 
 
+/*
+ * Records queued while storage was allowed are written when it stops
+ * being (a call's last change, queued in the group-commit window, then
+ * the "once" grant that allowed it ends); records after are not.
+ */
+static void test_memory_only_writes_what_was_queued(void)
+{
+	struct clw *w;
+	struct cl_rec r;
+
+	fresh();
+	w = start_batch(false, 10000);
+	rec_init(&r, 1);
+	UT_EQ_INT(clw_put(w, &r), 0);
+	cl_rec_reset(&r);
+	sleep_ms(100);              /* in the 10 s window: not written */
+	UT_CHECK(q_int("SELECT count(*) FROM calls") < 1);
+
+	clw_set_memory_only(w, true);
+	rec_init(&r, 2);
+	UT_EQ_INT(clw_put(w, &r), 0);
+	cl_rec_reset(&r);
+	UT_CHECK(clw_idle(w, 5000));
+	UT_EQ_INT(q_int("SELECT count(*) FROM calls"), 1);
+	clw_stop(w);
+	UT_EQ_INT(q_int("SELECT count(*) FROM calls"), 1);
+}
+
+
 static void test_stop_flushes(void)
 {
 	struct clw *w;
@@ -355,6 +384,7 @@ int main(void)
 	UT_RUN(test_every_event_one_row);
 	UT_RUN(test_disk_full);
 	UT_RUN(test_memory_only);
+	UT_RUN(test_memory_only_writes_what_was_queued);
 	UT_RUN(test_stop_flushes);
 	UT_RUN(test_hurry);
 	UT_RUN(test_preload_and_interrupt);
