@@ -747,6 +747,16 @@ def call(caller, callee, answer=True, timeout=10.0):
         caller.wait_event("CALL_ESTABLISHED", timeout, start=m)
 
 
+def hangup(caller, callee):
+    """caller hangs up its call with callee; returns when both saw it
+    closed (callee: only while it runs)."""
+    na, nb = len(caller.ctrl.events), len(callee.ctrl.events)
+    caller.command("hangup")
+    caller.wait_event("CALL_CLOSED", start=na)
+    if callee.ctrl:
+        callee.wait_event("CALL_CLOSED", start=nb)
+
+
 class TestCase(unittest.TestCase):
     """Base class: dumps instance logs when a test fails."""
 

@@ -27,13 +27,6 @@ SRTP = ";regint=0;mediaenc=srtp-mand"
 RULE = "encryption required (account mediaenc=none)"
 
 
-def hangup(a, b):
-    na, nb = len(a.ctrl.events), len(b.ctrl.events)
-    a.command("hangup")
-    a.wait_event("CALL_CLOSED", start=na)
-    b.wait_event("CALL_CLOSED", start=nb)
-
-
 class TestPEnc1(harness.TestCase):
 
     def test_P_ENC_1(self):
@@ -49,7 +42,7 @@ class TestPEnc1(harness.TestCase):
         for i in (a, b):
             ev = i.wait_event("CALL_MENC")
             self.assertRegex(ev.get("param", ""), r"^0,audio,\S+")
-        hangup(a, b)
+        harness.hangup(a, b)
         log = a.log()
         mlines = re.findall(r"(?m)^m=audio .*$", log)
         self.assertGreaterEqual(len(mlines), 2, log[-3000:])

@@ -29,14 +29,6 @@ def uses(inst):
     return inst.audit().count(LINE)
 
 
-def hang_up(a, b):
-    na, nb = len(a.ctrl.events), len(b.ctrl.events)
-    a.command("hangup")
-    a.wait_event("CALL_CLOSED", start=na)
-    if b.ctrl:
-        b.wait_event("CALL_CLOSED", start=nb)
-
-
 class AuditKillTest(harness.TestCase):
 
     def start_pair(self):
@@ -59,7 +51,7 @@ class AuditKillTest(harness.TestCase):
             harness.wait_for(lambda: uses(b) > n0,
                              what="the first call's line")
             t0 = time.monotonic()
-            hang_up(a, b)
+            harness.hangup(a, b)
             harness.call(a, b)
             b.kill()
             killed = time.monotonic() - t0
@@ -118,7 +110,7 @@ class AuditKillTest(harness.TestCase):
                    r" memory")
         harness.call(a, b)
         harness.wait_for(lambda: uses(b) == 1, what="the call's line")
-        hang_up(a, b)
+        harness.hangup(a, b)
         with open(victim) as f:
             self.assertEqual(f.read(), "not an audit file\n")
         self.assertTrue(os.path.islink(b.path("permissions.audit.pending")))
@@ -141,7 +133,7 @@ class AuditKillTest(harness.TestCase):
             t0 = time.monotonic()
             for _ in range(calls):
                 harness.call(a, b)
-                hang_up(a, b)
+                harness.hangup(a, b)
             elapsed = time.monotonic() - t0
             harness.wait_for(lambda: uses(b) == n0 + calls,
                              what="every call's line")

@@ -16,13 +16,6 @@ import polutil                      # noqa: E402
 SECOND = 48000 * 2 * 2              # opus: 48 kHz stereo s16
 
 
-def hangup(a, b):
-    na, nb = len(a.ctrl.events), len(b.ctrl.events)
-    a.command("hangup")
-    a.wait_event("CALL_CLOSED", start=na)
-    b.wait_event("CALL_CLOSED", start=nb)
-
-
 def set_ctrl(tc, inst, name, state):
     ok, out = inst.command("perm", "set %s %s" % (name, state))
     tc.assertTrue(ok, out)
@@ -69,7 +62,7 @@ class PermRuntimeTest(harness.TestCase):
         harness.call(a, b)
         b.wait_event("CALL_RTPESTAB")
         time.sleep(1.0)
-        hangup(a, b)
+        harness.hangup(a, b)
         return len(polutil.recordings(rec, kind)) - before
 
     def test_recording_deny_allow_deny(self):
@@ -115,7 +108,7 @@ class PermRuntimeTest(harness.TestCase):
         def heard(n):
             harness.call(a, b)
             wav = polutil.wait_recording(rec, "dec", 44 + SECOND, count=n)
-            hangup(a, b)
+            harness.hangup(a, b)
             samples, rate = polutil.read_wav(wav)
             return polutil.max_abs(samples[rate // 2:])
 
@@ -147,7 +140,7 @@ class PermRuntimeTest(harness.TestCase):
                 # response yet and sends no CANCEL, so bob would ring on
                 # (harness.call(answer=False) waits the same way)
                 a.wait_event("CALL_RINGING", start=na)
-                hangup(a, b)
+                harness.hangup(a, b)
                 return False
             a.wait_event("CALL_CLOSED", start=na)
             return True
@@ -175,7 +168,7 @@ class PermRuntimeTest(harness.TestCase):
             if not auto:
                 b.wait_event("CALL_INCOMING", start=nb)
                 a.wait_event("CALL_RINGING", start=na)   # see blocked()
-            hangup(a, b)
+            harness.hangup(a, b)
             return auto
 
         self.assertTrue(answered_by_itself())

@@ -28,13 +28,6 @@ def pair(tc, bob_perms, bob_config=None):
     return a, b, rec
 
 
-def hangup(a, b):
-    na, nb = len(a.ctrl.events), len(b.ctrl.events)
-    a.command("hangup")
-    a.wait_event("CALL_CLOSED", start=na)
-    b.wait_event("CALL_CLOSED", start=nb)
-
-
 class RecordingTest(harness.TestCase):
 
     def test_denied_by_default_unloads_recorder(self):
@@ -43,7 +36,7 @@ class RecordingTest(harness.TestCase):
                    r"sndfile\.so")
         harness.call(a, b)
         b.wait_event("CALL_RTPESTAB")
-        hangup(a, b)
+        harness.hangup(a, b)
         self.assertEqual(os.listdir(rec), [])
         self.assertRegex(b.audit(r"\trecording\tdeny\t"),
                          r"\trecording\tdeny\t")
@@ -52,7 +45,7 @@ class RecordingTest(harness.TestCase):
         a, b, rec = pair(self, {"recording": "allow"})
         harness.call(a, b)
         wav = polutil.wait_recording(rec, "enc", 44 + 192000)
-        hangup(a, b)
+        harness.hangup(a, b)
         samples, rate = polutil.read_wav(wav)
         burst = samples[int(0.05 * rate):int(0.45 * rate)]
         after = samples[int(0.6 * rate):int(0.95 * rate)]
@@ -68,7 +61,7 @@ class RecordingTest(harness.TestCase):
                          {"octasip_policy_recording_notice": "no"})
         harness.call(a, b)
         wav = polutil.wait_recording(rec, "enc", 44 + 192000)
-        hangup(a, b)
+        harness.hangup(a, b)
         samples, rate = polutil.read_wav(wav)
         burst = samples[int(0.05 * rate):int(0.45 * rate)]
         self.assertLess(polutil.tone_power(burst, rate, 1400), 1e-4)
@@ -90,7 +83,7 @@ class RecordingTest(harness.TestCase):
         rec = b.path("recordings")
         harness.call(a, b)
         wav = polutil.wait_recording(rec, "enc", 44 + 16000)
-        hangup(a, b)
+        harness.hangup(a, b)
         self.assertEqual(os.stat(rec).st_mode & 0o777, 0o700)
         self.assertEqual(os.listdir(cwd), [])
         self.assertEqual(b.stop(), 0)

@@ -27,10 +27,7 @@ class StorageTest(harness.TestCase):
                    r"sndfile\.so")
         harness.call(a, b)
         b.wait_event("CALL_RTPESTAB")
-        na, nb = len(a.ctrl.events), len(b.ctrl.events)
-        a.command("hangup")
-        a.wait_event("CALL_CLOSED", start=na)
-        b.wait_event("CALL_CLOSED", start=nb)
+        harness.hangup(a, b)
         self.assertEqual(b.stop(), 0)
 
         self.assertEqual(os.listdir(rec), [])
@@ -56,10 +53,7 @@ class StorageTest(harness.TestCase):
         b.start()
         harness.call(a, b)
         b.wait_event("CALL_ESTABLISHED")
-        na, nb = len(a.ctrl.events), len(b.ctrl.events)
-        a.command("hangup")
-        a.wait_event("CALL_CLOSED", start=na)
-        b.wait_event("CALL_CLOSED", start=nb)
+        harness.hangup(a, b)
         ok, _ = b.command("perm", "set microphone deny")
         self.assertTrue(ok)
         with open(b.path("permissions")) as f:
