@@ -137,13 +137,20 @@ bool once_grants_end(void)
  */
 unsigned call_starts(void)
 {
-	unsigned bits = 0, others;
-	int err;
+	unsigned bits = 0, others = 0;
+	int i, err;
 
 	perms_refresh();
 
-	others = calls_active();
-	others = others ? others - 1 : 0;   /* this call is in the list */
+	/* the walk over every call only when a grant is live or waiting */
+	for (i = 0; !d.once_live && i < PERM_COUNT; ++i) {
+		if (d.ps.state[i] == PERM_ONCE)
+			break;
+	}
+	if (d.once_live || i < PERM_COUNT) {
+		others = calls_active();
+		others = others ? others - 1 : 0;   /* this call is listed */
+	}
 
 	/* the call that held them has ended; idle_check() has not run yet
 	 * (it runs after CALL_CLOSED, from a timer) */
@@ -161,8 +168,6 @@ unsigned call_starts(void)
 		warning("octasip_policy: cannot write %s: %m\n", d.pf.path,
 			err);
 	if (bits) {
-		int i;
-
 		d.once_live |= bits;
 		(void)perm_stat(&d.perm_st);
 		enforce_all();
