@@ -16,7 +16,11 @@ Checks at the end (exit status 1 and the reason if one fails):
   - no row is left in_progress; every status above was seen;
   - PRAGMA integrity_check is ok;
   - sampled fd count and RSS of each baresip run do not grow (last third
-    of the samples against the middle third);
+    of the samples against the middle third; for fds the floor, the
+    fewest seen, since every call in progress holds RTP and RTCP sockets
+    for a moment and the peak moves by 2 per call: a leak raises the
+    floor: with one socket close in ten skipped by an LD_PRELOAD shim,
+    every run's floor rose 8 to 10 between the thirds; unmodified, 0);
   - in an ASan build (scripts/test-asan) the RSS bound means nothing, as
     ASan holds freed memory in quarantine (RSS 45 -> 64 MiB in a clean
     run), so there LeakSanitizer judges leaks instead: the last baresip
@@ -372,16 +376,17 @@ class Soak:
                 continue
             third = len(run) // 3
             mid, last = run[third:2 * third], run[2 * third:]
-            fd_mid = max(s[1] for s in mid)
-            fd_last = max(s[1] for s in last)
+            fd_mid = min(s[1] for s in mid)
+            fd_last = min(s[1] for s in last)
             rss_mid = statistics.median(s[2] for s in mid)
             rss_last = statistics.median(s[2] for s in last)
             growth.append({"run": i, "samples": len(run),
                            "fd_mid": fd_mid, "fd_last": fd_last,
+                           "fd_peak": max(s[1] for s in run),
                            "rss_mid_kib": rss_mid,
                            "rss_last_kib": rss_last})
-            if fd_last > fd_mid + 4:
-                self.errors.append("run %d: fds grew %d -> %d" %
+            if fd_last > fd_mid + 2:
+                self.errors.append("run %d: fd floor grew %d -> %d" %
                                    (i, fd_mid, fd_last))
             if rss_last > rss_mid * 1.10 + 2048 and not self.env:
                 self.errors.append("run %d: RSS grew %d -> %d KiB" %
