@@ -236,6 +236,24 @@ void bsip_dirwatch_stop(struct dirwatch *w)
 }
 
 
+/*
+ * Reads a watch its handler found readable.  True when a watched name
+ * changed, or when the watch has ended: it is then stopped, and the
+ * caller looks the file up itself from now on.
+ */
+bool bsip_dirwatch_read(struct dirwatch *w)
+{
+	bool changed = dirwatch_changed(w) != 0;
+
+	if (dirwatch_active(w))
+		return changed;
+
+	bsip_dirwatch_stop(w);
+
+	return true;
+}
+
+
 uint32_t bsip_call_key(const struct call *call)
 {
 	uintptr_t p = (uintptr_t)call;

@@ -211,6 +211,10 @@ int  bsip_dirwatch_start(struct dirwatch *w, const char *dir,
 /* Stops listening and closes the watch (nothing if there is none) */
 void bsip_dirwatch_stop(struct dirwatch *w);
 
+/* In a watch's handler: true if a watched name changed or the watch
+ * ended (then stopped: look the file up at each use from now on) */
+bool bsip_dirwatch_read(struct dirwatch *w);
+
 
 #ifdef __cplusplus
 }

@@ -92,11 +92,6 @@ void perm_changed(int flags, void *arg)
 	(void)flags;
 	(void)arg;
 
-	if (!dirwatch_changed(&d.watch) && dirwatch_active(&d.watch))
-		return;
-
-	update_mode();
-
-	if (!dirwatch_active(&d.watch))
-		bsip_dirwatch_stop(&d.watch);
+	if (bsip_dirwatch_read(&d.watch))
+		update_mode();
 }

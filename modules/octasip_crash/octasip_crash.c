@@ -415,13 +415,8 @@ static void perm_changed(int flags, void *arg)
 	(void)flags;
 	(void)arg;
 
-	if (!dirwatch_changed(&d.watch) && dirwatch_active(&d.watch))
-		return;
-
-	storage_refresh();
-
-	if (!dirwatch_active(&d.watch))
-		bsip_dirwatch_stop(&d.watch);
+	if (bsip_dirwatch_read(&d.watch))
+		storage_refresh();
 }
 
 
