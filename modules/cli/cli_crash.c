@@ -68,7 +68,7 @@ static bool storage_allowed(const char *profile)
 
 	(void)perm_load(path, &ps, errbuf, sizeof(errbuf));
 
-	return perm_permits(&ps, PERM_STORAGE);
+	return perm_allows(&ps, PERM_STORAGE);
 }
 
 

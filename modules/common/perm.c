@@ -183,6 +183,29 @@ bool perm_permits(const struct perm_set *ps, enum perm p)
 }
 
 
+bool perm_allows(const struct perm_set *ps, enum perm p)
+{
+	if (!ps || (unsigned)p >= PERM_COUNT)
+		return false;
+
+	return ps->state[p] == PERM_ALLOW;
+}
+
+
+unsigned perm_set_bits(const struct perm_set *ps, enum perm_state s)
+{
+	unsigned bits = 0;
+	int i;
+
+	for (i = 0; ps && i < PERM_COUNT; ++i) {
+		if (ps->state[i] == s)
+			bits |= 1u << i;
+	}
+
+	return bits;
+}
+
+
 int perm_format(const struct perm_set *ps, char *buf, size_t sz)
 {
 	size_t off = 0;

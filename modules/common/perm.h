@@ -58,6 +58,11 @@ int perm_load(const char *path, struct perm_set *ps, char *errbuf,
 
 /* allow and once permit; deny and ask do not */
 bool perm_permits(const struct perm_set *ps, enum perm p);
+/* allow only: what may happen outside the one call a once grant is for
+ * (a reader that cannot tell which call holds the grant) */
+bool perm_allows(const struct perm_set *ps, enum perm p);
+/* the permissions in state s, bit (1 << perm) each */
+unsigned perm_set_bits(const struct perm_set *ps, enum perm_state s);
 
 
 /*

@@ -48,7 +48,7 @@ bool calllog_storage_allowed(void)
 		d.perm.size = st.st_size;
 		d.perm.mtime = st.st_mtim;
 	}
-	d.perm.allowed = ps.state[PERM_STORAGE] == PERM_ALLOW;   /* P-PERM-1 */
+	d.perm.allowed = perm_allows(&ps, PERM_STORAGE);   /* P-PERM-1 */
 
 	return d.perm.allowed;
 }

@@ -133,7 +133,7 @@ static bool storage_allowed(void)
 
 	/* "once" is a grant for one call, which the policy applies; a crash
 	 * reporter cannot tell that call: no record (P-PERM-1) */
-	return ps.state[PERM_STORAGE] == PERM_ALLOW;
+	return perm_allows(&ps, PERM_STORAGE);
 }
 
 

@@ -28,20 +28,16 @@
  */
 bool fast_path(const struct fastpath_in *in)
 {
-	int i;
-
 	if (!in || !in->ps)
 		return false;
 
 	if (!in->auto_answer || in->malformed || in->once_live ||
-	    in->ps->state[PERM_PHONE_STATE] != PERM_ALLOW ||
+	    !perm_allows(in->ps, PERM_PHONE_STATE) ||
 	    in->fraud_capped)
 		return false;
 
-	for (i = 0; i < PERM_COUNT; ++i) {
-		if (in->ps->state[i] == PERM_ONCE)
-			return false;
-	}
+	if (perm_set_bits(in->ps, PERM_ONCE))
+		return false;
 
 	if (!enc_call_allowed(in->enc, in->mediaenc))
 		return false;

@@ -143,11 +143,7 @@ unsigned call_starts(void)
 	perms_refresh();
 
 	/* the walk over every call only when a grant is live or waiting */
-	for (i = 0; !d.once_live && i < PERM_COUNT; ++i) {
-		if (d.ps.state[i] == PERM_ONCE)
-			break;
-	}
-	if (d.once_live || i < PERM_COUNT) {
+	if (d.once_live || perm_set_bits(&d.ps, PERM_ONCE)) {
 		others = calls_active();
 		others = others ? others - 1 : 0;   /* this call is listed */
 	}

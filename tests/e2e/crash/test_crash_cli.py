@@ -235,12 +235,16 @@ class CrashCliTest(harness.TestCase):
         self.assertOneLineError(p, "damaged")
 
     def test_storage_denied_makes_no_report(self):
-        self.plant(1)
-        with open(os.path.join(self.prof, "permissions"), "w") as f:
-            f.write("storage ask\n")
-        p = self.run_("crash", "list")
-        self.assertIn("no crash reports", p.stdout)
-        self.assertEqual(self.reports(), [])
+        # "once" is for one call, which the CLI is not (the module
+        # writes no record under it either); allow is the control
+        for state, made in (("ask", 0), ("once", 0), ("allow", 1)):
+            self.plant(1)
+            with open(os.path.join(self.prof, "permissions"), "w") as f:
+                f.write("storage %s\n" % state)
+            p = self.run_("crash", "list")
+            self.assertEqual(len(self.reports()), made, state)
+            if not made:
+                self.assertIn("no crash reports", p.stdout)
 
     def test_no_dsn_and_plain_http_elsewhere(self):
         cfg = os.path.join(self.prof, "config")

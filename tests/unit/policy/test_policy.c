@@ -394,11 +394,19 @@ static void test_consume_once(void)
 	UT_EQ_INT(permfile_set(&pf, PERM_RECORDING, PERM_ONCE, "t", 2, &ps,
 			       NULL, 0), 0);
 	UT_CHECK(perm_permits(&ps, PERM_RECORDING));
+	UT_CHECK(!perm_allows(&ps, PERM_RECORDING));   /* not outside it */
+	UT_CHECK(perm_allows(&ps, PERM_MICROPHONE));
+	UT_EQ_INT(perm_set_bits(&ps, PERM_ONCE), 1u << PERM_RECORDING);
+	UT_EQ_INT(permfile_set(&pf, PERM_CONTACTS, PERM_ONCE, "t", 3, &ps,
+			       NULL, 0), 0);
 
 	UT_EQ_INT(permfile_consume_once(&pf, &ps, &bits), 0);
-	UT_EQ_INT(bits, 1u << PERM_RECORDING);
+	UT_EQ_INT(bits, 1u << PERM_RECORDING | 1u << PERM_CONTACTS);
+	UT_EQ_INT(perm_set_bits(&ps, PERM_ONCE), 0);
 	UT_EQ_INT(perm_load(pf.path, &back, NULL, 0), 0);
 	UT_EQ_INT(back.state[PERM_RECORDING], PERM_ASK);
+	UT_EQ_INT(back.state[PERM_CONTACTS], PERM_ASK);
+	UT_EQ_INT(back.state[PERM_MICROPHONE], PERM_ALLOW);
 	UT_CHECK(!perm_permits(&back, PERM_RECORDING));
 
 	UT_EQ_INT(permfile_consume_once(&pf, &ps, &bits), 0);
