@@ -85,17 +85,20 @@ int permfile_reset(const struct permfile *pf, const char *who,
 	if (err)
 		return err;
 
+	if (ps)
+		*ps = def;
+
+	/* P-PERM-2: storage deny wins, the change itself included */
+	if (!perm_permits(&def, PERM_STORAGE))
+		return 0;
+
 	(void)snprintf(why, sizeof(why), "reset by %s", who ? who : "?");
-	for (i = 0; perm_permits(&def, PERM_STORAGE) && i < PERM_COUNT;
-	     ++i) {
+	for (i = 0; i < PERM_COUNT; ++i) {
 		(void)snprintf(dec, sizeof(dec), "set-%s",
 			       perm_state_name(def.state[i]));
 		(void)perm_audit_append(pf->audit, now, perm_name(i), dec,
 					why);
 	}
-
-	if (ps)
-		*ps = def;
 
 	return 0;
 }
