@@ -55,8 +55,8 @@ static bool once_held(unsigned held, char *rule, size_t sz,
 
 
 /* returns true if the call was blocked (it ends in this loop turn) */
-bool check_outgoing(struct ua *ua, struct call *call,
-		    const struct bsip_event *e, unsigned held)
+static bool check_outgoing(struct ua *ua, struct call *call,
+			   const struct bsip_event *e, unsigned held)
 {
 	const char *menc = account_mediaenc(ua_account(ua));
 	char rule[128], reason[200];
@@ -179,7 +179,7 @@ static bool check_incoming(struct ua *ua, struct call *call,
  * all removed when the permission is denied), so no module lookup (a
  * walk over every module's name) is needed on each call.
  */
-void label_call(struct call *call)
+static void label_call(struct call *call)
 {
 	const struct contact *c;
 	const struct sip_addr *addr;
@@ -200,7 +200,7 @@ void label_call(struct call *call)
 }
 
 
-void call_used_microphone(void)
+static void call_used_microphone(void)
 {
 	if (allowed(PERM_MICROPHONE)) {
 		audit("microphone", "use", "call audio");
@@ -226,15 +226,43 @@ void call_used_microphone(void)
  */
 bool admit_incoming(struct ua *ua, struct call *call)
 {
+	unsigned held;
+	bool alone;
+
 	take_over_answermodes();
 
-	if (check_incoming(ua, call, call_starts()))
+	held = call_starts(&alone);
+	if (check_incoming(ua, call, held))
 		return false;
+
+	if (alone)
+		once_take();
 
 	call_used_microphone();
 	label_call(call);
 
 	return true;
+}
+
+
+/* The same for an outgoing call, at its SDP offer (before it rings) */
+void admit_outgoing(struct ua *ua, struct call *call,
+		    const struct bsip_event *e)
+{
+	unsigned held;
+	bool alone;
+
+	take_over_answermodes();
+
+	held = call_starts(&alone);
+	if (check_outgoing(ua, call, e, held))
+		return;
+
+	if (alone)
+		once_take();
+
+	call_used_microphone();
+	label_call(call);
 }
 
 

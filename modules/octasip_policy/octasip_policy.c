@@ -92,11 +92,7 @@ static void ua_event_handler(const struct bsip_event *e, void *arg)
 		    call_state(call) == CALL_STATE_OUTGOING &&
 		    !strcmp(prm, "offer")) {
 
-			take_over_answermodes();
-			if (!check_outgoing(ua, call, e, call_starts())) {
-				call_used_microphone();
-				label_call(call);
-			}
+			admit_outgoing(ua, call, e);
 			if (d.busy_second)
 				answermodes_update();
 		}

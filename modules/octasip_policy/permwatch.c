@@ -125,21 +125,23 @@ bool once_grants_end(void)
 
 
 /*
- * A call starts: changed file, then "once" grants become this call's.
- * The permissions are process-wide (a loaded recorder records every
- * call, an open microphone gate serves every call), so a grant is only
- * ever live while its call is the only one (P-PERM-1: "once" is for one
- * call):
+ * A call starts: changed file, then whether "once" grants may become
+ * this call's (once_take(), after the fraud and encryption checks have
+ * let it through: a refused call takes nothing).  The permissions are
+ * process-wide (a loaded recorder records every call, an open
+ * microphone gate serves every call), so a grant is only ever live
+ * while its call is the only one (P-PERM-1: "once" is for one call):
  *  - another call holds grants: they are returned, and this call must
  *    not run (the caller refuses it); nothing is consumed for it;
  *  - other calls run, none with a grant: grants in the file wait for a
  *    call that starts alone; this one runs under the file's states.
+ * *alone: no other call runs and the file is sound (once_take() may).
  */
-unsigned call_starts(void)
+unsigned call_starts(bool *alone)
 {
-	unsigned bits = 0, others = 0;
-	int i, err;
+	unsigned others = 0;
 
+	*alone = false;
 	perms_refresh();
 
 	/* the walk over every call only when a grant is live or waiting */
@@ -156,8 +158,17 @@ unsigned call_starts(void)
 	if (d.once_live)
 		return d.once_live;
 
-	if (d.malformed || others)
-		return 0;
+	*alone = !d.malformed && !others;
+
+	return 0;
+}
+
+
+/* The call call_starts() found alone, let through, takes the grants */
+void once_take(void)
+{
+	unsigned bits = 0;
+	int i, err;
 
 	err = permfile_consume_once(&d.pf, &d.ps, &bits);
 	if (err)
@@ -175,6 +186,4 @@ unsigned call_starts(void)
 				      "granted for this call only");
 		}
 	}
-
-	return 0;
 }

@@ -187,7 +187,8 @@ void enforce_all(void);
 void watch_open(const char *profile);
 void perms_load(void);
 void perms_refresh(void);
-unsigned call_starts(void);
+unsigned call_starts(bool *alone);
+void once_take(void);
 bool once_grants_end(void);
 
 /* answer.c */
@@ -198,11 +199,9 @@ void take_over_answermodes(void);
 void fraud_refresh(void);
 
 /* admit.c */
-bool check_outgoing(struct ua *ua, struct call *call,
-		    const struct bsip_event *e, unsigned held);
-void label_call(struct call *call);
-void call_used_microphone(void);
 bool admit_incoming(struct ua *ua, struct call *call);
+void admit_outgoing(struct ua *ua, struct call *call,
+		    const struct bsip_event *e);
 void answered_by_baresip(struct ua *ua, struct call *call, bool early);
 void idle_check(void *arg);
 void report_accounts(void);

@@ -110,6 +110,54 @@ class OnceTest(harness.TestCase):
             self.assertRegex(f.read(), r"(?m)^recording\s+ask$")
         self.assertEqual(b.stop(), 0)
 
+    def test_refused_calls_leave_the_grant_waiting(self):
+        """A call the fraud guard refuses takes no grant: the user's
+        "once" is for the call that runs.  Outgoing (deny-list) and
+        incoming (per-source cap) refusals both used to consume it."""
+        a = Instance(self, "alice")
+        c = Instance(self, "carol", root=a.root)
+        rec, cfg, mods = polutil.recorder_config(a.root, "bob")
+        cfg.update({"octasip_policy_deny_prefixes": "+1900",
+                    "octasip_policy_max_incoming_per_source": "1"})
+        b = Instance(self, "bob", root=a.root, config=cfg,
+                     add_modules=mods)
+        for i in (a, b, c):
+            i.start()
+        harness.call(a, b)               # alice's one call this minute
+        self.hangup_all(a)
+        octasip("perm", "set", "recording", "once", profile=b.profile)
+        b.wait_log(r"permissions file changed")
+
+        def waiting():
+            with open(b.path("permissions")) as f:
+                self.assertRegex(f.read(), r"(?m)^recording\s+once$")
+            self.assertEqual(polutil.recordings(rec, "enc"), [])
+
+        nb = len(b.ctrl.events)
+        # at carol's address: an INVITE that got out is answered there
+        # (404), not retransmitted until quit
+        ok, _ = b.command("dial", "sip:+19005550100@" +
+                          c.aor.split("@", 1)[1])
+        self.assertTrue(ok)
+        b.wait_event("CALL_CLOSED", start=nb)
+        b.wait_log(r"blocked outgoing call: deny-list prefix \+1900")
+        waiting()
+        na, nb = len(a.ctrl.events), len(b.ctrl.events)
+        ok, _ = a.command("dial", b.aor)
+        self.assertTrue(ok)
+        e = a.wait_event("CALL_CLOSED", start=na)
+        self.assertIn("503", e.get("param", ""), e)
+        # bob's events of it are in: harness.call() must not take its
+        # CALL_INCOMING for carol's
+        b.wait_event("CALL_CLOSED", start=nb)
+        waiting()
+        harness.call(c, b)               # let through: it takes the grant
+        polutil.wait_recording(rec, "enc", 1000)
+        self.hangup_all(c)
+        with open(b.path("permissions")) as f:
+            self.assertRegex(f.read(), r"(?m)^recording\s+ask$")
+        self.assertEqual(b.stop(), 0)
+
     def test_storage_once_logs_that_call_only(self):
         """storage once: the call that takes it is in the call log, the
         next one (storage back to ask) is not.  The call log used to read
