@@ -120,29 +120,20 @@ static void opq_clear(struct opq *q)
 }
 
 
-/* Remove from q the puts of the same call as op (op replaces them) */
-static void opq_coalesce(struct opq *q, const struct op *op)
+/* The put of the same call as op held in q, or NULL */
+static struct op *opq_find_put(const struct opq *q, const struct op *op)
 {
-	struct op **pp = &q->head, *prev = NULL;
+	struct op *o;
 
 	if (op->kind != OP_PUT)
-		return;
+		return NULL;
 
-	while (*pp) {
-		struct op *o = *pp;
-
-		if (o->kind == OP_PUT && !strcmp(o->rec.ukey, op->rec.ukey)) {
-			*pp = o->next;
-			if (q->tail == o)
-				q->tail = prev;
-			--q->n;
-			op_free(o);
-			continue;
-		}
-
-		prev = o;
-		pp = &o->next;
+	for (o = q->head; o; o = o->next) {
+		if (o->kind == OP_PUT && !strcmp(o->rec.ukey, op->rec.ukey))
+			return o;
 	}
+
+	return NULL;
 }
 
 
@@ -454,15 +445,29 @@ static void write_cycle(struct clw *w)
 }
 
 
-/* The batch's records join the held list, each replacing its call's */
+/*
+ * The batch's records join the held list.  A call already held takes the
+ * newer record in its place: rows are inserted in the order their calls
+ * were first queued, which is the order they started in, so a row's id
+ * follows its call's start (the history lists and trims by id).
+ */
 static void hold(struct clw *w, struct opq *batch)
 {
-	struct op *op, *next;
+	struct op *op, *next, *held;
+	struct cl_rec older;
 
 	for (op = batch->head; op; op = next) {
 		next = op->next;
-		opq_coalesce(&w->held, op);
-		opq_append(&w->held, op);
+		held = opq_find_put(&w->held, op);
+		if (!held) {
+			opq_append(&w->held, op);
+			continue;
+		}
+
+		older = held->rec;
+		held->rec = op->rec;
+		op->rec = older;
+		op_free(op);
 	}
 
 	memset(batch, 0, sizeof(*batch));

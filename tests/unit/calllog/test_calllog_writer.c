@@ -189,6 +189,40 @@ static void test_every_event_one_row(void)
 }
 
 
+/*
+ * One window: A starts, B starts and ends, A ends.  A's row comes first
+ * (ids follow the calls' starts: the history's order); a newer record
+ * used to move its call behind every other in the batch.
+ */
+static void test_rows_in_start_order(void)
+{
+	struct clw *w;
+	struct cl_rec a, b;
+
+	fresh();
+	w = start_batch(false, 10000);
+	rec_init(&a, 1);
+	rec_init(&b, 2);
+	UT_EQ_INT(clw_put(w, &a), 0);
+	b.status = CL_ST_BLOCKED;
+	b.ended_at = b.started_at;
+	UT_EQ_INT(clw_put(w, &b), 0);
+	a.status = CL_ST_ANSWERED;
+	a.answered_at = a.started_at;
+	a.ended_at = a.started_at + 10;
+	UT_EQ_INT(clw_put(w, &a), 0);
+	clw_stop(w);
+
+	UT_EQ_INT(q_int("SELECT count(*) FROM calls"), 2);
+	UT_EQ_INT(q_int("SELECT status = 'answered' FROM calls"
+			" ORDER BY id LIMIT 1"), 1);
+	UT_EQ_INT(q_int("SELECT peer_uri = 'sip:peer2@example.org' FROM"
+			" calls ORDER BY id DESC LIMIT 1"), 1);
+	cl_rec_reset(&a);
+	cl_rec_reset(&b);
+}
+
+
 static void test_disk_full(void)
 {
 	struct rlimit orig, lim;
@@ -382,6 +416,7 @@ int main(void)
 	char cmd[600];
 
 	UT_RUN(test_every_event_one_row);
+	UT_RUN(test_rows_in_start_order);
 	UT_RUN(test_disk_full);
 	UT_RUN(test_memory_only);
 	UT_RUN(test_memory_only_writes_what_was_queued);
