@@ -219,6 +219,20 @@ static void call_used_microphone(void)
 
 
 /*
+ * A call the checks let through: it takes the waiting once grants when
+ * it is the only call (P-PERM-1), then the microphone audit and label.
+ */
+static void admitted(struct call *call, bool alone)
+{
+	if (alone)
+		once_take();
+
+	call_used_microphone();
+	label_call(call);
+}
+
+
+/*
  * What every incoming call passes before it may be answered: accounts
  * taken over, counted, the fraud guard and encryption policy (a call they
  * refuse is ended, false), then the microphone-use audit and the contact
@@ -235,11 +249,7 @@ bool admit_incoming(struct ua *ua, struct call *call)
 	if (check_incoming(ua, call, held))
 		return false;
 
-	if (alone)
-		once_take();
-
-	call_used_microphone();
-	label_call(call);
+	admitted(call, alone);
 
 	return true;
 }
@@ -258,11 +268,7 @@ void admit_outgoing(struct ua *ua, struct call *call,
 	if (check_outgoing(ua, call, e, held))
 		return;
 
-	if (alone)
-		once_take();
-
-	call_used_microphone();
-	label_call(call);
+	admitted(call, alone);
 }
 
 

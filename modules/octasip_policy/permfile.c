@@ -107,16 +107,18 @@ int permfile_reset(const struct permfile *pf, const char *who,
 int permfile_consume_once(const struct permfile *pf, struct perm_set *ps,
 			  unsigned *consumed)
 {
-	unsigned bits;
+	unsigned bits = 0;
 	int i;
 
 	if (!pf || !ps || !consumed)
 		return EINVAL;
 
-	bits = perm_set_bits(ps, PERM_ONCE);
 	for (i = 0; i < PERM_COUNT; ++i) {
-		if (bits & (1u << i))
-			ps->state[i] = PERM_ASK;
+		if (ps->state[i] != PERM_ONCE)
+			continue;
+
+		ps->state[i] = PERM_ASK;
+		bits |= 1u << i;
 	}
 
 	*consumed = bits;
