@@ -34,7 +34,8 @@ enum {
 	TSAMPLES     = 8192,      /* handler timings kept               */
 	CPU_SAMPLE   = 64,        /* thread CPU read for 1 event in 64  */
 	PATH_SZ      = 4200,
-	CALL_BUCKETS = 64,        /* open calls found by their pointer  */
+	CALL_BUCKETS = 64,        /* open calls found by their pointer,
+				   * and by their Call-ID               */
 	CL_JFULL_QUIET_MS = 10000, /* journal not full this long: room  */
 };
 
@@ -42,6 +43,7 @@ enum {
 struct callrec {
 	struct le le;              /* d.calls, in start order           */
 	struct le he;              /* d.bycall                          */
+	struct le ie;              /* d.byid, once rec.call_id is known */
 	struct le pe;              /* d.pending: changed in this turn   */
 	const struct call *call;   /* never dereferenced after CLOSED  */
 	const struct ua *ua;
@@ -51,6 +53,7 @@ struct callrec {
 struct calllog_state {
 	struct list calls;         /* struct callrec                    */
 	struct hash *bycall;       /* the same, keyed by call pointer   */
+	struct hash *byid;         /* ... and by Call-ID (callrec_id()) */
 	struct list pending;       /* records to queue after this turn  */
 	bool started;              /* a call started: check storage     */
 	struct clw *w;

@@ -196,6 +196,7 @@ static void callrec_destructor(void *arg)
 
 	list_unlink(&cr->le);
 	hash_unlink(&cr->he);
+	hash_unlink(&cr->ie);
 	list_unlink(&cr->pe);
 	cl_rec_reset(&cr->rec);
 }
@@ -222,18 +223,34 @@ static struct callrec *callrec_find(const struct call *call)
 }
 
 
+/*
+ * A received BYE or CANCEL (cl_trace.c) finds its record by the Call-ID:
+ * through a second hash, for the same reason.  Of two open records with
+ * one Call-ID, the one whose Call-ID became known first.
+ */
 struct callrec *callrec_find_id(const char *id)
 {
 	struct le *le;
 
-	for (le = list_head(&d.calls); le; le = le->next) {
+	le = list_head(hash_list(d.byid, hash_joaat_str(id)));
+	for (; le; le = le->next) {
 		struct callrec *cr = le->data;
 
-		if (cr->rec.call_id && !strcmp(cr->rec.call_id, id))
+		if (!strcmp(cr->rec.call_id, id))
 			return cr;
 	}
 
 	return NULL;
+}
+
+
+/* rec.call_id is set (once: it does not change): index it */
+static void callrec_id(struct callrec *cr)
+{
+	if (!cr->rec.call_id || cr->ie.list)
+		return;
+
+	hash_append(d.byid, hash_joaat_str(cr->rec.call_id), &cr->ie, cr);
 }
 
 
@@ -403,6 +420,7 @@ static struct callrec *callrec_new(struct ua *ua, const struct call *call)
 
 	list_append(&d.calls, &cr->le, cr);
 	hash_append(d.bycall, bsip_call_key(call), &cr->he, cr);
+	callrec_id(cr);
 
 	d.started = true;
 
@@ -525,6 +543,7 @@ static void call_event(struct ua *ua, enum bsip_ev ev, struct call *call,
 	if (!cr->rec.call_id && call_id(call)) {
 		(void)cl_rec_set(&cr->rec.call_id, call_id(call),
 				 CL_CAP_TEXT);
+		callrec_id(cr);
 		dirty = true;
 	}
 
@@ -844,6 +863,8 @@ static int module_init(void)
 	}
 
 	err = hash_alloc(&d.bycall, CALL_BUCKETS);
+	if (!err)
+		err = hash_alloc(&d.byid, CALL_BUCKETS);
 	if (err)
 		return err;
 
@@ -914,6 +935,7 @@ static int module_close(void)
 
 	list_flush(&d.calls);
 	d.bycall = mem_deref(d.bycall);
+	d.byid = mem_deref(d.byid);
 	for (i = 0; i < d.nrecent; ++i)
 		cl_rec_reset(&d.recent[i]);
 

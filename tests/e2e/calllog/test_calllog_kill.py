@@ -177,6 +177,71 @@ class KillTest(harness.TestCase):
             self.assertGreaterEqual(r["ended_at"], t_bye[r["call_id"]] - 5)
             self.assertGreaterEqual(r["duration_ms"], 40)
 
+    def test_kill_at_200_ok_of_bye_among_open_calls(self):
+        """Three calls up, their Call-IDs in one bucket of the module's
+        Call-ID hash; the BYE of the middle one finds its own record:
+        after the kill it alone has ended, the other two were running."""
+        b = self.callee()
+        b.start()
+        callers = []
+        for cid in colliding_callids(3):
+            c = Caller(b.sip_port)
+            c.cid = cid
+            callers.append(c)
+        self.addCleanup(lambda: [c.close() for c in callers])
+        for c in callers:
+            n = len(b.ctrl.events)
+            c.invite()
+            self.assertEqual(c.wait_final("INVITE"), 200)
+            c.send("ACK")
+            b.wait_event("CALL_ESTABLISHED", start=n)
+        time.sleep(0.05)
+        mid = callers[1]
+        mid.cseq = 2
+        t_bye = int(time.time() * 1000)
+        mid.send("BYE")
+        self.assertEqual(mid.wait_final("BYE"), 200)
+        self.kill_now(b)
+        restart(b)
+
+        rows = clutil.wait_rows(b, lambda rs: len(rs) >= 3 and
+                                all(r["status"] != "in_progress"
+                                    for r in rs))
+        self.assertEqual(b.stop(), 0)
+        by = {r["call_id"]: r for r in rows}
+        self.assertEqual(sorted(by), sorted(c.cid for c in callers))
+        self.assertEqual(by[mid.cid]["status"], "answered", by[mid.cid])
+        self.assertGreaterEqual(by[mid.cid]["ended_at"], t_bye - 5)
+        for c in (callers[0], callers[2]):
+            self.assertEqual(by[c.cid]["status"], "interrupted",
+                             by[c.cid])
+
+
+def joaat(s):
+    """libre's hash_joaat_str() (Jenkins one-at-a-time)"""
+    h = 0
+    for ch in s.encode():
+        h = (h + ch) & 0xffffffff
+        h = (h + (h << 10)) & 0xffffffff
+        h ^= h >> 6
+    h = (h + (h << 3)) & 0xffffffff
+    h ^= h >> 11
+    return (h + (h << 15)) & 0xffffffff
+
+
+def colliding_callids(n, buckets=64):
+    """n Call-IDs in one bucket of a libre hash of `buckets` (the call
+    log's CALL_BUCKETS), so that a lookup walks past the others"""
+    out, want = [], None
+    while len(out) < n:
+        cid = uuid.uuid4().hex + "@kill.test"
+        b = joaat(cid) & (buckets - 1)
+        if want is None:
+            want = b
+        if b == want:
+            out.append(cid)
+    return out
+
 
 if __name__ == "__main__":
     harness.main()
