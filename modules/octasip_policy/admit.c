@@ -324,7 +324,7 @@ void idle_check(void *arg)
 	int err;
 	(void)arg;
 
-	if (calls_active()) {
+	if (calls_any()) {
 		answermodes_update();   /* "busy" for a second call */
 		return;
 	}

@@ -22,6 +22,25 @@ unsigned calls_active(void)
 }
 
 
+/* Any call at all: no walk over the calls (each one a cold object) */
+bool calls_any(void)
+{
+	struct le *le;
+
+	for (le = list_head(uag_list()); le; le = le->next) {
+		if (!list_isempty(ua_calls(le->data)))
+			return true;
+	}
+
+	return false;
+}
+
+
+/*
+ * The calls are walked newest first: a call the policy acts on is
+ * usually the one that just arrived, at the tail of its UA's list, so
+ * the walk does not touch the other calls' (cold) objects.
+ */
 bool call_alive(struct ua *ua, const struct call *call)
 {
 	struct le *le, *lc;
@@ -31,7 +50,7 @@ bool call_alive(struct ua *ua, const struct call *call)
 		if (le->data != ua)
 			continue;
 
-		for (lc = list_head(ua_calls(ua)); lc; lc = lc->next) {
+		for (lc = list_tail(ua_calls(ua)); lc; lc = lc->prev) {
 			if (lc->data == call)
 				return true;
 		}

@@ -25,7 +25,7 @@ static void recorder_remove(const char *why)
 	if (!recorder_loaded())
 		return;
 
-	if (calls_active()) {
+	if (calls_any()) {
 		info("octasip_policy: %s: the recorder (sndfile) will be"
 		     " unloaded when the current calls end\n", why);
 		return;

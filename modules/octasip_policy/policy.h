@@ -164,6 +164,7 @@ void audit_stop(void);
 
 /* calls.c */
 unsigned calls_active(void);
+bool calls_any(void);
 bool call_alive(struct ua *ua, const struct call *call);
 void checked_add(const struct call *call);
 bool checked_is(const struct call *call);
