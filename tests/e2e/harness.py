@@ -390,16 +390,18 @@ class Ctrl:
                 raise CtrlError("no response to %r" % command)
 
     def wait_event(self, etype, timeout=10.0, pred=None, start=0):
-        """Wait for an event of type etype (and pred(ev)); returns it.
+        """Wait for an event of type etype (a tuple: any of them) and
+        pred(ev); returns it.
 
         Events already received from index `start` on count too."""
         deadline = time.monotonic() + timeout
+        types = etype if isinstance(etype, tuple) else (etype,)
         i = start
         while True:
             while i < len(self.events):
                 ev = self.events[i]
                 i += 1
-                if ev.get("type") == etype and (pred is None or pred(ev)):
+                if ev.get("type") in types and (pred is None or pred(ev)):
                     return ev
             if not self._pump(deadline):
                 raise CtrlError("no %s event within %.1fs; saw %s" %
@@ -733,7 +735,15 @@ def call(caller, callee, answer=True, timeout=10.0):
     ok, data = caller.command("dial", callee.aor)
     if not ok:
         raise AssertionError("dial failed: %s" % data)
-    callee.wait_event("CALL_INCOMING", timeout, start=n)
+    # this call's CALL_INCOMING, not a late one of an earlier call (a
+    # call the callee's policy refused emits one too): the same SIP
+    # Call-ID as the caller's first answer to this dial (its call id is
+    # set once the INVITE is sent)
+    first = caller.wait_event(("CALL_RINGING", "CALL_PROGRESS",
+                               "CALL_ESTABLISHED"), timeout, start=m)
+    cid = first.get("id")
+    callee.wait_event("CALL_INCOMING", timeout, start=n,
+                      pred=lambda e: not cid or e.get("id") == cid)
     if not answer:
         # ringing at the caller too: 1.1.0's menu hangs up the call it
         # selected, which it does at the first provisional response; re
