@@ -110,6 +110,22 @@ class KillTest(harness.TestCase):
         st = os.stat(j)
         self.assertEqual(stat.S_IMODE(st.st_mode), 0o600)   # P-FILE-1
 
+    def established(self, b, c):
+        """c calls b, b answers, c ACKs; returns once b has the call"""
+        n = len(b.ctrl.events)
+        c.invite()
+        self.assertEqual(c.wait_final("INVITE"), 200)
+        c.send("ACK")
+        b.wait_event("CALL_ESTABLISHED", start=n)
+
+    def bye(self, c):
+        """c hangs up; returns when (ms) the BYE left, once answered"""
+        c.cseq = 2
+        t = int(time.time() * 1000)
+        c.send("BYE")
+        self.assertEqual(c.wait_final("BYE"), 200)
+        return t
+
     def rounds(self, b, one_call):
         """ROUNDS times: start b, one_call(b, caller), kill -9 b at
         once; then start b again.  Returns the Call-IDs."""
@@ -155,16 +171,9 @@ class KillTest(harness.TestCase):
         t_bye = {}
 
         def one_call(b, c):
-            n = len(b.ctrl.events)
-            c.invite()
-            self.assertEqual(c.wait_final("INVITE"), 200)
-            c.send("ACK")
-            b.wait_event("CALL_ESTABLISHED", start=n)
+            self.established(b, c)
             time.sleep(0.05)
-            c.cseq = 2
-            t_bye[c.cid] = int(time.time() * 1000)
-            c.send("BYE")
-            self.assertEqual(c.wait_final("BYE"), 200)
+            t_bye[c.cid] = self.bye(c)
 
         cids = self.rounds(b, one_call)
         rows = clutil.wait_rows(b, lambda rs: len(rs) >= ROUNDS)
@@ -190,17 +199,10 @@ class KillTest(harness.TestCase):
             callers.append(c)
         self.addCleanup(lambda: [c.close() for c in callers])
         for c in callers:
-            n = len(b.ctrl.events)
-            c.invite()
-            self.assertEqual(c.wait_final("INVITE"), 200)
-            c.send("ACK")
-            b.wait_event("CALL_ESTABLISHED", start=n)
+            self.established(b, c)
         time.sleep(0.05)
         mid = callers[1]
-        mid.cseq = 2
-        t_bye = int(time.time() * 1000)
-        mid.send("BYE")
-        self.assertEqual(mid.wait_final("BYE"), 200)
+        t_bye = self.bye(mid)
         self.kill_now(b)
         restart(b)
 
