@@ -6,22 +6,24 @@
  * stack has one trace hook, sip_set_trace_handler(uag_sip(), h): h sees
  * every message sent and received, with the transport peer, and for a
  * received one before it is dispatched to baresip.  So:
- *  - a received INVITE: a copy of it and its source address go into a
- *    ring of the latest SRCADDR_N; the policy looks the call up by
- *    call_id() when it checks the call (P-FRAUD-3).  The copies are
- *    parsed (libre's sip_msg_decode(), for the Call-ID) only then, not
- *    in the trace hook: the hook runs before baresip handles the INVITE,
- *    so a parse there (about 80,000 instructions, callgrind) delayed
- *    every call's 200 OK, while the check of an auto-answered call runs
- *    after it;
+ *  - a received INVITE: its Call-ID and source address go into a ring
+ *    of the latest SRCADDR_N; the policy looks the call up by call_id()
+ *    when it checks the call (P-FRAUD-3).  The Call-ID is read from the
+ *    INVITE's bytes in the hook (sipcallid.h: what libre's parser would
+ *    read, fuzzed against it; no copy, no allocation).  An INVITE that
+ *    reader leaves to libre (folded lines, two Call-IDs, ...) is copied
+ *    and parsed (sip_msg_decode()) only when the policy checks a call,
+ *    not in the hook: the hook runs before baresip handles the INVITE,
+ *    and a parse there (about 80,000 instructions, callgrind) would
+ *    delay the 200 OK.  An INVITE libre then refuses leaves an entry no
+ *    check takes: the ring is searched newest first, and a call is
+ *    checked in the loop turn its own INVITE arrived in;
  *  - a sent REGISTER: its destination is the account's registrar or
  *    outbound proxy, so calls from that address are the provider's, not
  *    one caller's (up to SRCADDR_TRUSTED addresses, by IP).
  * Only the per-address cap reads the INVITEs' sources: with it off
  * (octasip_policy_max_incoming_per_address 0, read once at load) no
- * INVITE is copied and none is parsed (issue 21: about 25 us of the
- * event loop per call, the parse's allocations and its two RAND_bytes
- * included).
+ * INVITE is read.
  * The hook is libre's only one: when baresip was started with -s (its
  * SIP trace, bsip_sip_trace_requested()), baresip's own trace
  * handler is found (uag_enable_sip_trace() puts it in the same field of
@@ -29,8 +31,7 @@
  * is passed on to it.  Other OctaSIP modules add their handlers to the
  * same hook through srcaddr_chain_add() (the policy exports it:
  * siptrace_api.h) instead of replacing it.  No I/O after start; a
- * received INVITE costs one copy in the hook and one parse when the
- * policy asks for it.
+ * received INVITE costs one read of its headers in the hook.
  *
  * Copyright (C) 2026 OctaSIP developers.  BSD-3-Clause.
  */
@@ -38,6 +39,7 @@
 #include <stdint.h>
 #include <string.h>
 #include "common/bsip.h"
+#include "common/sipcallid.h"
 #include "common/sipcopy.h"
 #include "fp_options.h"
 #include "realmpin.h"
@@ -81,21 +83,30 @@ static void trusted_add(const struct sa *sa)
 }
 
 
-/* the INVITE is kept as it came; invite_parse() reads its Call-ID */
+/*
+ * The INVITE's Call-ID is read from its bytes (sipcallid.h: what libre
+ * would read, with no copy and no parse); an INVITE that reader leaves
+ * to libre is kept as it came, and invite_parse() reads its Call-ID.
+ */
 static void invite_add(const struct sa *src, const uint8_t *pkt,
 		       size_t len)
 {
-	struct mbuf *mb = mbuf_alloc(len);
+	struct mbuf *mb = NULL;
+	struct pl callid;
 
-	if (!mb || mbuf_write_mem(mb, pkt, len)) {
-		mem_deref(mb);
-		return;
+	if (sipcallid_read(pkt, len, &callid) || callid.l >= CALLID_MAX) {
+		mb = mbuf_alloc(len);
+		if (!mb || mbuf_write_mem(mb, pkt, len)) {
+			mem_deref(mb);
+			return;
+		}
+		mb->pos = 0;
+		pl_set_str(&callid, "");
 	}
-	mb->pos = 0;
 
 	s.v[s.next].raw = mem_deref(s.v[s.next].raw);
 	s.v[s.next].raw = mb;
-	s.v[s.next].callid[0] = '\0';
+	(void)pl_strcpy(&callid, s.v[s.next].callid, CALLID_MAX);
 	s.v[s.next].src = *src;
 	s.next = (s.next + 1) % SRCADDR_N;
 }

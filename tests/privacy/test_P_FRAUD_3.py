@@ -11,8 +11,10 @@ the registrar is 127.0.0.3 (all loopback)."""
 
 import os
 import re
+import socket
 import subprocess
 import time
+import uuid
 
 import harness
 from harness import Instance
@@ -62,6 +64,47 @@ class TestPFraud3(harness.TestCase):
 
         # another address (alice, 127.0.0.1) is still answered
         harness.call(a, b)
+
+    def test_cap_counts_invites_left_to_libre(self):
+        """The Call-ID of each INVITE is read in the trace hook without
+        libre's parse (sipcallid.h); a scanner that folds a header line
+        (which that reader leaves to libre) is still counted by its
+        address: 5 INVITEs from 127.0.0.2 against a cap of 3."""
+        b = Instance(self, "bob", config={
+            "octasip_policy_max_incoming_per_address": "3"})
+        b.start()
+
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.addCleanup(s.close)
+        s.bind(("127.0.0.2", 0))
+        lport = s.getsockname()[1]
+        for n in range(5):
+            ruri = "sip:bob@127.0.0.1:%d" % b.sip_port
+            sdp = ("v=0\r\no=- 1 1 IN IP4 127.0.0.2\r\ns=-\r\n"
+                   "c=IN IP4 127.0.0.2\r\nt=0 0\r\n"
+                   "m=audio %d RTP/AVP 0\r\n" % (lport + 2))
+            msg = "\r\n".join([
+                "INVITE %s SIP/2.0" % ruri,
+                "Via: SIP/2.0/UDP 127.0.0.2:%d;rport;branch=z9hG4bK%s" %
+                (lport, uuid.uuid4().hex[:12]),
+                "Max-Forwards: 70",
+                "From: <sip:fold%d@127.0.0.2:%d>;tag=%d" % (n, lport, n),
+                "To: <%s>" % ruri,
+                "Call-ID: %s@fold.test" % uuid.uuid4().hex,
+                "CSeq: 1 INVITE",
+                "Subject: port",
+                " scan",
+                "Contact: <sip:fold%d@127.0.0.2:%d>" % (n, lport),
+                "Content-Type: application/sdp",
+                "Content-Length: %d" % len(sdp), "", sdp])
+            s.sendto(msg.encode(), ("127.0.0.1", b.sip_port))
+            time.sleep(0.2)
+
+        harness.wait_for(lambda: len(blocked_rows(b, RULE % 3)) == 2,
+                         what="2 blocked rows")
+        ok, out = b.command("fraud")
+        self.assertTrue(ok)
+        self.assertIn("incoming 2 (per address 2, per source 0)", out)
 
     def test_cap_zero_is_off(self):
         """0 switches the cap off: the policy then keeps no INVITE (no
