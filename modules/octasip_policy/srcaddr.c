@@ -65,6 +65,7 @@ static struct {
 	sip_trace_h *chain[SRCADDR_CHAIN];   /* other OctaSIP modules'  */
 	bool on;
 	bool invites;             /* keep INVITEs for srcaddr_find()  */
+	bool unparsed;            /* an entry's raw is set            */
 } s;
 
 
@@ -102,6 +103,7 @@ static void invite_add(const struct sa *src, const uint8_t *pkt,
 		}
 		mb->pos = 0;
 		pl_set_str(&callid, "");
+		s.unparsed = true;
 	}
 
 	s.v[s.next].raw = mem_deref(s.v[s.next].raw);
@@ -232,6 +234,12 @@ static void invite_parse(void)
 {
 	unsigned i;
 
+	/* most INVITEs' Call-IDs were read in the hook: no walk over the
+	 * ring (one cold line per entry) for them */
+	if (!s.unparsed)
+		return;
+
+	s.unparsed = false;
 	for (i = 0; i < SRCADDR_N; ++i) {
 
 		struct sip_msg *msg = NULL;
